@@ -1,0 +1,101 @@
+"""Settings for each environment. Every value can come from the environment or a `.env` file.
+
+The provider URLs default to the embedded sandbox (`clickatell_sandbox/`), so a new developer
+gets a working product with no Clickatell account; pointing at the real service is a matter of
+setting `CLICKATELL_CONNECT_URL`, `CLICKATELL_API_URL` and `CLICKATELL_CONNECT_TOKEN`.
+"""
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+load_dotenv(BASE_DIR / ".env")
+
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-change-me"
+SANDBOX_CONNECT_TOKEN = "c0ffee00c0ffee00c0ffee00c0ffee00"
+
+
+def env(name: str, default=None):
+    return os.environ.get(name, default)
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = env(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'reminder.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    WTF_CSRF_TIME_LIMIT = None
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 15)
+
+    PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    CLICKATELL_CONNECT_URL = env("CLICKATELL_CONNECT_URL", "http://127.0.0.1:5001/connect")
+    CLICKATELL_API_URL = env("CLICKATELL_API_URL", "http://127.0.0.1:5001")
+    CLICKATELL_CONNECT_TOKEN = env("CLICKATELL_CONNECT_TOKEN", SANDBOX_CONNECT_TOKEN)
+    CLICKATELL_CONNECT_TIMEOUT = env_float("CLICKATELL_CONNECT_TIMEOUT", 3.05)
+    CLICKATELL_READ_TIMEOUT = env_float("CLICKATELL_READ_TIMEOUT", 10.0)
+
+    SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = env("TEST_DATABASE_URL", "sqlite://")
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
+    SCHEDULER_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    @classmethod
+    def check(cls, app) -> None:
+        """Refuse to serve real practices with a guessable key."""
+        key = app.config.get("SECRET_KEY")
+        if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 24:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a long random value in production "
+                "(python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,107 @@
+"""reminder-app: appointment reminders for doctors' offices, on Clickatell.
+
+`create_app` tells the whole start-up story: settings, extensions, blueprints, error pages,
+security headers, command-line commands.
+"""
+
+import os
+
+from flask import Flask
+
+from config import CONFIGS
+
+from .extensions import bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(config: str | type | dict | None = None) -> Flask:
+    """Build the app from a config name ('development', 'testing', 'production'), a class or
+    a dict of overrides on top of development settings."""
+    app = Flask(__name__, instance_relative_config=True)
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, config) -> None:
+    if config is None:
+        config = os.environ.get("REMINDER_APP_CONFIG", "development")
+    if isinstance(config, str):
+        config = CONFIGS[config]
+    if isinstance(config, dict):
+        app.config.from_object(CONFIGS["development"])
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+        if hasattr(config, "check"):
+            config.check(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers the tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from .models import StaffUser
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(StaffUser, int(user_id))
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            configure_sqlite(db.engine)
+
+
+def configure_sqlite(engine) -> None:
+    """WAL and a busy timeout let the web app and the scheduler share one SQLite file."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .dashboard.views import bp as dashboard_bp
+    from .health import bp as health_bp
+    from .settings.views import bp as settings_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(settings_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import init_app
+
+    init_app(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from .security import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import init_app
+
+    init_app(app)

@@ -1,0 +1,34 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ..auth.forms import strip
+from ..models import Role
+
+
+class AddStaffForm(FlaskForm):
+    name = StringField("Full name", filters=[strip], validators=[DataRequired(), Length(max=120)])
+    email = EmailField("E-mail", filters=[strip],
+                       validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField("Role", choices=[SelectChoice(Role.STAFF.value, "Staff"),
+                                         SelectChoice(Role.OWNER.value, "Owner")],
+                       default=Role.STAFF.value)
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=128)])
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+    )
+    submit = SubmitField("Add staff member")
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that change something."""
+
+    submit = SubmitField("Confirm")

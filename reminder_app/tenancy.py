@@ -1,0 +1,41 @@
+"""Tenancy in one place: every staff request sees only its own practice's records.
+
+Views never filter by practice themselves; they ask `scoped(Model)` for a query or
+`get_or_404(Model, id)` for one record. Another practice's record is a 404, never a leak.
+"""
+
+from typing import TypeVar
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, select
+
+from .extensions import db
+from .models import Practice
+
+T = TypeVar("T")
+
+
+def current_practice() -> Practice:
+    if not current_user.is_authenticated:
+        abort(401)
+    return current_user.practice
+
+
+def scoped(model: type[T]) -> Select[tuple[T]]:
+    return select(model).where(model.practice_id == current_practice().id)
+
+
+def get_or_404(model: type[T], record_id: int) -> T:
+    record = db.session.scalar(scoped(model).where(model.id == record_id))
+    if record is None:
+        abort(404)
+    return record
+
+
+def owner_required() -> None:
+    """Abort with 403 unless the signed-in staff member owns the practice."""
+    if not current_user.is_authenticated:
+        abort(401)
+    if not current_user.is_owner:
+        abort(403)
