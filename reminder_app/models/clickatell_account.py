@@ -1,0 +1,70 @@
+"""A practice's own Clickatell account, created for it by the Connect API at sign-up."""
+
+import secrets
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import crypto
+from ..extensions import db
+from .practice import Practice
+from .types import UTCDateTime, utcnow
+
+SMALL_BUSINESS_ACCOUNT = 9
+
+
+def new_callback_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ClickatellAccount(db.Model):
+    """What we know of the practice's Clickatell account, and how far its set-up has come.
+
+    Each step of the onboarding checklist is a timestamp (or an id) that the app fills in when
+    Clickatell confirms the step; nothing here is ticked by hand.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), unique=True)
+    username: Mapped[str] = mapped_column(String(128), unique=True)
+    password_encrypted: Mapped[str] = mapped_column(String(512))
+    email: Mapped[str] = mapped_column(String(64))
+    mobile: Mapped[str] = mapped_column(String(20))
+    country_id: Mapped[int]
+    account_type: Mapped[int] = mapped_column(default=SMALL_BUSINESS_ACCOUNT)
+    callback_secret: Mapped[str] = mapped_column(String(64), unique=True,
+                                                 default=new_callback_secret)
+
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email_activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sms_activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    api_id: Mapped[str | None] = mapped_column(String(32))
+    long_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    number_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    balance: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
+    balance_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    low_balance_threshold: Mapped[Decimal] = mapped_column(Numeric(12, 4), default=Decimal(20))
+
+    practice: Mapped[Practice] = relationship(
+        backref=db.backref("clickatell_account", uselist=False))
+
+    @property
+    def password(self) -> str:
+        return crypto.decrypt(self.password_encrypted)
+
+    @password.setter
+    def password(self, plaintext: str) -> None:
+        self.password_encrypted = crypto.encrypt(plaintext)
+
+    @property
+    def is_active(self) -> bool:
+        return self.email_activated_at is not None
+
+    @property
+    def can_send(self) -> bool:
+        return bool(self.is_active and self.api_id and self.long_number)
+
+    def __repr__(self) -> str:
+        return f"<ClickatellAccount {self.username!r} practice={self.practice_id}>"
