@@ -1,0 +1,100 @@
+"""How many SMS parts a text needs, and in which encoding.
+
+A text made only of GSM 03.38 characters travels as GSM-7: 160 characters in one SMS,
+153 per part when it needs several. The extension characters ^ { } \\ [ ~ ] | € (and form
+feed) take two of those places (an escape, then the character). Any other character forces
+UCS-2 for the whole message: 70 per SMS, 67 per part, counted in UTF-16 code units (an
+emoji takes two). An escape pair or a surrogate pair is never split across parts, so the
+count is exact, not an estimate.
+
+The template editor and the sender both use `analyse`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "GSM7_BASIC",
+    "GSM7_EXTENSION",
+    "Segments",
+    "analyse",
+    "split_parts",
+    "to_ucs2_hex",
+]
+
+#: GSM 03.38 default alphabet (the escape code 0x1B itself is not a character to type).
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+#: The extension table: each of these costs two GSM-7 places.
+GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+
+GSM7 = "GSM-7"
+UCS2 = "UCS-2"
+_LIMITS = {GSM7: (160, 153), UCS2: (70, 67)}
+
+
+@dataclass(frozen=True, slots=True)
+class Segments:
+    encoding: str  # "GSM-7" or "UCS-2"
+    length_units: int  # septets (GSM-7) or UTF-16 code units (UCS-2)
+    parts: int
+    per_part_limit: int  # 160/70 for one part, 153/67 when several
+    #: How many more units fit in the last part before another part is needed.
+    units_left: int
+    #: The characters that forced UCS-2, in order of first appearance.
+    non_gsm_chars: tuple[str, ...] = ()
+
+
+def _units(char: str, encoding: str) -> int:
+    if encoding == GSM7:
+        return 2 if char in GSM7_EXTENSION else 1
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def _encoding(text: str) -> tuple[str, tuple[str, ...]]:
+    foreign = dict.fromkeys(c for c in text if c not in GSM7_BASIC and c not in GSM7_EXTENSION)
+    return (UCS2 if foreign else GSM7), tuple(foreign)
+
+
+def _pack(text: str, encoding: str, limit: int) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    used = 0
+    for char in text:
+        units = _units(char, encoding)
+        if used + units > limit:
+            parts.append("".join(current))
+            current, used = [], 0
+        current.append(char)
+        used += units
+    parts.append("".join(current))
+    return parts
+
+
+def split_parts(text: str) -> list[str]:
+    """The text of each SMS part, as the phone network would carry it."""
+    encoding, _ = _encoding(text)
+    single, multi = _LIMITS[encoding]
+    if sum(_units(c, encoding) for c in text) <= single:
+        return [text]
+    return _pack(text, encoding, multi)
+
+
+def analyse(text: str) -> Segments:
+    """Encoding, length and part count of `text` (an empty text still occupies one SMS)."""
+    encoding, foreign = _encoding(text)
+    single, multi = _LIMITS[encoding]
+    units = sum(_units(c, encoding) for c in text)
+    if units <= single:
+        return Segments(encoding, units, 1, single, single - units, foreign)
+    parts = _pack(text, encoding, multi)
+    last = sum(_units(c, encoding) for c in parts[-1])
+    return Segments(encoding, units, len(parts), multi, multi - last, foreign)
+
+
+def to_ucs2_hex(text: str) -> str:
+    """The text as UTF-16BE, in upper-case hex: what sendmsg wants with unicode=1."""
+    return text.encode("utf-16-be").hex().upper()
