@@ -65,6 +65,17 @@ class Config:
     CLICKATELL_READ_TIMEOUT = env_float("CLICKATELL_READ_TIMEOUT", 10.0)
 
     SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
+    ONBOARDING_CHECK_SECONDS = env_int("ONBOARDING_CHECK_SECONDS", 60)
+
+    # The dispatcher (reminder_app/outbox/dispatcher.py)
+    DISPATCH_INTERVAL_SECONDS = env_int("DISPATCH_INTERVAL_SECONDS", 15)
+    OUTBOX_RATE_PER_SECOND = env_float("OUTBOX_RATE_PER_SECOND", 1.0)  # per long number; 0 = off
+    OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
+    OUTBOX_RETRY_BASE_SECONDS = env_float("OUTBOX_RETRY_BASE_SECONDS", 30)
+    OUTBOX_RETRY_MAX_SECONDS = env_float("OUTBOX_RETRY_MAX_SECONDS", 3600)
+    OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 120)
+    OUTBOX_CONCURRENCY = env_int("OUTBOX_CONCURRENCY", 4)
+    OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 20)
 
 
 class DevelopmentConfig(Config):
@@ -77,6 +88,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = env("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
     SCHEDULER_ENABLED = False
+    OUTBOX_RATE_PER_SECOND = 0.0  # tests that need the limit switch it on
+    OUTBOX_CONCURRENCY = 1  # tests that need several senders ask for them
 
 
 class ProductionConfig(Config):

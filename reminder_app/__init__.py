@@ -23,6 +23,7 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
+    register_scheduler(app)
     return app
 
 
@@ -78,14 +79,29 @@ def configure_sqlite(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .api.views import bp as api_bp
+    from .appointments.views import bp as appointments_bp
     from .auth.views import bp as auth_bp
     from .dashboard.views import bp as dashboard_bp
     from .health import bp as health_bp
+    from .inbound.views import bp as conversations_bp
+    from .inbound.webhooks import bp as webhooks_bp
+    from .onboarding.views import bp as onboarding_bp
+    from .patients.views import bp as patients_bp
+    from .reminders.views import bp as reminders_bp
     from .settings.views import bp as settings_bp
 
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # token-authenticated, never cookie-authenticated
+    app.register_blueprint(appointments_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(conversations_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(webhooks_bp)
+    app.register_blueprint(onboarding_bp)
+    app.register_blueprint(patients_bp)
+    app.register_blueprint(reminders_bp)
     app.register_blueprint(settings_bp)
 
 
@@ -97,6 +113,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     from .security import init_app
+
+    init_app(app)
+
+
+def register_scheduler(app: Flask) -> None:
+    from .scheduler import init_app
 
     init_app(app)
 

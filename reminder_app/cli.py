@@ -1,4 +1,4 @@
-"""Command-line commands: `flask seed-demo`, `flask create-practice`."""
+"""Command-line commands: `flask seed-demo`, `flask create-practice`, `flask reminders …`."""
 
 import secrets
 
@@ -26,6 +26,10 @@ def create_practice_with_owner(*, practice_name: str, owner_name: str, email: st
 
 
 def init_app(app: Flask) -> None:
+    from .reminders.cli import reminders_cli
+
+    app.cli.add_command(reminders_cli)
+
     @app.cli.command("seed-demo")
     def seed_demo():
         """Create a demo practice and its owner, on an empty database only."""

@@ -2,11 +2,13 @@
 
 Views never filter by practice themselves; they ask `scoped(Model)` for a query or
 `get_or_404(Model, id)` for one record. Another practice's record is a 404, never a leak.
+An API request's practice is its token's (set by the `api` blueprint on `g`), and the same
+helpers scope it.
 """
 
 from typing import TypeVar
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import Select, select
 
@@ -17,6 +19,9 @@ T = TypeVar("T")
 
 
 def current_practice() -> Practice:
+    api_practice = g.get("api_practice")
+    if api_practice is not None:
+        return api_practice
     if not current_user.is_authenticated:
         abort(401)
     return current_user.practice

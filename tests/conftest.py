@@ -187,3 +187,37 @@ def page(request, browser):
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+
+
+SANDBOX_TEST_SETTINGS = {
+    "SANDBOX_DELIVERY_STEP_SECONDS": 0.01,
+    "SANDBOX_TIME_SCALE": 0.0005,
+    "SANDBOX_FAULT_TIMEOUT_SECONDS": 1.5,
+}
+
+
+@pytest.fixture
+def sandbox_settings():
+    """Settings of the Clickatell sandbox under test; a test module may override this."""
+    return dict(SANDBOX_TEST_SETTINGS)
+
+
+@pytest.fixture
+def sandbox(sandbox_settings):
+    """The Clickatell emulator, served for real on a free port; see tests/sandbox_api.py."""
+    from clickatell_sandbox.testing import running_sandbox
+    from tests.sandbox_api import SandboxAPI
+
+    with running_sandbox(sandbox_settings) as server:
+        yield SandboxAPI(server)
+
+
+@pytest.fixture
+def provider_config(app_config, sandbox):
+    """`app_config` pointed at the sandbox; use it as `app_config` in modules that need it."""
+    return {
+        **app_config,
+        "CLICKATELL_CONNECT_URL": f"{sandbox.url}/connect",
+        "CLICKATELL_API_URL": sandbox.url,
+        "CLICKATELL_READ_TIMEOUT": 1.0,
+    }

@@ -1,10 +1,19 @@
 """Small builders for test records, so a test states only what matters to it."""
 
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 from reminder_app.cli import create_practice_with_owner
 from reminder_app.extensions import db
-from reminder_app.models import Role, StaffUser
+from reminder_app.models import (
+    Appointment,
+    AppointmentStatus,
+    Language,
+    Patient,
+    Provider,
+    Role,
+    StaffUser,
+)
 
 DEFAULT_PASSWORD = "correct-horse-1"
 _numbers = count(1)
@@ -29,3 +38,117 @@ def make_staff(practice, *, email: str | None = None, role: Role = Role.STAFF) -
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_provider(practice, name: str | None = None, *, active: bool = True) -> Provider:
+    provider = Provider(practice_id=practice.id, name=name or f"Dr. Provider {next(_numbers)}",
+                        active=active)
+    db.session.add(provider)
+    db.session.commit()
+    return provider
+
+
+def make_patient(practice, *, first_name: str | None = None, last_name: str = "Patient",
+                 mobile: str | None = None, sms_consent: bool = True,
+                 language: Language = Language.EN) -> Patient:
+    """A patient with a valid US mobile (+1 201 555 01NN) unless told otherwise."""
+    n = next(_numbers)
+    patient = Patient(practice_id=practice.id, first_name=first_name or f"Pat{n}",
+                      last_name=last_name, mobile=mobile or f"+1201555{n % 10000:04d}",
+                      language=language)
+    if sms_consent:
+        patient.opt_in(datetime.now(UTC))
+    db.session.add(patient)
+    db.session.commit()
+    return patient
+
+
+def make_appointment(practice, *, patient: Patient | None = None,
+                     provider: Provider | None = None, starts_at: datetime | None = None,
+                     duration_minutes: int = 15, reason: str = "Check-up",
+                     status: AppointmentStatus = AppointmentStatus.BOOKED,
+                     commit: bool = True) -> Appointment:
+    """An appointment stored as given (no booking rules: it may be in the past)."""
+    appointment = Appointment(
+        practice_id=practice.id, patient=patient or make_patient(practice),
+        provider=provider or make_provider(practice),
+        starts_at=starts_at or datetime.now(UTC).replace(second=0, microsecond=0)
+        + timedelta(days=1), duration_minutes=duration_minutes, reason=reason, status=status)
+    db.session.add(appointment)
+    if commit:
+        db.session.commit()
+    return appointment
+
+
+def make_clickatell_account(practice, *, long_number: str | None = None,
+                            api_id: str = "3500001", username: str | None = None,
+                            password: str = "Secret123"):
+    """A ready Clickatell account (activated, connected, with a two-way number)."""
+    from reminder_app.models import ClickatellAccount
+
+    n = next(_numbers)
+    account = ClickatellAccount(
+        practice_id=practice.id, username=username or f"practice{n}", email=f"acct{n}@example.com",
+        mobile="+12015550142", country_id=226, api_id=api_id,
+        long_number=long_number or f"+1201555{(9000 + n) % 10000:04d}",
+        email_activated_at=datetime.now(UTC), sms_activated_at=datetime.now(UTC))
+    account.password = password
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def make_sent_text(practice, *, patient: Patient, appointment: Appointment | None = None,
+                   body: str = "Reminder: your appointment. Reply C to confirm, X to cancel.",
+                   kind=None, status=None):
+    """An outbound text that already left (by default a reminder of `appointment`)."""
+    from reminder_app.models import Direction, Message, MessageKind, MessageStatus
+
+    account = practice.clickatell_account
+    message = Message(
+        practice_id=practice.id, patient=patient,
+        appointment_id=appointment.id if appointment else None, direction=Direction.OUTBOUND,
+        kind=kind or MessageKind.REMINDER, sender=account.long_number if account else "+1",
+        recipient=patient.mobile, body=body, status=status or MessageStatus.SENT,
+        sent_at=datetime.now(UTC))
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+READY_PASSWORD = "Secret123"
+
+
+def make_ready_practice(sandbox, name: str | None = None, *, owner_email: str | None = None,
+                        timezone: str = "America/New_York", credits: float = 1000,
+                        long_number: str | None = None) -> StaffUser:
+    """A practice whose Clickatell account is fully set up on the sandbox: activated, with a
+    messaging connection (api_id) reporting deliveries to this app's status webhook, a
+    two-way long number and credits. Returns the owner (`owner.practice.clickatell_account`).
+
+    Callback URLs use the app's PUBLIC_BASE_URL: request `live_app` before calling this when
+    the sandbox's delivery reports should reach the app.
+    """
+    from reminder_app.models import ClickatellAccount
+    from reminder_app.models.clickatell_account import new_callback_secret
+    from reminder_app.provider import callback_url
+
+    owner = make_practice(name, owner_email=owner_email, timezone=timezone)
+    practice = owner.practice
+    n = next(_numbers)
+    number = long_number or f"+1415555{n % 10000:04d}"
+    account = ClickatellAccount(
+        practice=practice, username=f"ready{n}x{practice.id}", email=f"ready{n}@example.com",
+        mobile="+12015550142", country_id=226, callback_secret=new_callback_secret(),
+        email_activated_at=datetime.now(UTC), sms_activated_at=datetime.now(UTC),
+        long_number=number, balance=credits, balance_checked_at=datetime.now(UTC))
+    account.password = READY_PASSWORD
+    created = sandbox.create_account(
+        user=account.username, password=READY_PASSWORD, email=account.email,
+        mobile=account.mobile, account_id=9, credits=credits, long_number=number,
+        callback_url=callback_url(account, "status"), callback_type_id=1,
+        mo_callback_url=callback_url(account, "inbound"))
+    account.api_id = str(created["api_id"])
+    db.session.add(account)
+    db.session.commit()
+    return owner

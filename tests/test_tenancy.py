@@ -2,13 +2,39 @@
 
 import pytest
 
-from reminder_app.models import StaffUser
-from tests.factories import make_practice, make_staff
+from reminder_app.extensions import db
+from reminder_app.inbound.understanding import Intent
+from reminder_app.models import (
+    ApiToken,
+    Appointment,
+    Message,
+    Patient,
+    PracticeKeyword,
+    Provider,
+    ReminderRule,
+    StaffUser,
+)
+from reminder_app.reminders.rules import rules_for
+from reminder_app.settings.service import create_api_token
+from tests.factories import (
+    make_appointment,
+    make_clickatell_account,
+    make_practice,
+    make_sent_text,
+    make_staff,
+)
 
 #: Which model each URL argument names. A new staff URL with an id must be added here,
 #: or `test_every_id_url_is_covered` fails.
 ID_ARGUMENTS = {
     "user_id": StaffUser,
+    "patient_id": Patient,
+    "provider_id": Provider,
+    "appointment_id": Appointment,
+    "token_id": ApiToken,
+    "message_id": Message,
+    "keyword_id": PracticeKeyword,
+    "rule_id": ReminderRule,
 }
 
 PUBLIC_PREFIXES = ("/static", "/healthz", "/webhooks/", "/api/")
@@ -17,7 +43,16 @@ PUBLIC_PREFIXES = ("/static", "/healthz", "/webhooks/", "/api/")
 def other_practice_records(app) -> dict:
     """Records of practice B, one per model, that practice A's owner must never reach."""
     owner_b = make_practice("Practice B", owner_email="b@example.com")
-    return {StaffUser: make_staff(owner_b.practice)}
+    appointment = make_appointment(owner_b.practice)
+    make_clickatell_account(owner_b.practice)
+    keyword = PracticeKeyword(practice_id=owner_b.practice.id, word="ven", intent=Intent.CONFIRM)
+    db.session.add(keyword)
+    db.session.commit()
+    return {StaffUser: make_staff(owner_b.practice), Patient: appointment.patient,
+            Provider: appointment.provider, Appointment: appointment,
+            ApiToken: create_api_token(owner_b.practice, "PMS of B")[0],
+            Message: make_sent_text(owner_b.practice, patient=appointment.patient),
+            PracticeKeyword: keyword, ReminderRule: rules_for(owner_b.practice)[0]}
 
 
 def staff_id_rules(app):

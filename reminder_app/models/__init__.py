@@ -1,8 +1,28 @@
 """What the business is made of. Each area of the product keeps its models in a module here;
 importing this package registers them all with SQLAlchemy (and so with Alembic)."""
 
-from .clickatell_account import ClickatellAccount
+from .api_tokens import ApiToken
+from .appointments import Appointment, AppointmentStatus, CancelledBy, StatusChangeRefused
+from .clickatell_account import ClickatellAccount, PendingRegistration
+from .keywords import PracticeKeyword
+from .messages import (
+    CallbackKind,
+    CallbackRecord,
+    Direction,
+    Message,
+    MessageKind,
+    MessageStatus,
+)
+from .outbox import SendSlot
+from .patients import Language, Patient, Provider
 from .practice import Practice
+from .reminders import Reminder, ReminderRule, ReminderStatus, ReminderTemplate
 from .staff import LoginAttempt, Role, StaffUser
 
-__all__ = ["ClickatellAccount", "LoginAttempt", "Practice", "Role", "StaffUser"]
+__all__ = [
+    "ApiToken", "Appointment", "AppointmentStatus", "CallbackKind", "CallbackRecord",
+    "CancelledBy", "ClickatellAccount", "Direction", "Language", "LoginAttempt", "Message",
+    "MessageKind", "MessageStatus", "Patient", "PendingRegistration", "Practice",
+    "PracticeKeyword", "Provider", "Reminder", "ReminderRule", "ReminderStatus",
+    "ReminderTemplate", "Role", "SendSlot", "StaffUser", "StatusChangeRefused",
+]

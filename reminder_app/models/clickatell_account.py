@@ -1,7 +1,7 @@
 """A practice's own Clickatell account, created for it by the Connect API at sign-up."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Numeric, String
@@ -68,3 +68,22 @@ class ClickatellAccount(db.Model):
 
     def __repr__(self) -> str:
         return f"<ClickatellAccount {self.username!r} practice={self.practice_id}>"
+
+
+class PendingRegistration(db.Model):
+    """A sign-up about to be sent to Clickatell, written (and committed) before `register`.
+
+    If Clickatell accepts the registration but our own commit then fails, or the answer never
+    arrives, this row is how the next submit knows to reconcile (adopt the account that
+    Clickatell already made) instead of registering a second one.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(128), unique=True)
+    email: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when the `register` call ended with no usable answer; until then it may be running.
+    unanswered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def in_flight(self, now: datetime, longest_call: timedelta) -> bool:
+        return self.unanswered_at is None and self.started_at > now - longest_call

@@ -1,13 +1,17 @@
 """The practice: the customer of this product, and the tenant every record belongs to."""
 
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String
+from sqlalchemy import String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
+
+#: No reminder leaves between these local times (the practice can change them).
+DEFAULT_QUIET_START = time(21, 0)
+DEFAULT_QUIET_END = time(8, 0)
 
 
 class Practice(db.Model):
@@ -17,6 +21,8 @@ class Practice(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
     phone: Mapped[str] = mapped_column(String(20), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
+    quiet_start: Mapped[time] = mapped_column(Time, default=DEFAULT_QUIET_START)
+    quiet_end: Mapped[time] = mapped_column(Time, default=DEFAULT_QUIET_END)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -32,3 +32,10 @@ class ConfirmForm(FlaskForm):
     """A form with only its CSRF token, for buttons that change something."""
 
     submit = SubmitField("Confirm")
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("What will use this token?", filters=[strip],
+                       validators=[DataRequired(), Length(max=80)],
+                       description="For example, the name of your practice-management system.")
+    submit = SubmitField("Create API token")

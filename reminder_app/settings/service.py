@@ -1,10 +1,13 @@
 """Managing who works at a practice."""
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from ..auth.service import normalise_email
 from ..extensions import db
-from ..models import Practice, Role, StaffUser
+from ..models import ApiToken, Practice, Role, StaffUser
+from ..models.types import utcnow
 
 
 class StaffError(Exception):
@@ -32,4 +35,19 @@ def remove_staff(user: StaffUser, *, acting: StaffUser) -> None:
         if owners <= 1:
             raise StaffError("A practice needs at least one owner.")
     db.session.delete(user)
+    db.session.commit()
+
+
+def create_api_token(practice: Practice, name: str,
+                     now: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new API token for the practice; the plaintext is returned once and never stored."""
+    record, token = ApiToken.issue(practice.id, name.strip(), now or utcnow())
+    db.session.add(record)
+    db.session.commit()
+    return record, token
+
+
+def revoke_api_token(record: ApiToken, now: datetime | None = None) -> None:
+    """From now on, calls with this token are refused."""
+    record.revoke(now or utcnow())
     db.session.commit()

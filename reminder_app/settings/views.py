@@ -1,13 +1,27 @@
-"""Practice settings: the staff list (owners only)."""
+"""Practice settings: the staff list and the API tokens (changes by owners only)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..models import Role, StaffUser
+from ..models import ApiToken, Role, StaffUser
 from ..tenancy import get_or_404, owner_required, scoped
-from .forms import AddStaffForm, ConfirmForm
-from .service import StaffError, add_staff, remove_staff
+from .forms import AddStaffForm, ApiTokenForm, ConfirmForm
+from .service import (
+    StaffError,
+    add_staff,
+    create_api_token,
+    remove_staff,
+    revoke_api_token,
+)
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -49,3 +63,37 @@ def remove(user_id: int):
         else:
             flash(f"{user.name} was removed.", "success")
     return redirect(url_for(".staff"), code=303)
+
+
+def _api_tokens_page(form: ApiTokenForm, new_token: str | None = None):
+    tokens = db.session.scalars(scoped(ApiToken).order_by(ApiToken.revoked_at.is_not(None),
+                                                          ApiToken.created_at.desc())).all()
+    response = make_response(render_template("settings/api_tokens.html", form=form,
+                                              tokens=tokens, new_token=new_token,
+                                              revoke_form=ConfirmForm()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/api-tokens", methods=["GET", "POST"])
+def api_tokens():
+    """Owners create and revoke tokens. A new token is shown in the answer to the POST itself,
+    once: it is never stored, nor put in a cookie to survive a redirect."""
+    owner_required()
+    form = ApiTokenForm()
+    if form.validate_on_submit():
+        record, token = create_api_token(current_user.practice, form.name.data)
+        flash(f"API token “{record.name}” created. Copy it now: it will not be shown again.",
+              "success")
+        return _api_tokens_page(ApiTokenForm(formdata=None), new_token=token)
+    return _api_tokens_page(form)
+
+
+@bp.post("/api-tokens/<int:token_id>/revoke")
+def revoke_api_token_view(token_id: int):
+    owner_required()
+    record = get_or_404(ApiToken, token_id)
+    if ConfirmForm().validate_on_submit():
+        revoke_api_token(record)
+        flash(f"API token “{record.name}” is revoked; calls with it are refused.", "success")
+    return redirect(url_for(".api_tokens"), code=303)

@@ -1,0 +1,1 @@
+"""Appointments: booking, the day and week views, providers and CSV import."""

@@ -1,0 +1,113 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..auth.forms import strip
+from ..models import CancelledBy
+from .service import DEFAULT_DURATION, MAX_DURATION, MIN_DURATION
+
+
+def patient_choices(patients) -> list[SelectChoice]:
+    return [SelectChoice(str(patient.id), f"{patient.sorting_name} ({patient.mobile})")
+            for patient in patients]
+
+
+def provider_choices(providers) -> list[SelectChoice]:
+    return [SelectChoice(str(provider.id), provider.name) for provider in providers]
+
+
+def _provider_field():
+    return SelectField("Provider", coerce=int, validators=[InputRequired()])
+
+
+def _date_field():
+    return DateField("Date", validators=[DataRequired()])
+
+
+def _time_field():
+    return TimeField("Time", validators=[DataRequired()],
+                     description="On the practice's clock.")
+
+
+def _duration_field():
+    return IntegerField("Length (minutes)", default=DEFAULT_DURATION,
+                        validators=[InputRequired(), NumberRange(MIN_DURATION, MAX_DURATION)])
+
+
+def _reason_field():
+    return StringField("Reason", filters=[strip], validators=[Length(max=200)])
+
+
+class AppointmentForm(FlaskForm):
+    patient = SelectField("Patient", coerce=int, validators=[InputRequired()])
+    provider = _provider_field()
+    date = _date_field()
+    time = _time_field()
+    duration_minutes = _duration_field()
+    reason = _reason_field()
+    submit = SubmitField("Book appointment")
+
+
+class EditAppointmentForm(FlaskForm):
+    provider = _provider_field()
+    date = _date_field()
+    time = _time_field()
+    duration_minutes = _duration_field()
+    reason = _reason_field()
+    submit = SubmitField("Save appointment")
+
+
+class MoveForm(FlaskForm):
+    provider = _provider_field()
+    date = _date_field()
+    time = _time_field()
+    submit = SubmitField("Move appointment")
+
+
+class CancelForm(FlaskForm):
+    by = RadioField("Who cancelled?", default=CancelledBy.STAFF.value, choices=[
+        SelectChoice(CancelledBy.PATIENT.value, "The patient asked to cancel"),
+        SelectChoice(CancelledBy.STAFF.value, "The practice cancelled it"),
+    ], validators=[InputRequired()])
+    submit = SubmitField("Cancel appointment")
+
+
+class ProviderForm(FlaskForm):
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=120)],
+                       description="As patients know them, e.g. Dr. Amelia Reyes.")
+    submit = SubmitField("Add provider")
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", validators=[
+        FileRequired("Please choose a CSV file."),
+        FileAllowed(["csv", "txt"], "Please choose a .csv file.")])
+    consent = BooleanField("New patients in this file have agreed to receive SMS reminders")
+    submit = SubmitField("Preview import")
+
+
+class ConfirmImportForm(FlaskForm):
+    csv_text = HiddenField(validators=[DataRequired()])
+    consent = HiddenField()
+    expected_rows = HiddenField()
+    submit = SubmitField("Import")
+
+
+class DayForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    date = DateField("Day", validators=[Optional()])
+    provider = SelectField("Provider", coerce=int, validators=[Optional()])

@@ -1,0 +1,215 @@
+"""Booking, moving, cancelling and closing appointments.
+
+Each state change is one function that checks, changes and commits once, so what the
+reminder engine must do alongside (plan, rewrite or cancel reminders) has one place to go,
+inside the same transaction. Time is an argument (`now=`), so tests can set the clock.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    Appointment,
+    AppointmentStatus,
+    CancelledBy,
+    Patient,
+    Practice,
+    Provider,
+    StatusChangeRefused,
+)
+from ..models.types import utcnow
+from ..reminders import planning
+from ..validation import FieldError
+
+MIN_DURATION = 5
+MAX_DURATION = 8 * 60
+DEFAULT_DURATION = 15
+CANCELLED = (AppointmentStatus.CANCELLED_BY_PATIENT, AppointmentStatus.CANCELLED_BY_STAFF)
+
+__all__ = ["AppointmentError", "StatusChangeRefused", "add_appointment", "book", "cancel",
+           "confirm", "edit", "mark_completed", "mark_no_show", "move", "overlapping",
+           "overlap_warning"]
+
+
+class AppointmentError(FieldError):
+    """An appointment that cannot be booked or changed as asked; names the field at fault."""
+
+
+def _check_patient(practice: Practice, patient: Patient) -> Patient:
+    if patient is None or patient.practice_id != practice.id:
+        raise AppointmentError("patient", "Please choose one of the practice's patients.")
+    return patient
+
+
+def _check_provider(practice: Practice, provider: Provider) -> Provider:
+    if provider is None or provider.practice_id != practice.id:
+        raise AppointmentError("provider", "Please choose one of the practice's providers.")
+    if not provider.active:
+        raise AppointmentError("provider", f"{provider.name} no longer takes appointments.")
+    return provider
+
+
+def _check_start(starts_at: datetime, now: datetime) -> datetime:
+    if starts_at.tzinfo is None:
+        raise ValueError("starts_at must be an aware datetime")
+    if starts_at < now:
+        raise AppointmentError("starts_at", "That time has already passed; appointments can only "
+                                        "be booked in the future.")
+    return starts_at
+
+
+def _check_duration(minutes: int) -> int:
+    if not isinstance(minutes, int) or not MIN_DURATION <= minutes <= MAX_DURATION:
+        raise AppointmentError("duration_minutes", f"The length must be between {MIN_DURATION} "
+                                                   f"minutes and {MAX_DURATION // 60} hours.")
+    return minutes
+
+
+def _check_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > 200:
+        raise AppointmentError("reason", "The reason is too long (200 characters at most).")
+    return reason
+
+
+def add_appointment(practice: Practice, *, patient: Patient, provider: Provider,
+                    starts_at: datetime, duration_minutes: int = DEFAULT_DURATION,
+                    reason: str = "", now: datetime) -> Appointment:
+    """`book` without the commit, for callers that book many in one transaction (CSV import).
+    Plans the appointment's reminders in the same transaction."""
+    appointment = Appointment(
+        practice_id=practice.id, patient=_check_patient(practice, patient),
+        provider=_check_provider(practice, provider), starts_at=_check_start(starts_at, now),
+        duration_minutes=_check_duration(duration_minutes), reason=_check_reason(reason),
+        status=AppointmentStatus.BOOKED, created_at=now, updated_at=now,
+    )
+    db.session.add(appointment)
+    planning.plan_for(appointment, now)
+    return appointment
+
+
+def book(practice: Practice, *, patient: Patient, provider: Provider, starts_at: datetime,
+         duration_minutes: int = DEFAULT_DURATION, reason: str = "",
+         now: datetime | None = None) -> Appointment:
+    """Book a future appointment. Overlaps are allowed (see `overlapping`) but never the past."""
+    appointment = add_appointment(practice, patient=patient, provider=provider,
+                                  starts_at=starts_at, duration_minutes=duration_minutes,
+                                  reason=reason, now=now or utcnow())
+    db.session.commit()
+    return appointment
+
+
+def _require_open(appointment: Appointment, action: str) -> None:
+    if not appointment.status.is_open:
+        raise StatusChangeRefused(f"This appointment is {appointment.status.label.lower()}; "
+                                  f"it can no longer be {action}.")
+
+
+def _reschedule(appointment: Appointment, practice: Practice, *, starts_at: datetime,
+                provider: Provider, now: datetime) -> None:
+    """A new time or provider: back to booked, for the patient to confirm again. The pending
+    reminders are re-planned in the same transaction."""
+    _require_open(appointment, "moved")
+    _check_provider(practice, provider)
+    _check_start(starts_at, now)
+    appointment.rebook()
+    appointment.starts_at = starts_at
+    appointment.provider = provider
+    planning.replan(appointment, now)
+
+
+def move(appointment: Appointment, practice: Practice, *, starts_at: datetime,
+         provider: Provider | None = None, now: datetime | None = None) -> Appointment:
+    """Give the appointment a new start (and perhaps another provider)."""
+    _reschedule(appointment, practice, starts_at=starts_at,
+                provider=provider or appointment.provider, now=now or utcnow())
+    db.session.commit()
+    return appointment
+
+
+def edit(appointment: Appointment, practice: Practice, *, starts_at: datetime | None = None,
+         provider: Provider | None = None, duration_minutes: int | None = None,
+         reason: str | None = None, now: datetime | None = None) -> Appointment:
+    """Change what was given; a different start or provider is a move."""
+    now = now or utcnow()
+    if duration_minutes is not None:
+        duration_minutes = _check_duration(duration_minutes)
+    if reason is not None:
+        reason = _check_reason(reason)
+    new_start = starts_at if starts_at is not None else appointment.starts_at
+    new_provider = provider if provider is not None else appointment.provider
+    if new_start != appointment.starts_at or new_provider.id != appointment.provider_id:
+        _reschedule(appointment, practice, starts_at=new_start, provider=new_provider, now=now)
+    else:
+        _require_open(appointment, "changed")
+    if duration_minutes is not None:
+        appointment.duration_minutes = duration_minutes
+    if reason is not None:
+        appointment.reason = reason
+    db.session.commit()
+    return appointment
+
+
+def cancel(appointment: Appointment, *, by: CancelledBy = CancelledBy.STAFF,
+           now: datetime | None = None) -> Appointment:
+    """Cancel, saying who asked; its reminders are cancelled in the same transaction."""
+    appointment.cancel(by)
+    planning.cancel_for(appointment, now or utcnow())
+    db.session.commit()
+    return appointment
+
+
+def confirm(appointment: Appointment, *, now: datetime | None = None) -> Appointment:
+    appointment.confirm()
+    db.session.commit()
+    return appointment
+
+
+def _require_started(appointment: Appointment, now: datetime, what: str) -> None:
+    if appointment.starts_at > now:
+        raise StatusChangeRefused(f"This appointment has not started yet; it cannot be "
+                                  f"marked {what}.")
+
+
+def mark_completed(appointment: Appointment, *, now: datetime | None = None) -> Appointment:
+    _require_started(appointment, now or utcnow(), "completed")
+    appointment.mark_completed()
+    db.session.commit()
+    return appointment
+
+
+def mark_no_show(appointment: Appointment, *, now: datetime | None = None) -> Appointment:
+    _require_started(appointment, now or utcnow(), "a no-show")
+    appointment.mark_no_show()
+    db.session.commit()
+    return appointment
+
+
+def overlapping(provider: Provider, starts_at: datetime, duration_minutes: int, *,
+                exclude_id: int | None = None) -> list[Appointment]:
+    """The provider's other appointments (not cancelled) that share some of this time."""
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    query = (select(Appointment)
+             .where(Appointment.practice_id == provider.practice_id,
+                    Appointment.provider_id == provider.id,
+                    Appointment.starts_at < ends_at,
+                    Appointment.starts_at > starts_at - timedelta(minutes=MAX_DURATION),
+                    Appointment.status.not_in(CANCELLED))
+             .order_by(Appointment.starts_at))
+    if exclude_id is not None:
+        query = query.where(Appointment.id != exclude_id)
+    return [other for other in db.session.scalars(query) if other.ends_at > starts_at]
+
+
+def overlap_warning(appointment: Appointment, zone) -> str | None:
+    """A sentence for staff when the provider is double-booked, else None."""
+    others = overlapping(appointment.provider, appointment.starts_at,
+                         appointment.duration_minutes, exclude_id=appointment.id)
+    if not others:
+        return None
+    times = ", ".join(f"{other.starts_at.astimezone(zone):%H:%M} ({other.patient.full_name})"
+                      for other in others)
+    return (f"{appointment.provider.name} already has an appointment at that time: {times}. "
+            "It was booked anyway; please check.")

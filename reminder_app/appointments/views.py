@@ -1,0 +1,407 @@
+"""Staff pages for appointments: the day and week views, booking and changing, providers,
+CSV import. Views parse, call `service`, and render or redirect."""
+
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Appointment, AppointmentStatus, CancelledBy, Patient, Provider
+from ..models.types import utcnow
+from ..patients.service import display_mobile
+from ..reminders import planning
+from ..settings.forms import ConfirmForm
+from ..tenancy import current_practice, get_or_404, scoped
+from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
+from ..validation import FieldError
+from . import csv_import, service
+from .forms import (
+    AppointmentForm,
+    CancelForm,
+    ConfirmImportForm,
+    EditAppointmentForm,
+    ImportForm,
+    MoveForm,
+    ProviderForm,
+    patient_choices,
+    provider_choices,
+)
+
+bp = Blueprint("appointments", __name__, url_prefix="/appointments")
+
+STATUS_BADGES = {
+    AppointmentStatus.BOOKED: "text-bg-secondary",
+    AppointmentStatus.CONFIRMED: "text-bg-success",
+    AppointmentStatus.CANCELLED_BY_PATIENT: "text-bg-danger",
+    AppointmentStatus.CANCELLED_BY_STAFF: "text-bg-danger",
+    AppointmentStatus.RESCHEDULE_REQUESTED: "text-bg-warning",
+    AppointmentStatus.COMPLETED: "text-bg-primary",
+    AppointmentStatus.NO_SHOW: "text-bg-dark",
+}
+#: Which form field shows a service error about each model field.
+FORM_FIELDS = {"starts_at": "time", "patient": "patient", "provider": "provider",
+               "duration_minutes": "duration_minutes", "reason": "reason"}
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+@bp.app_template_filter("local")
+def local_filter(moment: datetime | None, pattern: str = "%H:%M") -> str:
+    """An instant as the practice's wall-clock time."""
+    if moment is None:
+        return ""
+    return local(moment, current_practice().zone).strftime(pattern)
+
+
+@bp.app_template_filter("mobile")
+def mobile_filter(e164: str) -> str:
+    return display_mobile(e164)
+
+
+@bp.app_context_processor
+def appointment_names() -> dict:
+    return {"AppointmentStatus": AppointmentStatus}
+
+
+@bp.app_template_global()
+def status_badge(status: AppointmentStatus) -> str:
+    return STATUS_BADGES[status]
+
+
+def _date_arg(name: str) -> date | None:
+    text = request.args.get(name)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(400)
+
+
+def _providers(active_only: bool = False) -> list[Provider]:
+    query = scoped(Provider).order_by(Provider.name, Provider.id)
+    if active_only:
+        query = query.where(Provider.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def _chosen_provider(providers: list[Provider]) -> Provider | None:
+    wanted = request.args.get("provider", type=int)
+    if wanted is None:
+        return None
+    provider = next((p for p in providers if p.id == wanted), None)
+    if provider is None:
+        abort(404)
+    return provider
+
+
+def _with_people(query):
+    return query.options(joinedload(Appointment.patient), joinedload(Appointment.provider))
+
+
+def overlapping_ids(appointments: list[Appointment]) -> set[int]:
+    """Ids of the shown appointments that share time with another of the same provider."""
+    clashing: set[int] = set()
+    latest: dict[int, Appointment] = {}
+    for appointment in sorted(appointments, key=lambda a: a.starts_at):
+        if appointment.status.is_cancelled:
+            continue
+        previous = latest.get(appointment.provider_id)
+        if previous is not None and previous.ends_at > appointment.starts_at:
+            clashing.update({previous.id, appointment.id})
+        if previous is None or appointment.ends_at > previous.ends_at:
+            latest[appointment.provider_id] = appointment
+    return clashing
+
+
+@bp.get("/day")
+def day():
+    practice = current_practice()
+    shown = _date_arg("date") or today(practice.zone)
+    providers = _providers()
+    provider = _chosen_provider(providers)
+    start, end = day_bounds(shown, practice.zone)
+    query = _with_people(scoped(Appointment)).where(
+        Appointment.starts_at >= start, Appointment.starts_at < end
+    ).order_by(Appointment.starts_at, Appointment.id)
+    if provider is not None:
+        query = query.where(Appointment.provider_id == provider.id)
+    appointments = list(db.session.scalars(query))
+    reminders = planning.reminders_by_appointment([a.id for a in appointments])
+    return render_template(
+        "appointments/day.html", day=shown, provider=provider, providers=providers,
+        appointments=appointments, overlaps=overlapping_ids(appointments), now=utcnow(),
+        reminders=reminders,
+        week_start=shown - timedelta(days=shown.weekday()),
+        previous_day=shown - timedelta(days=1), next_day=shown + timedelta(days=1),
+        today=today(practice.zone), action_form=ConfirmForm())
+
+
+@bp.get("/week")
+def week():
+    practice = current_practice()
+    current = today(practice.zone)
+    first = _date_arg("start") or current - timedelta(days=current.weekday())
+    providers = _providers()
+    provider = _chosen_provider(providers) or next(
+        (p for p in providers if p.active), providers[0] if providers else None)
+    days = [first + timedelta(days=n) for n in range(7)]
+    by_day: dict[date, list[Appointment]] = {d: [] for d in days}
+    if provider is not None:
+        start, end = days_bounds(first, 7, practice.zone)
+        for appointment in db.session.scalars(_with_people(scoped(Appointment)).where(
+                Appointment.provider_id == provider.id, Appointment.starts_at >= start,
+                Appointment.starts_at < end).order_by(Appointment.starts_at, Appointment.id)):
+            by_day[local(appointment.starts_at, practice.zone).date()].append(appointment)
+    overlaps = overlapping_ids([a for day_list in by_day.values() for a in day_list])
+    return render_template(
+        "appointments/week.html", days=days, by_day=by_day, provider=provider,
+        providers=providers, overlaps=overlaps, today=current,
+        previous_week=first - timedelta(days=7), next_week=first + timedelta(days=7))
+
+
+def _starts_at(form) -> datetime:
+    try:
+        return to_utc(form.date.data, form.time.data, current_practice().zone)
+    except NonexistentLocalTime as error:
+        raise FieldError("starts_at", str(error)) from error
+
+
+def _show_error(form, error: FieldError) -> None:
+    form[FORM_FIELDS.get(error.field, "time")].errors.append(error.message)
+
+
+def _day_url(appointment: Appointment) -> str:
+    shown = local(appointment.starts_at, current_practice().zone).date()
+    return url_for(".day", date=shown.isoformat())
+
+
+def _warn_if_overlapping(appointment: Appointment) -> None:
+    if warning := service.overlap_warning(appointment, current_practice().zone):
+        flash(warning, "warning")
+
+
+def _fill_when(form, appointment: Appointment) -> None:
+    if request.method == "GET":
+        when = local(appointment.starts_at, current_practice().zone)
+        form.provider.data = appointment.provider_id
+        form.date.data = when.date()
+        form.time.data = when.time().replace(second=0, microsecond=0)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    practice = current_practice()
+    patients = db.session.scalars(
+        scoped(Patient).order_by(Patient.last_name, Patient.first_name, Patient.id)).all()
+    providers = _providers(active_only=True)
+    form = AppointmentForm()
+    form.patient.choices = patient_choices(patients)
+    form.provider.choices = provider_choices(providers)
+    if request.method == "GET":
+        form.patient.data = request.args.get("patient", type=int)
+        form.provider.data = request.args.get("provider", type=int)
+        form.date.data = _date_arg("date")
+    if form.validate_on_submit():
+        chosen = {patient.id: patient for patient in patients}
+        by_id = {provider.id: provider for provider in providers}
+        try:
+            appointment = service.book(
+                practice, patient=chosen.get(form.patient.data),
+                provider=by_id.get(form.provider.data), starts_at=_starts_at(form),
+                duration_minutes=form.duration_minutes.data, reason=form.reason.data)
+        except FieldError as error:
+            _show_error(form, error)
+        else:
+            flash(f"Booked {appointment.patient.full_name} with {appointment.provider.name} "
+                  f"on {local_filter(appointment.starts_at, '%A %d %B at %H:%M')}.", "success")
+            _warn_if_overlapping(appointment)
+            return redirect(_day_url(appointment), code=303)
+    return render_template("appointments/new.html", form=form, patients=patients,
+                           providers=providers)
+
+
+@bp.route("/<int:appointment_id>/edit", methods=["GET", "POST"])
+def edit(appointment_id: int):
+    appointment = get_or_404(Appointment, appointment_id)
+    providers = _providers(active_only=True)
+    form = EditAppointmentForm(obj=appointment)
+    form.provider.choices = provider_choices(_with_current(providers, appointment))
+    _fill_when(form, appointment)
+    if form.validate_on_submit():
+        try:
+            service.edit(appointment, current_practice(), starts_at=_starts_at(form),
+                         provider=_provider_by_id(form.provider.data),
+                         duration_minutes=form.duration_minutes.data, reason=form.reason.data)
+        except FieldError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        except service.StatusChangeRefused as error:
+            flash(str(error), "danger")
+            return redirect(_day_url(appointment), code=303)
+        else:
+            flash(f"Saved {appointment.patient.full_name}'s appointment.", "success")
+            _warn_if_overlapping(appointment)
+            return redirect(_day_url(appointment), code=303)
+    return render_template("appointments/edit.html", form=form, appointment=appointment,
+                           title="Edit appointment")
+
+
+@bp.route("/<int:appointment_id>/move", methods=["GET", "POST"])
+def move(appointment_id: int):
+    appointment = get_or_404(Appointment, appointment_id)
+    form = MoveForm()
+    form.provider.choices = provider_choices(
+        _with_current(_providers(active_only=True), appointment))
+    _fill_when(form, appointment)
+    if form.validate_on_submit():
+        try:
+            service.move(appointment, current_practice(), starts_at=_starts_at(form),
+                         provider=_provider_by_id(form.provider.data))
+        except FieldError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        except service.StatusChangeRefused as error:
+            flash(str(error), "danger")
+            return redirect(_day_url(appointment), code=303)
+        else:
+            flash(f"Moved {appointment.patient.full_name} to "
+                  f"{local_filter(appointment.starts_at, '%A %d %B at %H:%M')}.", "success")
+            _warn_if_overlapping(appointment)
+            return redirect(_day_url(appointment), code=303)
+    return render_template("appointments/edit.html", form=form, appointment=appointment,
+                           title="Move appointment")
+
+
+def _with_current(providers: list[Provider], appointment: Appointment) -> list[Provider]:
+    """The active providers, and the appointment's own even if no longer active."""
+    if all(p.id != appointment.provider_id for p in providers):
+        return [appointment.provider, *providers]
+    return providers
+
+
+def _provider_by_id(provider_id: int) -> Provider:
+    provider = db.session.scalar(scoped(Provider).where(Provider.id == provider_id))
+    if provider is None:
+        raise FieldError("provider", "Please choose one of the practice's providers.")
+    return provider
+
+
+@bp.route("/<int:appointment_id>/cancel", methods=["GET", "POST"])
+def cancel(appointment_id: int):
+    appointment = get_or_404(Appointment, appointment_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            service.cancel(appointment, by=CancelledBy(form.by.data))
+        except service.StatusChangeRefused as error:
+            flash(str(error), "danger")
+        else:
+            flash(f"Cancelled {appointment.patient.full_name}'s appointment at "
+                  f"{local_filter(appointment.starts_at)}.", "success")
+        return redirect(_day_url(appointment), code=303)
+    return render_template("appointments/cancel.html", form=form, appointment=appointment)
+
+
+def _close(appointment_id: int, change, done: str):
+    appointment = get_or_404(Appointment, appointment_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            change(appointment)
+        except service.StatusChangeRefused as error:
+            flash(str(error), "danger")
+        else:
+            flash(f"{appointment.patient.full_name}'s appointment is marked {done}.", "success")
+    return redirect(_day_url(appointment), code=303)
+
+
+@bp.post("/<int:appointment_id>/complete")
+def complete(appointment_id: int):
+    return _close(appointment_id, service.mark_completed, "completed")
+
+
+@bp.post("/<int:appointment_id>/no-show")
+def no_show(appointment_id: int):
+    return _close(appointment_id, service.mark_no_show, "a no-show")
+
+
+@bp.route("/providers", methods=["GET", "POST"])
+def providers():
+    form = ProviderForm()
+    if form.validate_on_submit():
+        practice = current_practice()
+        if any(p.name.casefold() == form.name.data.casefold() for p in _providers()):
+            form.name.errors.append("A provider already has that name.")
+        else:
+            db.session.add(Provider(practice_id=practice.id, name=form.name.data))
+            db.session.commit()
+            flash(f"{form.name.data} can now be booked.", "success")
+            return redirect(url_for(".providers"), code=303)
+    return render_template("appointments/providers.html", form=form, providers=_providers(),
+                           action_form=ConfirmForm())
+
+
+def _set_active(provider_id: int, active: bool):
+    provider = get_or_404(Provider, provider_id)
+    if ConfirmForm().validate_on_submit():
+        provider.active = active
+        db.session.commit()
+        flash(f"{provider.name} {'can be booked again' if active else 'can no longer be booked'}"
+              ". Existing appointments stay as they are.", "success")
+    return redirect(url_for(".providers"), code=303)
+
+
+@bp.post("/providers/<int:provider_id>/deactivate")
+def deactivate_provider(provider_id: int):
+    return _set_active(provider_id, False)
+
+
+@bp.post("/providers/<int:provider_id>/activate")
+def activate_provider(provider_id: int):
+    return _set_active(provider_id, True)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_csv():
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            text = csv_import.decode(form.file.data.read())
+            checked = csv_import.preview(current_practice(), text)
+        except csv_import.CsvError as error:
+            form.file.errors.append(str(error))
+        else:
+            return _render_preview(text, checked, form.consent.data)
+    return render_template("appointments/import.html", form=form)
+
+
+def _render_preview(text: str, checked, consent: bool, changed: bool = False):
+    confirm = ConfirmImportForm(formdata=None, csv_text=text, consent="y" if consent else "",
+                                expected_rows=",".join(map(str, checked.valid_lines)))
+    return render_template("appointments/import_preview.html", preview=checked,
+                           confirm=confirm, consent=consent, changed=changed)
+
+
+@bp.post("/import/confirm")
+def import_confirm():
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        flash("Please upload the file again.", "danger")
+        return redirect(url_for(".import_csv"), code=303)
+    practice = current_practice()
+    consent = form.consent.data == "y"
+    try:
+        checked = csv_import.preview(practice, form.csv_text.data)
+    except csv_import.CsvError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".import_csv"), code=303)
+    if ",".join(map(str, checked.valid_lines)) != form.expected_rows.data:
+        return _render_preview(form.csv_text.data, checked, consent, changed=True)
+    result = csv_import.import_valid_rows(practice, checked, consent=consent)
+    return render_template("appointments/import_result.html", result=result)

@@ -1,0 +1,2 @@
+"""What comes back from Clickatell: patients' replies and delivery reports, and the
+conversations staff read."""

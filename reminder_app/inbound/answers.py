@@ -1,0 +1,101 @@
+"""The automatic answers to patients' replies, in each patient language.
+
+Every answer names the practice and gives its phone, and is written in the GSM-7 alphabet
+so it stays one SMS part with a practice name of ordinary length (Spanish without the
+accents GSM-7 lacks: á í ó ú). tests/inbound/test_answers.py holds them to that.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+
+from ..models import Practice
+
+
+class Answer(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    RESCHEDULE = "reschedule"
+    HELP = "help"
+    OPTED_OUT = "opted_out"
+    OPTED_OUT_CALL_BACK = "opted_out_call_back"
+    OPTED_IN = "opted_in"
+    NO_APPOINTMENT = "no_appointment"
+
+
+TEXTS: dict[str, dict[Answer, str]] = {
+    "en": {
+        Answer.CONFIRMED: "{practice}: thank you, your appointment on {when} is confirmed. "
+                          "Questions? Call {phone}.",
+        Answer.CANCELLED: "{practice}: your appointment on {when} is cancelled. "
+                          "To book a new time, call {phone}.",
+        Answer.RESCHEDULE: "{practice}: we will call you to find a new time for your "
+                           "appointment on {when}. Or call us: {phone}.",
+        Answer.HELP: "{practice} appointment texts. Call {phone}. Reply C to confirm, X to "
+                     "cancel, R to reschedule, STOP to opt out.",
+        Answer.OPTED_OUT: "{practice}: you will get no more texts from us. Reply START to get "
+                          "them again. Call {phone}.",
+        Answer.OPTED_OUT_CALL_BACK: "{practice}: you will get no more texts from us (reply "
+                                    "START to undo). About your appointment, we will call you "
+                                    "or call {phone}.",
+        Answer.OPTED_IN: "{practice}: you will get appointment texts again. Reply STOP to opt "
+                         "out, HELP for help.",
+        Answer.NO_APPOINTMENT: "{practice}: we found no upcoming appointment your reply could "
+                               "apply to. Please call {phone}.",
+    },
+    "es": {
+        Answer.CONFIRMED: "{practice}: gracias, su cita del {when} queda confirmada. "
+                          "Preguntas? Llame al {phone}.",
+        Answer.CANCELLED: "{practice}: su cita del {when} queda cancelada. Para pedir otra "
+                          "cita, llame al {phone}.",
+        Answer.RESCHEDULE: "{practice}: le llamaremos para cambiar su cita del {when}. "
+                           "O llamenos al {phone}.",
+        Answer.HELP: "{practice}, avisos de citas. Tel. {phone}. Responda C para confirmar, "
+                     "X para cancelar, R para cambiar, STOP para no recibirlos.",
+        Answer.OPTED_OUT: "{practice}: no recibira mas mensajes nuestros. Responda START para "
+                          "volver a recibirlos. Tel. {phone}.",
+        Answer.OPTED_OUT_CALL_BACK: "{practice}: no recibira mas mensajes (START para "
+                                    "deshacer). Sobre su cita, le llamaremos, o llame al "
+                                    "{phone}.",
+        Answer.OPTED_IN: "{practice}: volvera a recibir avisos de citas. Responda STOP para "
+                         "no recibirlos, AYUDA para ayuda.",
+        Answer.NO_APPOINTMENT: "{practice}: no encontramos ninguna cita proxima a la que "
+                               "aplicar su respuesta. Llame al {phone}.",
+    },
+}
+
+_MONTHS_ES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
+
+
+def phone_for_patients(practice: Practice) -> str:
+    """The practice's phone as its patients dial it (national form at home); its two-way
+    number if no phone was given."""
+    number = practice.phone or getattr(practice.clickatell_account, "long_number", None) or ""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    home = phonenumbers.region_code_for_number(parsed) == practice.country
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL if home
+                                      else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def when(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    """An appointment's start as the patient reads it, in the practice's time zone."""
+    moment = moment.astimezone(zone)
+    if language == "es":
+        return f"{moment.day} {_MONTHS_ES[moment.month - 1]} a las {moment:%H:%M}"
+    hour = moment.hour % 12 or 12
+    return f"{moment:%a %b} {moment.day} at {hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def render(answer: Answer, practice: Practice, language: str | None,
+           starts_at: datetime | None = None) -> str:
+    language = language if language in TEXTS else "en"
+    return TEXTS[language][answer].format(
+        practice=practice.name, phone=phone_for_patients(practice),
+        when=when(starts_at, practice.zone, language) if starts_at else "")

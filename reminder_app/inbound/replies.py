@@ -1,0 +1,296 @@
+"""A patient's reply to the practice's number: who sent it, what it means, what it changes.
+
+`handle_inbound` is called by the MO webhook after the callback was authenticated and stored
+raw. In order: check the number it was sent to, find the patient (by the sender's E.164
+mobile, within the practice whose secret the callback carried), store the message, read it
+(`understanding.interpret`), act on the patient's next reminded appointment, and queue the
+automatic answer through the outbox. It writes in the caller's transaction (the appointment
+service commits it when it changes an appointment; otherwise the webhook does), so a reply
+is applied entirely or not at all, and the same message twice changes nothing.
+
+The rules are written out for staff in docs/replies.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import phonenumbers
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..appointments import service as appointments
+from ..clickatell import InboundMessage, analyse
+from ..extensions import db
+from ..models import (
+    Appointment,
+    ClickatellAccount,
+    Direction,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Patient,
+    Practice,
+    PracticeKeyword,
+)
+from ..models.appointments import OPEN_STATUSES, CancelledBy
+from ..models.types import utcnow
+from ..outbox import OutboxError, enqueue
+from ..outbox.dispatcher import NEEDS_CONSENT
+from ..reminders import planning
+from ..reminders.planning import OPTED_OUT
+from .answers import Answer, render
+from .understanding import Intent, Reading, interpret
+
+log = logging.getLogger(__name__)
+
+#: Outbound statuses of a reminder that went out (or is leaving right now).
+WENT_OUT = (MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
+#: At most this many automatic answers to one number per hour (the opt-out confirmation is
+#: always sent): two auto-responders must never talk to each other for ever.
+AUTO_ANSWER_LIMIT = 5
+AUTO_ANSWER_WINDOW = timedelta(hours=1)
+
+
+def inbound_dedupe_key(mo_message_id: str) -> str:
+    return f"mo:{mo_message_id}"
+
+
+def answer_dedupe_key(mo_message_id: str) -> str:
+    return f"reply:{mo_message_id}"
+
+
+def sender_numbers(number: str, country: str) -> list[str]:
+    """What the sender's number may be, as E.164, most likely first. Clickatell sends
+    international digits; a national number (no country code) is read in the practice's
+    country. Digits that are valid both ways (2015550123: Egypt, or New Jersey) give both."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    found = []
+    for text, region in ((f"+{digits}", None), (digits, country)):
+        try:
+            parsed = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            if e164 not in found:
+                found.append(e164)
+    return found or [f"+{digits}"]
+
+
+def find_sender(practice: Practice, number: str) -> tuple[str, list[Patient]]:
+    """The sender's E.164 number, and the practice's patients with that mobile."""
+    candidates = sender_numbers(number, practice.country)
+    for candidate in candidates:
+        patients = patients_with_mobile(practice, candidate)
+        if patients:
+            return candidate, patients
+    return candidates[0], []
+
+
+def patients_with_mobile(practice: Practice, mobile: str) -> list[Patient]:
+    """The practice's patients with this mobile (a family may share one), oldest first."""
+    return list(db.session.scalars(select(Patient).where(
+        Patient.practice_id == practice.id, Patient.mobile == mobile).order_by(Patient.id)))
+
+
+def reminded(appointment_id) -> object:
+    """SQL condition: a reminder for the appointment went out."""
+    return exists().where(Message.appointment_id == appointment_id,
+                          Message.kind == MessageKind.REMINDER,
+                          Message.direction == Direction.OUTBOUND,
+                          Message.status.in_(WENT_OUT))
+
+
+def appointment_replied_to(practice: Practice, patients: Sequence[Patient],
+                           now: datetime) -> Appointment | None:
+    """The appointment a reply is about: the next one still ahead (open, not started) of
+    these patients at this practice for which a reminder went out."""
+    if not patients:
+        return None
+    return db.session.scalar(
+        select(Appointment)
+        .where(Appointment.practice_id == practice.id,
+               Appointment.patient_id.in_([patient.id for patient in patients]),
+               Appointment.status.in_(OPEN_STATUSES), Appointment.starts_at > now,
+               reminded(Appointment.id))
+        .order_by(Appointment.starts_at, Appointment.id).limit(1))
+
+
+def most_recently_texted(practice: Practice, patients: Sequence[Patient]) -> Patient | None:
+    """Of patients sharing a mobile, the one we last texted (else the first on file)."""
+    if len(patients) <= 1:
+        return patients[0] if patients else None
+    patient_id = db.session.scalar(
+        select(Message.patient_id)
+        .where(Message.practice_id == practice.id, Message.direction == Direction.OUTBOUND,
+               Message.patient_id.in_([patient.id for patient in patients]))
+        .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
+    return next((patient for patient in patients if patient.id == patient_id), patients[0])
+
+
+def practice_words(practice: Practice) -> dict[str, Intent]:
+    """The practice's own reply words, normalised, with what each means."""
+    return {row.word: row.intent for row in db.session.scalars(
+        select(PracticeKeyword).where(PracticeKeyword.practice_id == practice.id))}
+
+
+def has_opted_out(patient: Patient | None) -> bool:
+    return patient is not None and not patient.sms_consent and patient.opted_out_at is not None
+
+
+def cancel_queued_texts(practice: Practice, mobile: str, *, now: datetime) -> int:
+    """After an opt-out: no answer still waiting in the outbox goes to this number.
+    (Reminders are the dispatcher's: it checks consent as each one leaves.)"""
+    return db.session.execute(
+        update(Message)
+        .where(Message.practice_id == practice.id, Message.recipient == mobile,
+               Message.direction == Direction.OUTBOUND, Message.status == MessageStatus.QUEUED,
+               Message.kind.not_in(NEEDS_CONSENT))
+        .values(status=MessageStatus.CANCELLED, status_detail=OPTED_OUT, handled_at=now),
+        execution_options={"synchronize_session": False}).rowcount
+
+
+def recent_auto_answers(practice: Practice, mobile: str, now: datetime) -> int:
+    return db.session.scalar(select(func.count(Message.id)).where(
+        Message.practice_id == practice.id, Message.recipient == mobile,
+        Message.kind == MessageKind.AUTO_REPLY, Message.created_at > now - AUTO_ANSWER_WINDOW))
+
+
+def handle_inbound(account: ClickatellAccount, message: InboundMessage,
+                   now: datetime | None = None) -> Message | None:
+    """Store and act on one patient's text to the practice's number (see the module doc).
+
+    Returns the stored inbound `Message`; `None` if this message was already handled.
+    """
+    now = now or utcnow()
+    practice = account.practice
+    key = inbound_dedupe_key(message.mo_message_id)
+    if db.session.scalar(select(Message.id).where(Message.practice_id == practice.id,
+                                                  Message.dedupe_key == key)) is not None:
+        return None
+    sender, patients = find_sender(practice, message.sender)
+    if message.to != account.long_number:
+        # The secret says whose callback it is, but the text went to another number (an old
+        # number, a misconfigured reply URL): it goes to the unmatched inbox and changes
+        # nothing, except that an opt-out word is still honoured.
+        log.warning("inbound %s sent to %s, not to %s's number %s", message.mo_message_id,
+                    message.to, practice.name, account.long_number)
+        inbound = _store(practice, message, sender, key, patient=None, appointment=None,
+                         now=now)
+        if inbound is not None and interpret(message.text).intent is Intent.OPT_OUT:
+            _opt_out(practice, patients, sender, now)
+        return inbound
+
+    appointment = appointment_replied_to(practice, patients, now)
+    patient = appointment.patient if appointment else most_recently_texted(practice, patients)
+    reading = interpret(message.text, patient.language.value if patient else None,
+                        practice_words(practice))
+    inbound = _store(practice, message, sender, key, patient=patient, appointment=appointment,
+                     now=now)
+    if inbound is None:
+        return None  # a concurrent delivery of the same message got there first
+    _act(practice, inbound, reading, patients, patient, appointment, now=now)
+    return inbound
+
+
+def _opt_out(practice: Practice, patients: list[Patient], mobile: str, now: datetime) -> None:
+    """Everyone on this mobile is opted out: their pending reminders are skipped, and
+    nothing queued for the number will leave."""
+    for each in patients:
+        each.opt_out(now)
+        planning.replan_for_patient(each, now)
+    cancel_queued_texts(practice, mobile, now=now)
+
+
+def _opt_in(patients: list[Patient], now: datetime) -> None:
+    """START (or YES): those on this mobile who had opted out get reminders again."""
+    for each in patients:
+        if has_opted_out(each):
+            each.opt_in(now)
+            planning.replan_for_patient(each, now)
+
+
+def _store(practice: Practice, message: InboundMessage, sender: str, key: str, *,
+           patient: Patient | None, appointment: Appointment | None,
+           now: datetime) -> Message | None:
+    inbound = Message(
+        practice_id=practice.id, patient=patient,
+        appointment_id=appointment.id if appointment else None, direction=Direction.INBOUND,
+        kind=MessageKind.REPLY, sender=sender, recipient=message.to, body=message.text,
+        parts=analyse(message.text).parts, status=MessageStatus.RECEIVED,
+        provider_message_id=message.mo_message_id, dedupe_key=key, created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(inbound)
+    except IntegrityError:
+        return None
+    return inbound
+
+
+def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[Patient],
+         patient: Patient | None, appointment: Appointment | None, *, now: datetime) -> None:
+    language = patient.language.value if patient else "en"
+    if appointment is not None:
+        appointment.last_reply_text = inbound.body
+        appointment.last_reply_at = now
+    if needs_no_staff(reading.intent, patient, appointment):
+        inbound.handled_at = now
+
+    def answer(kind: Answer, *, always: bool = False) -> None:
+        if has_opted_out(patient) and not always:
+            return
+        if not always and recent_auto_answers(practice, inbound.sender, now) >= AUTO_ANSWER_LIMIT:
+            log.warning("automatic answer to %s held back: too many this hour", inbound.sender)
+            return
+        try:
+            enqueue(practice, to=inbound.sender,
+                    body=render(kind, practice, language,
+                                appointment.starts_at if appointment else None),
+                    kind=MessageKind.AUTO_REPLY, patient=patient, appointment=appointment,
+                    dedupe_key=answer_dedupe_key(inbound.provider_message_id), now=now)
+        except OutboxError as error:
+            log.warning("no automatic answer to %s: %s", inbound.sender, error)
+
+    match reading.intent:
+        case Intent.OPT_OUT:
+            already = bool(patients) and all(has_opted_out(each) for each in patients)
+            _opt_out(practice, patients, inbound.sender, now)
+            if reading.call_back and appointment is not None:
+                appointment.needs_callback = True
+            if not already:  # one final confirmation; an unknown number's is rate-limited
+                answer(Answer.OPTED_OUT_CALL_BACK if reading.call_back else Answer.OPTED_OUT,
+                       always=patient is not None)
+        case Intent.OPT_IN:
+            _opt_in(patients, now)
+            if patient is not None:
+                answer(Answer.OPTED_IN)
+        case Intent.HELP:
+            answer(Answer.HELP)
+        case Intent.FREE_TEXT:
+            pass  # unread in the conversations for staff; the day view shows it too
+        case _ if appointment is None:
+            if reading.opts_in:
+                _opt_in(patients, now)
+            answer(Answer.NO_APPOINTMENT)
+        case Intent.CONFIRM:
+            if reading.opts_in:
+                _opt_in(patients, now)
+            answer(Answer.CONFIRMED)
+            appointments.confirm(appointment, now=now)
+        case Intent.CANCEL_APPOINTMENT:
+            answer(Answer.CANCELLED)
+            appointments.cancel(appointment, by=CancelledBy.PATIENT, now=now)
+        case Intent.RESCHEDULE:
+            appointment.request_reschedule()
+            answer(Answer.RESCHEDULE)
+
+
+def needs_no_staff(intent: Intent, patient: Patient | None,
+                   appointment: Appointment | None) -> bool:
+    """A reply the app answered completely on its own is stored as handled already: a
+    confirmation of a reminded appointment, HELP, START from a known patient."""
+    return (intent is Intent.HELP or (intent is Intent.CONFIRM and appointment is not None)
+            or (intent is Intent.OPT_IN and patient is not None))

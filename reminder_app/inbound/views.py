@@ -1,0 +1,208 @@
+"""Staff pages for patients' texts: the conversations, the unmatched inbox, the practice's own
+reply words. Views parse, call `conversations`, and render or redirect."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..clickatell.segments import GSM7_BASIC, GSM7_EXTENSION
+from ..extensions import db
+from ..models import Message, MessageKind, MessageStatus, Patient, PracticeKeyword
+from ..reminders.templates import CREDITS_PER_PART
+from ..settings.forms import ConfirmForm
+from ..tenancy import current_practice, get_or_404, owner_required, scoped
+from . import conversations
+from .conversations import ConversationError
+from .forms import AttachForm, KeywordForm, StaffReplyForm
+from .replies import has_opted_out, practice_words
+from .understanding import UNIVERSAL_OPT_OUT, WORDS, Intent, mentions_opt_out
+
+bp = Blueprint("conversations", __name__, url_prefix="/conversations")
+
+KIND_LABELS = {
+    MessageKind.REMINDER: "Reminder",
+    MessageKind.AUTO_REPLY: "Automatic answer",
+    MessageKind.STAFF_REPLY: "Staff answer",
+    MessageKind.TEST: "Test text",
+    MessageKind.OFFER: "Offer",
+    MessageKind.REPLY: "Patient",
+}
+STATUS_BADGES = {
+    MessageStatus.QUEUED: ("text-bg-light border", "Queued"),
+    MessageStatus.SENDING: ("text-bg-info", "Sending"),
+    MessageStatus.SENT: ("text-bg-primary", "Sent"),
+    MessageStatus.DELIVERED: ("text-bg-success", "Delivered"),
+    MessageStatus.FAILED: ("text-bg-danger", "Failed"),
+    MessageStatus.CANCELLED: ("text-bg-secondary", "Not sent"),
+    MessageStatus.RECEIVED: ("text-bg-light border", "Received"),
+}
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+@bp.app_context_processor
+def conversation_globals() -> dict:
+    def unread_replies() -> int:
+        """Asked by the navigation only: one COUNT per page."""
+        if not current_user.is_authenticated:
+            return 0
+        return conversations.unread_count(current_user.practice)
+
+    return {"unread_replies": unread_replies}
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+@bp.get("")
+def index():
+    practice = current_practice()
+    page = _page()
+    threads, more = conversations.threads(practice, page)
+    return render_template("inbound/index.html", threads=threads, page=page, more=more,
+                           unmatched_unread=conversations.unmatched_unread_count(practice))
+
+
+@bp.get("/<int:patient_id>")
+def thread(patient_id: int):
+    patient = get_or_404(Patient, patient_id)
+    return _thread_page(patient, StaffReplyForm())
+
+
+def _thread_page(patient: Patient, form: StaffReplyForm):
+    practice = current_practice()
+    words = practice_words(practice)
+    messages = conversations.thread_messages(practice, patient)
+    readings = {m.id: conversations.reading_of(m, words) for m in messages
+                if m.kind is MessageKind.REPLY}
+    return render_template(
+        "inbound/thread.html", patient=patient, messages=messages, readings=readings,
+        form=form, action_form=ConfirmForm(), opted_out=has_opted_out(patient),
+        kind_labels=KIND_LABELS, status_badges=STATUS_BADGES, Intent=Intent,
+        mentions_opt_out=mentions_opt_out, gsm7_basic="".join(sorted(GSM7_BASIC)),
+        gsm7_extension="".join(sorted(GSM7_EXTENSION)),
+        credits_per_part=CREDITS_PER_PART,
+        max_parts=conversations.MAX_STAFF_REPLY_PARTS,
+        unread=any(m.kind is MessageKind.REPLY and m.handled_at is None for m in messages))
+
+
+@bp.post("/<int:patient_id>/reply")
+def reply(patient_id: int):
+    patient = get_or_404(Patient, patient_id)
+    form = StaffReplyForm()
+    if form.validate_on_submit():
+        try:
+            message = conversations.send_staff_reply(current_practice(), patient,
+                                                     form.body.data)
+        except ConversationError as error:
+            db.session.rollback()
+            form.body.errors.append(str(error))
+        else:
+            flash(f"Your answer to {patient.full_name} is on its way "
+                  f"({message.parts} part{'s' if message.parts != 1 else ''}).", "success")
+            return redirect(url_for(".thread", patient_id=patient.id), code=303)
+    return _thread_page(patient, form), 422
+
+
+@bp.post("/<int:patient_id>/handled")
+def thread_handled(patient_id: int):
+    patient = get_or_404(Patient, patient_id)
+    if ConfirmForm().validate_on_submit():
+        conversations.mark_thread_handled(current_practice(), patient)
+        flash(f"{patient.full_name}'s texts are marked handled.", "success")
+    return redirect(url_for(".thread", patient_id=patient.id), code=303)
+
+
+@bp.get("/unmatched")
+def unmatched():
+    practice = current_practice()
+    messages = conversations.unmatched(practice)
+    patients = db.session.scalars(
+        scoped(Patient).order_by(Patient.last_name, Patient.first_name, Patient.id)).all()
+    forms = {}
+    for message in messages:
+        form = AttachForm(prefix=f"m{message.id}")
+        form.patient.choices = _patient_choices(patients, message.sender)
+        forms[message.id] = form
+    return render_template("inbound/unmatched.html", messages=messages, forms=forms,
+                           action_form=ConfirmForm(), has_patients=bool(patients))
+
+
+def _patient_choices(patients: list[Patient], sender: str):
+    """The practice's patients, those with the sender's mobile first."""
+    from ..appointments.forms import patient_choices
+
+    ordered = sorted(patients, key=lambda p: p.mobile != sender)
+    return patient_choices(ordered)
+
+
+@bp.post("/messages/<int:message_id>/attach")
+def attach(message_id: int):
+    message = get_or_404(Message, message_id)
+    form = AttachForm(prefix=f"m{message.id}")
+    form.patient.choices = _patient_choices(
+        db.session.scalars(scoped(Patient)).all(), message.sender)
+    if form.validate_on_submit():
+        patient = db.session.scalar(scoped(Patient).where(Patient.id == form.patient.data))
+        try:
+            if patient is None:
+                raise ConversationError("Please choose one of the practice's patients.")
+            conversations.attach(message, patient)
+        except ConversationError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(f"The text is now in {patient.full_name}'s conversation.", "success")
+            return redirect(url_for(".thread", patient_id=patient.id), code=303)
+    else:
+        flash("Please choose a patient.", "danger")
+    return redirect(url_for(".unmatched"), code=303)
+
+
+@bp.post("/messages/<int:message_id>/handled")
+def message_handled(message_id: int):
+    message = get_or_404(Message, message_id)
+    if ConfirmForm().validate_on_submit():
+        conversations.mark_handled(message)
+        flash("The text is marked handled.", "success")
+    if message.patient_id is not None:
+        return redirect(url_for(".thread", patient_id=message.patient_id), code=303)
+    return redirect(url_for(".unmatched"), code=303)
+
+
+@bp.route("/reply-words", methods=["GET", "POST"])
+def reply_words():
+    practice = current_practice()
+    form = KeywordForm()
+    if request.method == "POST":
+        owner_required()
+    if form.validate_on_submit():
+        try:
+            keyword = conversations.add_keyword(practice, form.word.data,
+                                                Intent(form.intent.data))
+        except ConversationError as error:
+            db.session.rollback()
+            form.word.errors.append(str(error))
+        else:
+            flash(f"Patients may now reply “{keyword.word.upper()}” to mean "
+                  f"{Intent(keyword.intent).label.lower()}.", "success")
+            return redirect(url_for(".reply_words"), code=303)
+    return render_template("inbound/reply_words.html", form=form,
+                           keywords=conversations.keywords(practice), Intent=Intent,
+                           builtin_words=WORDS, universal_opt_out=sorted(UNIVERSAL_OPT_OUT),
+                           remove_form=ConfirmForm())
+
+
+@bp.post("/reply-words/<int:keyword_id>/remove")
+def remove_reply_word(keyword_id: int):
+    owner_required()
+    keyword = get_or_404(PracticeKeyword, keyword_id)
+    if ConfirmForm().validate_on_submit():
+        conversations.remove_keyword(keyword)
+        flash(f"“{keyword.word.upper()}” is no longer a reply word.", "success")
+    return redirect(url_for(".reply_words"), code=303)
+

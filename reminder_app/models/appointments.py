@@ -1,0 +1,132 @@
+"""Appointments, and the few ways their status may change."""
+
+import enum
+from datetime import datetime, timedelta
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .patients import Patient, Provider
+from .types import UTCDateTime, enum_type, utcnow
+
+
+class AppointmentStatus(enum.StrEnum):
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"
+    CANCELLED_BY_PATIENT = "cancelled_by_patient"
+    CANCELLED_BY_STAFF = "cancelled_by_staff"
+    RESCHEDULE_REQUESTED = "reschedule_requested"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        """Still ahead of us: it can be confirmed, moved or cancelled."""
+        return self in OPEN_STATUSES
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self in (AppointmentStatus.CANCELLED_BY_PATIENT,
+                        AppointmentStatus.CANCELLED_BY_STAFF)
+
+
+STATUS_LABELS = {
+    AppointmentStatus.BOOKED: "Booked",
+    AppointmentStatus.CONFIRMED: "Confirmed",
+    AppointmentStatus.CANCELLED_BY_PATIENT: "Cancelled by patient",
+    AppointmentStatus.CANCELLED_BY_STAFF: "Cancelled by practice",
+    AppointmentStatus.RESCHEDULE_REQUESTED: "Reschedule requested",
+    AppointmentStatus.COMPLETED: "Completed",
+    AppointmentStatus.NO_SHOW: "No-show",
+}
+OPEN_STATUSES = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED,
+                           AppointmentStatus.RESCHEDULE_REQUESTED})
+
+
+class CancelledBy(enum.StrEnum):
+    PATIENT = "patient"
+    STAFF = "staff"
+
+
+class StatusChangeRefused(Exception):
+    """A status change that does not apply to the appointment now; the message is for people."""
+
+
+class Appointment(db.Model):
+    __table_args__ = (
+        Index("ix_appointment_practice_id_starts_at", "practice_id", "starts_at"),
+        Index("ix_appointment_provider_id_starts_at", "provider_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(default=15)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[AppointmentStatus] = mapped_column(enum_type(AppointmentStatus),
+                                                      default=AppointmentStatus.BOOKED)
+    needs_callback: Mapped[bool] = mapped_column(default=False)
+    last_reply_text: Mapped[str | None] = mapped_column(Text)
+    last_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    patient: Mapped[Patient] = relationship()
+    provider: Mapped[Provider] = relationship()
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def _require_open(self, action: str) -> None:
+        if not self.status.is_open:
+            raise StatusChangeRefused(
+                f"This appointment is {self.status.label.lower()}; it cannot be {action}.")
+
+    def confirm(self) -> None:
+        """The patient said they will come."""
+        self._require_open("confirmed")
+        self.status = AppointmentStatus.CONFIRMED
+
+    def cancel(self, by: CancelledBy) -> None:
+        self._require_open("cancelled")
+        self.status = (AppointmentStatus.CANCELLED_BY_PATIENT if CancelledBy(by) is
+                       CancelledBy.PATIENT else AppointmentStatus.CANCELLED_BY_STAFF)
+        self.needs_callback = False
+
+    def request_reschedule(self) -> None:
+        """The patient asked for another time: staff must call them back."""
+        self._require_open("rescheduled")
+        self.status = AppointmentStatus.RESCHEDULE_REQUESTED
+        self.needs_callback = True
+
+    def rebook(self) -> None:
+        """It was given a new time or provider: the patient has yet to confirm it."""
+        self._require_open("moved")
+        self.status = AppointmentStatus.BOOKED
+        self.needs_callback = False
+
+    def mark_completed(self) -> None:
+        """The patient was seen (a no-show marked by mistake can be corrected)."""
+        if not (self.status.is_open or self.status is AppointmentStatus.NO_SHOW):
+            raise StatusChangeRefused(
+                f"This appointment is {self.status.label.lower()}; it cannot be completed.")
+        self.status = AppointmentStatus.COMPLETED
+        self.needs_callback = False
+
+    def mark_no_show(self) -> None:
+        """The patient did not come (a completion marked by mistake can be corrected)."""
+        if not (self.status.is_open or self.status is AppointmentStatus.COMPLETED):
+            raise StatusChangeRefused(
+                f"This appointment is {self.status.label.lower()}; it cannot be a no-show.")
+        self.status = AppointmentStatus.NO_SHOW
+
+    def __repr__(self) -> str:
+        return f"<Appointment {self.id} {self.starts_at:%Y-%m-%d %H:%M}Z {self.status.value}>"

@@ -1,0 +1,123 @@
+"""Every text in and out of a practice's number, and every callback Clickatell made to us."""
+
+import enum
+import secrets
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .patients import Patient
+from .types import UTCDateTime, enum_type, utcnow
+
+
+class Direction(enum.StrEnum):
+    INBOUND = "in"
+    OUTBOUND = "out"
+
+
+class MessageKind(enum.StrEnum):
+    """Why we sent a text (outbound), or `reply` for what a patient sent us."""
+
+    REMINDER = "reminder"
+    AUTO_REPLY = "auto_reply"
+    STAFF_REPLY = "staff_reply"
+    TEST = "test"
+    OFFER = "offer"
+    REPLY = "reply"
+
+
+class MessageStatus(enum.StrEnum):
+    """Where a text is. Outbound: queued → sending → sent → delivered, or failed/cancelled."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    RECEIVED = "received"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.CANCELLED,
+                        MessageStatus.RECEIVED)
+
+
+def new_client_message_id() -> str:
+    """Our own id for an outbound text (Clickatell's `climsgid`: ≤32 letters and digits)."""
+    return secrets.token_hex(16)
+
+
+class Message(db.Model):
+    """One SMS. Outbound rows are also the outbox: the dispatcher claims `queued` rows.
+
+    `dedupe_key` makes enqueueing idempotent: the answer to an inbound message is keyed by
+    that message's id, so a callback delivered twice still gets one answer.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("practice_id", "dedupe_key"),
+        Index("ix_message_status_send_after", "status", "send_after"),
+        Index("ix_message_practice_id_patient_id_created_at", "practice_id", "patient_id",
+              "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), index=True)
+    direction: Mapped[Direction] = mapped_column(enum_type(Direction))
+    kind: Mapped[MessageKind] = mapped_column(enum_type(MessageKind))
+    sender: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    parts: Mapped[int] = mapped_column(default=1)
+
+    status: Mapped[MessageStatus] = mapped_column(enum_type(MessageStatus))
+    status_code: Mapped[str | None] = mapped_column(String(3))
+    status_detail: Mapped[str] = mapped_column(String(300), default="")
+    client_message_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(120))
+    charge: Mapped[Decimal | None] = mapped_column(Numeric(10, 4))
+
+    send_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    patient: Mapped[Patient | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Message {self.id} {self.direction.value} {self.kind.value} {self.status.value}>"
+
+
+class CallbackKind(enum.StrEnum):
+    INBOUND = "inbound"
+    STATUS = "status"
+
+
+class CallbackRecord(db.Model):
+    """A callback exactly as Clickatell sent it, stored before anything acts on it.
+
+    `dedupe_key` (the inbound message id, or a report's message id and status) is unique,
+    so a repeated callback is recognised and changes nothing.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[CallbackKind] = mapped_column(enum_type(CallbackKind))
+    account_id: Mapped[int] = mapped_column(ForeignKey("clickatell_account.id"), index=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    method: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str] = mapped_column(String(300), default="")

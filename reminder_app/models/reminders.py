@@ -1,0 +1,121 @@
+"""Reminder rules, their texts per language, and the reminders themselves.
+
+A reminder is a row, not a scheduler job: booking writes one per enabled rule with the UTC
+instant it is due (`send_at`); the dispatcher turns due rows into texts in the outbox.
+"""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .appointments import Appointment
+from .patients import Language
+from .types import UTCDateTime, enum_type, utcnow
+
+
+class ReminderRule(db.Model):
+    """"Text the patient this long before the appointment", for one practice."""
+
+    __table_args__ = (UniqueConstraint("practice_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    minutes_before: Mapped[int]
+    enabled: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    templates: Mapped[list["ReminderTemplate"]] = relationship(
+        back_populates="rule", cascade="all, delete-orphan", order_by="ReminderTemplate.language")
+
+    @property
+    def label(self) -> str:
+        """"48 hours before", "90 minutes before", "2 days 3 hours before"."""
+        return f"{describe_duration(self.minutes_before)} before"
+
+    def template_for(self, language: Language) -> "ReminderTemplate | None":
+        by_language = {template.language: template for template in self.templates}
+        return by_language.get(Language(language)) or by_language.get(Language.EN)
+
+    def __repr__(self) -> str:
+        return f"<ReminderRule {self.id} {self.label} {'on' if self.enabled else 'off'}>"
+
+
+def describe_duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+class ReminderTemplate(db.Model):
+    """The text of one rule in one language, with placeholders (see `reminders.templates`)."""
+
+    __table_args__ = (UniqueConstraint("rule_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("reminder_rule.id"))
+    language: Mapped[Language] = mapped_column(enum_type(Language))
+    body: Mapped[str] = mapped_column(Text)
+
+    rule: Mapped[ReminderRule] = relationship(back_populates="templates")
+
+
+class ReminderStatus(enum.StrEnum):
+    """pending → queued (a text in the outbox) → sent → delivered; or failed, skipped
+    (never to be sent, with the reason), cancelled (the appointment moved or was cancelled)."""
+
+    PENDING = "pending"
+    QUEUED = "queued"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def went_out(self) -> bool:
+        """A text was (or is being) sent for it."""
+        return self in (ReminderStatus.QUEUED, ReminderStatus.SENT, ReminderStatus.DELIVERED,
+                        ReminderStatus.FAILED)
+
+
+class Reminder(db.Model):
+    """One reminder of one appointment, by one rule, due at `send_at` (UTC).
+
+    `appointment_starts_at` is the appointment time the reminder announces: after a move, a
+    reminder that already went out announced the old time, and the rule gets a new one.
+    """
+
+    __table_args__ = (
+        Index("ix_reminder_status_send_at", "status", "send_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"), index=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("reminder_rule.id"), index=True)
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    appointment_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[ReminderStatus] = mapped_column(enum_type(ReminderStatus),
+                                                   default=ReminderStatus.PENDING)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    appointment: Mapped[Appointment] = relationship()
+    rule: Mapped[ReminderRule] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Reminder {self.id} {self.send_at:%Y-%m-%d %H:%M}Z {self.status.value}>"

@@ -1,0 +1,240 @@
+"""Sign a practice up: our own records and a Clickatell account, in one go, never half-done.
+
+The order of events is what makes it safe:
+
+1. Check what we can locally (e-mail and username not already ours).
+2. Write a `PendingRegistration` and commit it, *before* asking Clickatell.
+3. `register` at Clickatell (captcha, terms, account type, activation redirect).
+4. Create the practice, its owner and the account record, and delete the pending row,
+   in one transaction.
+
+If step 3 fails with a Clickatell error, the pending row is deleted and nothing is stored.
+If its answer never arrives, or step 4 fails, the pending row stays behind; the next
+submit with that username finds it and asks Clickatell whether the account exists with
+this password (`authenticate_user`). If it does, we adopt it instead of registering twice.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.service import normalise_email
+from ..clickatell import ClickatellError, ProviderUnavailable, Registration
+from ..extensions import db
+from ..models import ClickatellAccount, PendingRegistration, Practice, Role, StaffUser
+from ..models.types import utcnow
+from ..provider import connect_client, public_url
+
+#: Clickatell's register parameters → the sign-up form's fields.
+FORM_FIELD_FOR = {
+    "user": "username",
+    "password": "password",
+    "fname": "first_name",
+    "sname": "surname",
+    "email_address": "email",
+    "mobile_number": "mobile",
+    "country_id": "clickatell_country",
+    "account_id": "account_type",
+    "accept_terms": "accept_terms",
+    "captcha_id": "captcha_code",
+    "captcha_code": "captcha_code",
+    "company": "practice_name",
+}
+
+EMAIL_EXISTS_AT_CLICKATELL = "105"
+NOT_EMAIL_ACTIVATED = "103"
+CAPTCHA_REQUIRED = frozenset({"003", "004"})
+
+
+@dataclass(frozen=True)
+class SignUp:
+    practice_name: str
+    address: str
+    country: str
+    timezone: str
+    phone: str
+    first_name: str
+    surname: str
+    email: str
+    mobile: str
+    username: str
+    password: str
+    clickatell_country: int
+    account_type: int
+    accept_terms: bool
+    captcha_id: str
+    captcha_code: str
+    force_create: bool = False
+
+    def __repr__(self) -> str:
+        return f"SignUp(username={self.username!r}, email={self.email!r}, ...)"
+
+
+class SignUpError(Exception):
+    """The sign-up did not go through; `message` is for the person, next to `field`."""
+
+    def __init__(self, message: str, field: str | None = None, *, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+    @property
+    def offers_force_create(self) -> bool:
+        return self.code == EMAIL_EXISTS_AT_CLICKATELL
+
+
+class AlreadySignedUp(Exception):
+    """The same person submitted again after it had all worked: sign them in instead."""
+
+    def __init__(self, owner: StaffUser):
+        super().__init__(owner.email)
+        self.owner = owner
+
+
+def sign_up(details: SignUp, now: datetime | None = None) -> StaffUser:
+    """Create the practice, its owner and its Clickatell account; return the owner."""
+    now = now or utcnow()
+    email = normalise_email(details.email)
+    check_not_ours_already(details, email)
+
+    pending = db.session.scalar(
+        select(PendingRegistration).where(PendingRegistration.username == details.username))
+    if pending is not None:
+        email_activated = adopt_if_registered(details, pending, now)
+        if email_activated is not None:
+            return create_records(details, email, email_activated_at=now if email_activated
+                                  else None)
+    register_at_clickatell(details, email, now)
+    return create_records(details, email, email_activated_at=None)
+
+
+def check_not_ours_already(details: SignUp, email: str) -> None:
+    account = db.session.scalar(
+        select(ClickatellAccount).where(ClickatellAccount.username == details.username))
+    if account is not None:
+        owner = db.session.scalar(select(StaffUser).where(
+            StaffUser.practice_id == account.practice_id, StaffUser.role == Role.OWNER,
+            StaffUser.email == email))
+        if owner is not None and owner.check_password(details.password):
+            raise AlreadySignedUp(owner)
+        raise SignUpError("That username is already taken. Choose another.", "username")
+    if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
+        raise SignUpError("Someone already signs in here with that e-mail address. "
+                          "Sign in instead, or use another address.", "email")
+
+
+def adopt_if_registered(details: SignUp, pending: PendingRegistration,
+                        now: datetime) -> bool | None:
+    """Ask Clickatell whether an earlier submit already made this account.
+
+    Returns whether it is e-mail activated if it exists with this password, None if not
+    (the pending row is then dropped and a normal registration follows).
+    """
+    longest_call = timedelta(seconds=current_app.config["CLICKATELL_READ_TIMEOUT"] + 5)
+    if pending.in_flight(now, longest_call):
+        raise SignUpError("We are still creating this account from your first click. "
+                          "Wait a few seconds and submit again; it will not be created twice.")
+    try:
+        with connect_client() as client:
+            try:
+                client.authenticate_user(details.username, details.password)
+            except ClickatellError as error:
+                if error.code not in CAPTCHA_REQUIRED:
+                    raise
+                client.authenticate_user(details.username, details.password,
+                                         captcha=(details.captcha_id, details.captcha_code))
+        activated = True
+    except ProviderUnavailable as error:
+        raise SignUpError(unavailable_message()) from error
+    except ClickatellError as error:
+        if error.code != NOT_EMAIL_ACTIVATED:
+            db.session.delete(pending)
+            db.session.commit()
+            return None
+        activated = False
+    current_app.logger.info("sign-up for %s adopts the account Clickatell already made",
+                            details.username)
+    return activated
+
+
+def register_at_clickatell(details: SignUp, email: str, now: datetime) -> None:
+    try:
+        db.session.add(PendingRegistration(username=details.username, email=email,
+                                           started_at=now))
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise SignUpError("We are still creating this account from your first click. "
+                          "Wait a few seconds and submit again; it will not be created "
+                          "twice.") from error
+
+    registration = Registration(
+        user=details.username, password=details.password, fname=details.first_name,
+        sname=details.surname, email_address=email, country_id=details.clickatell_country,
+        mobile_number=details.mobile, captcha_id=details.captcha_id,
+        captcha_code=details.captcha_code, accept_terms=details.accept_terms,
+        account_id=details.account_type, company=details.practice_name,
+        activation_redirect=public_url("/onboarding/activated"),
+        force_create=details.force_create,
+    )
+    try:
+        with connect_client() as client:
+            client.register(registration)
+    except ProviderUnavailable as error:
+        if error.maybe_processed:
+            mark_unanswered(details.username, now)
+        else:
+            forget_pending(details.username)
+        raise SignUpError(unavailable_message()) from error
+    except ClickatellError as error:
+        forget_pending(details.username)
+        raise SignUpError(error.meaning, FORM_FIELD_FOR.get(error.field or ""),
+                          code=error.code) from error
+
+
+def create_records(details: SignUp, email: str,
+                   email_activated_at: datetime | None) -> StaffUser:
+    practice = Practice(name=details.practice_name, country=details.country,
+                        timezone=details.timezone, phone=details.phone, address=details.address)
+    owner = StaffUser(practice=practice, email=email, role=Role.OWNER,
+                      name=f"{details.first_name} {details.surname}")
+    owner.set_password(details.password)
+    account = ClickatellAccount(
+        practice=practice, username=details.username, email=email, mobile=details.mobile,
+        country_id=details.clickatell_country, account_type=details.account_type,
+        email_activated_at=email_activated_at)
+    account.password = details.password
+    try:
+        db.session.add_all([practice, owner, account])
+        db.session.execute(delete(PendingRegistration).where(
+            PendingRegistration.username == details.username))
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        current_app.logger.exception("sign-up for %s: Clickatell accepted it, our commit "
+                                     "failed", details.username)
+        raise SignUpError("Your Clickatell account was created, but we could not save your "
+                          "practice. Submit the form again to finish; nothing will be "
+                          "created twice.") from error
+    return owner
+
+
+def mark_unanswered(username: str, now: datetime) -> None:
+    db.session.execute(update(PendingRegistration).where(
+        PendingRegistration.username == username).values(unanswered_at=now))
+    db.session.commit()
+
+
+def forget_pending(username: str) -> None:
+    db.session.execute(delete(PendingRegistration).where(
+        PendingRegistration.username == username))
+    db.session.commit()
+
+
+def unavailable_message() -> str:
+    return ("Clickatell is not answering right now, so your account could not be created. "
+            "Please try again in a minute; nothing has been set up twice.")

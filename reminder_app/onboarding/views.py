@@ -1,0 +1,259 @@
+"""Sign-up and the onboarding checklist: a practice never leaves our UI to get its SMS service."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+from wtforms import SelectChoice
+
+from ..clickatell import ClickatellError
+from ..provider import public_url
+from ..tenancy import current_practice, owner_required
+from . import checklist
+from .forms import (
+    PRACTICE_COUNTRIES,
+    ActionForm,
+    LowBalanceForm,
+    ResendActivationForm,
+    SendSmsCodeForm,
+    SignUpForm,
+    SmsCodeForm,
+)
+from .lookups import account_type_help, country_id_for, new_captcha, sign_up_choices
+from .signup import AlreadySignedUp, SignUp, SignUpError, sign_up, unavailable_message
+
+bp = Blueprint("onboarding", __name__)
+
+
+# ---------------------------------------------------------------- sign-up
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for(".index"))
+    try:
+        choices = sign_up_choices()
+    except ClickatellError:
+        return render_template("onboarding/unavailable.html", message=unavailable_message()), 503
+    form = SignUpForm()
+    form.clickatell_country.choices = [SelectChoice(cid, name) for cid, name in choices.countries]
+    form.account_type.choices = [SelectChoice(tid, name) for tid, name in choices.account_types]
+    if request.method == "GET":
+        form.account_type.data = 9
+        form.clickatell_country.data = country_id_for(choices,
+                                                      PRACTICE_COUNTRIES["US"][0])
+    offer_force_create = False
+    if form.validate_on_submit():
+        try:
+            owner = sign_up(details_from(form))
+        except AlreadySignedUp as again:
+            login_user(again.owner)
+            flash("Your practice account was already created; you are signed in.", "info")
+            return redirect(url_for(".index"), code=303)
+        except SignUpError as error:
+            target = form[error.field] if error.field in form else None
+            if target is not None:
+                target.errors = [*target.errors, error.message]
+            flash(error.message, "danger")
+            offer_force_create = error.offers_force_create
+        else:
+            login_user(owner)
+            flash("Welcome! Your practice and its Clickatell account are created. "
+                  "Check your e-mail for the activation link.", "success")
+            return redirect(url_for(".index"), code=303)
+    try:
+        form.captcha_id.data, captcha_image = new_captcha()
+    except ClickatellError:
+        return render_template("onboarding/unavailable.html", message=unavailable_message()), 503
+    form.captcha_code.data = ""
+    return render_template(
+        "onboarding/signup.html", form=form, captcha_image=captcha_image,
+        terms_url=choices.terms_url, offer_force_create=offer_force_create,
+        account_type_help=account_type_help(9),
+        country_map={code: country_id_for(choices, name)
+                     for code, (name, _) in PRACTICE_COUNTRIES.items()},
+        zone_map={code: zone for code, (_, zone) in PRACTICE_COUNTRIES.items()})
+
+
+def details_from(form: SignUpForm) -> SignUp:
+    return SignUp(
+        practice_name=form.practice_name.data, address=form.address.data,
+        country=form.country.data, timezone=form.timezone.data, phone=form.phone.e164,
+        first_name=form.first_name.data, surname=form.surname.data, email=form.email.data,
+        mobile=form.mobile.e164, username=form.username.data, password=form.password.data,
+        clickatell_country=form.clickatell_country.data, account_type=form.account_type.data,
+        accept_terms=form.accept_terms.data, captcha_id=form.captcha_id.data,
+        captcha_code=form.captcha_code.data, force_create=form.force_create.data)
+
+
+# ---------------------------------------------------------------- the checklist
+
+def current_account():
+    account = current_practice().clickatell_account
+    if account is None:
+        flash("This practice has no Clickatell account.", "warning")
+    return account
+
+
+@bp.get("/onboarding")
+@login_required
+def index():
+    account = current_account()
+    if account is None:
+        return redirect(url_for("dashboard.index"))
+    checklist.refresh_activation(account)
+    checklist.refresh_sms_activation(account)
+    if account.api_id:
+        try:
+            checklist.refresh_balance(account)
+        except checklist.OnboardingError as error:
+            flash(f"Could not read the balance: {error}", "warning")
+    return render_template(
+        "onboarding/checklist.html", account=account, steps=checklist.steps(account),
+        ready=checklist.is_ready(account), resend_form=ResendActivationForm(),
+        send_code_form=SendSmsCodeForm(country=current_practice().country),
+        code_form=SmsCodeForm(), action_form=ActionForm(),
+        threshold_form=LowBalanceForm(threshold=account.low_balance_threshold))
+
+
+@bp.get("/onboarding/activated")
+@login_required
+def activated():
+    """Where Clickatell's activation link lands (its `activation_redirect`)."""
+    account = current_account()
+    if account is not None and checklist.refresh_activation(account):
+        flash("Your Clickatell account is activated.", "success")
+    return redirect(url_for(".index"))
+
+
+def act(action, success: str | None = None):
+    """Run one owner action of the checklist and come back to it with its outcome."""
+    owner_required()
+    account = current_account()
+    if account is not None:
+        try:
+            outcome = action(account)
+        except checklist.OnboardingError as error:
+            flash(str(error), "danger")
+        else:
+            if success:
+                flash(success.format(outcome=outcome), "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.post("/onboarding/activation/resend")
+@login_required
+def resend_activation():
+    form = ResendActivationForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.email.errors) or "Please check the e-mail address.", "danger")
+        return redirect(url_for(".index"), code=303)
+    return act(lambda account: checklist.resend_activation(account, form.email.data or None),
+               "We sent the activation e-mail again, to {outcome}.")
+
+
+@bp.post("/onboarding/mobile/code")
+@login_required
+def send_sms_code():
+    form = SendSmsCodeForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.mobile.errors) or "Please check the mobile number.", "danger")
+        return redirect(url_for(".index"), code=303)
+    return act(lambda account: checklist.send_sms_code(account, form.mobile.e164),
+               "Clickatell is texting a code to {outcome}.")
+
+
+@bp.post("/onboarding/mobile/verify")
+@login_required
+def verify_sms_code():
+    form = SmsCodeForm()
+    if not form.validate_on_submit():
+        flash("Type the code from the text message.", "danger")
+        return redirect(url_for(".index"), code=303)
+    return act(lambda account: checklist.verify_sms_code(account, form.code.data),
+               "Your mobile number is verified.")
+
+
+@bp.post("/onboarding/connection")
+@login_required
+def create_connection():
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".index"), code=303)
+    return act(checklist.ensure_connection, "The messaging connection is set up ({outcome}).")
+
+
+@bp.post("/onboarding/number/apply")
+@login_required
+def apply_for_number():
+    owner_required()
+    account = current_account()
+    if account is None or not ActionForm().validate_on_submit():
+        return redirect(url_for(".index"), code=303)
+    try:
+        url = checklist.number_application_url(account,
+                                               public_url(url_for(".number_assigned")))
+    except checklist.OnboardingError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".index"), code=303)
+    return redirect(url, code=303)
+
+
+@bp.get("/onboarding/number/assigned")
+@login_required
+def number_assigned():
+    """Where Clickatell's number application page sends the user back."""
+    number = request.args.get("number", "")
+    if not number:
+        flash("Clickatell has not assigned a number yet. It can take up to 48 hours; "
+              "this page will show it once it has.", "info")
+        return redirect(url_for(".index"))
+    return act(lambda account: checklist.record_number(account, number),
+               "Your two-way number is {outcome}.")
+
+
+@bp.post("/onboarding/credits/buy")
+@login_required
+def buy_credits():
+    owner_required()
+    account = current_account()
+    if account is None or not ActionForm().validate_on_submit():
+        return redirect(url_for(".index"), code=303)
+    try:
+        url = checklist.buy_credits_url(account)
+    except checklist.OnboardingError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".index"), code=303)
+    return redirect(url, code=303)
+
+
+@bp.post("/onboarding/credits/threshold")
+@login_required
+def low_balance_threshold():
+    form = LowBalanceForm()
+    if not form.validate_on_submit():
+        flash("The threshold must be a number of credits, 0 or more.", "danger")
+        return redirect(url_for(".index"), code=303)
+    return act(lambda account: checklist.set_low_balance_threshold(account, form.threshold.data),
+               "Saved.")
+
+
+@bp.post("/onboarding/test-sms")
+@login_required
+def send_test_sms():
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".index"), code=303)
+    return act(checklist.send_test_sms, "A test message is on its way to your mobile.")
+
+
+@bp.app_context_processor
+def practice_alerts():
+    """Banners every staff page shows: reminders on hold, credit running low."""
+    if not current_user.is_authenticated:
+        return {"practice_alerts": []}
+    account = current_user.practice.clickatell_account
+    alerts = []
+    reason = checklist.blocking_reason(account) if account is not None else None
+    if reason:
+        alerts.append(("warning", reason))
+    elif checklist.is_low_on_credit(account):
+        alerts.append(("warning", f"Credit is running low ({account.balance:.0f} left). "
+                                  "Buy credits to keep reminders going."))
+    return {"practice_alerts": alerts}

@@ -1,0 +1,528 @@
+"""The dispatcher: sends what is due, exactly once, however many processes run it.
+
+A pass (`run_pass`, run by the scheduler job and by `flask reminders send-due`) first turns
+due reminders into texts (`reminders.planning.queue_due`), then sends queued texts:
+
+1. **Claim.** One conditional UPDATE marks a batch of due rows `sending` with our lease
+   (`lease_owner`, `lease_until`) and counts the attempt; only one claimer can win a row. On
+   PostgreSQL the candidates are picked `FOR UPDATE SKIP LOCKED`. A claimer that dies leaves
+   its rows leased; once the lease has expired, any pass may claim them again.
+2. **Ask before resending.** A row claimed before (attempts > 1) may have reached Clickatell
+   although no answer came back (a timeout, a 5xx, a claimer that died): the dispatcher asks
+   Clickatell about our own client message id first, and sends only if it never arrived.
+3. **Send** from the practice's long number (mo=1, our cliMsgId), one text per slot of the
+   number's rate limit, and record Clickatell's message id.
+4. **Record** the outcome: sent; queued again with an exponential back-off; failed with the
+   reason (at once for errors retrying cannot fix, after the last attempt otherwise); or
+   cancelled (the patient said STOP, the appointment was cancelled or has started).
+
+Everything takes `now` (a pass may act as if at another instant); only the rate limit and
+the lease check before a send use the real clock.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
+
+from ..clickatell import ClickatellError, MessagingClient, ProtocolError, ProviderUnavailable
+from ..extensions import db
+from ..models import (
+    Appointment,
+    ClickatellAccount,
+    Direction,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Practice,
+    Reminder,
+    ReminderStatus,
+)
+from ..models.appointments import OPEN_STATUSES
+from ..models.types import utcnow
+from ..onboarding.checklist import blocking_reason
+from ..provider import messaging_client
+from .delivery import REMINDER_STATUS, status_for_code
+from .rate_limit import RateLimiter
+
+NOT_KNOWN = "104"  # querymsg: Clickatell has no message with this client message id
+NO_CREDIT = "301"
+#: Kinds of text that need the patient's consent at the moment they leave.
+NEEDS_CONSENT = frozenset({MessageKind.REMINDER, MessageKind.OFFER})
+
+messages = Message.__table__
+reminders = Reminder.__table__
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_attempts: int
+    retry_base: timedelta
+    retry_max: timedelta
+    lease: timedelta
+    rate_per_second: float
+    concurrency: int
+    batch: int
+    #: Time a send may take (connect + read timeout): a lease must outlast it.
+    longest_call: timedelta
+
+    @classmethod
+    def from_config(cls, config) -> Settings:
+        lease = timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
+        concurrency = max(1, int(config["OUTBOX_CONCURRENCY"]))
+        rate = float(config["OUTBOX_RATE_PER_SECOND"])
+        batch = max(1, int(config["OUTBOX_BATCH_SIZE"]))
+        if rate > 0:  # a worker must be able to send its whole batch within half its lease
+            batch = max(1, min(batch, int(rate * lease.total_seconds() / (2 * concurrency))))
+        return cls(
+            max_attempts=max(1, int(config["OUTBOX_MAX_ATTEMPTS"])),
+            retry_base=timedelta(seconds=config["OUTBOX_RETRY_BASE_SECONDS"]),
+            retry_max=timedelta(seconds=config["OUTBOX_RETRY_MAX_SECONDS"]),
+            lease=lease, rate_per_second=rate, concurrency=concurrency, batch=batch,
+            longest_call=timedelta(seconds=config["CLICKATELL_CONNECT_TIMEOUT"]
+                                   + config["CLICKATELL_READ_TIMEOUT"]))
+
+    def backoff(self, attempts: int) -> timedelta:
+        """Wait before attempt `attempts + 1`: base, 2×base, 4×base… up to the maximum."""
+        return min(self.retry_base * (2 ** max(attempts - 1, 0)), self.retry_max)
+
+
+def new_owner() -> str:
+    """Who holds a lease: host, process and a random part (≤ 64 characters)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+# ---------------------------------------------------------------------------- claiming
+
+
+def _due(now: datetime):
+    return and_(Message.direction == Direction.OUTBOUND, or_(
+        and_(Message.status == MessageStatus.QUEUED, Message.send_after <= now),
+        and_(Message.status == MessageStatus.SENDING, Message.lease_until < now)))
+
+
+def claim_messages(now: datetime, owner: str, *, limit: int, lease: timedelta) -> list[int]:
+    """Lease up to `limit` due texts to `owner` until `now + lease`, counting an attempt for
+    each; committed, so another claimer sees them taken. Returns their ids."""
+    candidates = (select(Message.id).where(_due(now)).order_by(Message.send_after)
+                  .limit(limit).with_for_update(skip_locked=True))
+    claimed = db.session.execute(
+        update(Message).where(Message.id.in_(candidates.scalar_subquery()), _due(now))
+        .values(status=MessageStatus.SENDING, lease_owner=owner, lease_until=now + lease,
+                attempts=Message.attempts + 1)
+        .returning(Message.id)
+        .execution_options(synchronize_session=False))
+    ids = list(claimed.scalars())
+    db.session.commit()
+    return ids
+
+
+# ---------------------------------------------------------------------------- one text
+
+
+@dataclass
+class Job:
+    """What a worker needs to send one claimed text, read before any network call."""
+
+    id: int
+    attempts: int
+    recipient: str
+    body: str
+    sender: str
+    client_message_id: str
+    account_id: int | None
+    lease_until: datetime
+    #: Set when the text must not go out: (status, reason), or a later time to try.
+    stop: tuple[MessageStatus, str] | None = None
+    later: tuple[datetime, str] | None = None
+
+
+@dataclass
+class Outcome:
+    job: Job
+    status: MessageStatus  # SENT (or further), QUEUED (try again), FAILED, CANCELLED
+    detail: str = ""
+    provider_message_id: str | None = None
+    status_code: str | None = None
+    parts: int | None = None
+    send_after: datetime | None = None
+    attempts: int | None = None
+    no_credit: bool = False
+    recovered: bool = False  # found at Clickatell by our id instead of sent again
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    recovered: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    rescheduled: int = 0
+    lease_lost: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, outcome: Outcome | None) -> None:
+        with self.lock:
+            if outcome is None:
+                self.lease_lost += 1
+            elif outcome.recovered:
+                self.recovered += 1
+            elif outcome.status is MessageStatus.QUEUED:
+                if outcome.attempts is not None and outcome.attempts < outcome.job.attempts:
+                    self.rescheduled += 1
+                else:
+                    self.retried += 1
+            elif outcome.status is MessageStatus.FAILED:
+                self.failed += 1
+            elif outcome.status is MessageStatus.CANCELLED:
+                self.cancelled += 1
+            else:
+                self.sent += 1
+
+
+def _stop_reason(message: Message, appointment: Appointment | None, practice: Practice,
+                 now: datetime) -> tuple[MessageStatus, str] | None:
+    from ..reminders.planning import STARTED, consent_problem
+
+    problem = (consent_problem(message.patient)
+               if message.kind in NEEDS_CONSENT and message.patient is not None else None)
+    if problem:
+        return MessageStatus.CANCELLED, problem
+    if message.kind is MessageKind.REMINDER and appointment is not None:
+        if appointment.status not in OPEN_STATUSES:
+            return (MessageStatus.CANCELLED,
+                    f"The appointment is {appointment.status.label.lower()}.")
+        if appointment.starts_at <= now:
+            return MessageStatus.CANCELLED, STARTED
+    account = practice.clickatell_account
+    if account is None or not account.can_send:
+        return (MessageStatus.FAILED,
+                blocking_reason(account) or "The practice cannot send texts yet.")
+    return None
+
+
+def _quiet_delay(message: Message, appointment: Appointment | None, practice: Practice,
+                 now: datetime) -> tuple[datetime, str] | tuple[MessageStatus, str] | None:
+    """A reminder never leaves inside quiet hours (a retry can drift into them)."""
+    from ..reminders.planning import QUIET
+    from ..reminders.quiet_hours import allowed_time, is_quiet
+
+    if message.kind is not MessageKind.REMINDER or appointment is None:
+        return None
+    if not is_quiet(now, practice):
+        return None
+    at = allowed_time(now, practice=practice, before=appointment.starts_at, not_before=now)
+    if at is None:
+        return MessageStatus.CANCELLED, QUIET
+    return at, "Waiting for quiet hours to end."
+
+
+def load_jobs(ids: list[int], now: datetime, clients: dict[int, MessagingClient]
+              ) -> list[Job]:
+    """Read the claimed texts and everything the checks need, in a few queries."""
+    from sqlalchemy.orm import selectinload
+
+    rows = db.session.scalars(select(Message).where(Message.id.in_(ids))
+                              .options(selectinload(Message.patient))
+                              .order_by(Message.send_after, Message.id)).all()
+    appointment_ids = {row.appointment_id for row in rows if row.appointment_id}
+    appointments = {a.id: a for a in db.session.scalars(
+        select(Appointment).where(Appointment.id.in_(appointment_ids)))} if appointment_ids \
+        else {}
+    practice_ids = {row.practice_id for row in rows}
+    practices = {p.id: p for p in db.session.scalars(
+        select(Practice).where(Practice.id.in_(practice_ids)))}
+    accounts = {a.practice_id: a for a in db.session.scalars(
+        select(ClickatellAccount).where(ClickatellAccount.practice_id.in_(practice_ids)))}
+    jobs = []
+    for row in rows:
+        practice = practices[row.practice_id]
+        account = accounts.get(row.practice_id)
+        appointment = appointments.get(row.appointment_id)
+        job = Job(id=row.id, attempts=row.attempts, recipient=row.recipient, body=row.body,
+                  sender=row.sender, client_message_id=row.client_message_id,
+                  account_id=account.id if account else None, lease_until=row.lease_until)
+        job.stop = _stop_reason(row, appointment, practice, now)
+        if job.stop is None:
+            delay = _quiet_delay(row, appointment, practice, now)
+            if delay and isinstance(delay[0], MessageStatus):
+                job.stop = delay
+            elif delay:
+                job.later = delay
+        if job.stop is None and job.later is None and account.id not in clients:
+            clients[account.id] = messaging_client(account)
+        jobs.append(job)
+    db.session.rollback()  # end the read: nothing is held open during the network calls
+    return jobs
+
+
+class Sender:
+    """Sends claimed texts for one worker thread."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime], *,
+                 real_clock: bool, limiter: RateLimiter) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.real_clock = real_clock
+        self.limiter = limiter
+        self.clients: dict[int, MessagingClient] = {}
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            client.close()
+        self.clients.clear()
+
+    def _again(self, job: Job, meaning: str) -> Outcome:
+        """Try again after the back-off, or give up after the last attempt."""
+        if job.attempts >= self.settings.max_attempts:
+            return Outcome(job, MessageStatus.FAILED,
+                           f"{meaning} Gave up after {job.attempts} attempts.")
+        after = self.clock() + self.settings.backoff(job.attempts)
+        return Outcome(job, MessageStatus.QUEUED,
+                       f"Attempt {job.attempts} did not succeed: {meaning} Trying again.",
+                       send_after=after)
+
+    def _lease_ok(self, job: Job) -> bool:
+        """Never start a send that could outlast our lease: another pass may be about to
+        claim the row again."""
+        if not self.real_clock:
+            return True
+        return utcnow() + self.settings.longest_call < job.lease_until
+
+    def attempt(self, job: Job) -> Outcome | None:
+        if job.stop is not None:
+            return Outcome(job, job.stop[0], job.stop[1])
+        if job.later is not None:
+            return Outcome(job, MessageStatus.QUEUED, job.later[1], send_after=job.later[0],
+                           attempts=job.attempts - 1)
+        client = self.clients[job.account_id]
+        if job.attempts > 1:
+            found = self._ask(job, client)
+            if found is not None:
+                return found
+        self.limiter.wait(job.sender)
+        if not self._lease_ok(job):
+            return None
+        try:
+            result = client.send(job.recipient, job.body, sender=job.sender,
+                                 client_message_id=job.client_message_id, mo=True)
+        except (ProviderUnavailable, ProtocolError) as error:
+            # It may have gone out: the next attempt asks before sending again.
+            return self._again(job, error.meaning)
+        except ClickatellError as error:
+            if error.retryable:
+                return self._again(job, error.meaning)
+            return Outcome(job, MessageStatus.FAILED, error.meaning,
+                           no_credit=error.code == NO_CREDIT)
+        return Outcome(job, MessageStatus.SENT, "Accepted by Clickatell.",
+                       provider_message_id=result.api_message_id, parts=result.parts)
+
+    def _ask(self, job: Job, client: MessagingClient) -> Outcome | None:
+        """Did an earlier attempt reach Clickatell? An outcome if so (or if we cannot tell
+        yet); None if Clickatell never saw it, so it may be sent."""
+        try:
+            status = client.query(client_message_id=job.client_message_id)
+        except ClickatellError as error:
+            if error.code == NOT_KNOWN:
+                return None
+            if error.retryable or isinstance(error, ProtocolError):
+                return self._again(job, error.meaning)
+            return Outcome(job, MessageStatus.FAILED, error.meaning)
+        return Outcome(job, status_for_code(status.code), status.meaning,
+                       provider_message_id=status.api_message_id, status_code=status.code,
+                       recovered=True)
+
+
+# ---------------------------------------------------------------------------- recording
+
+def _param(name: str, column):
+    return bindparam(name, type_=column.type)
+
+
+_SENT = (update(messages).where(messages.c.id == _param("b_id", messages.c.id))
+         .values(provider_message_id=_param("b_provider_id", messages.c.provider_message_id),
+                 sent_at=_param("b_now", messages.c.sent_at),
+                 parts=func.coalesce(_param("b_parts", messages.c.parts), messages.c.parts),
+                 status=case((messages.c.status == MessageStatus.SENDING,
+                              _param("b_status", messages.c.status)),
+                             else_=messages.c.status),
+                 status_code=case((messages.c.status == MessageStatus.SENDING,
+                                   _param("b_code", messages.c.status_code)),
+                                  else_=messages.c.status_code),
+                 status_detail=case((messages.c.status == MessageStatus.SENDING,
+                                     _param("b_detail", messages.c.status_detail)),
+                                    else_=messages.c.status_detail),
+                 lease_owner=None, lease_until=None))
+_SETTLED = (update(messages).where(messages.c.id == _param("b_id", messages.c.id),
+                                   messages.c.status == MessageStatus.SENDING,
+                                   messages.c.lease_owner == _param("b_owner",
+                                                                    messages.c.lease_owner))
+            .values(status=_param("b_status", messages.c.status),
+                    status_detail=_param("b_detail", messages.c.status_detail),
+                    send_after=func.coalesce(_param("b_after", messages.c.send_after),
+                                             messages.c.send_after),
+                    attempts=_param("b_attempts", messages.c.attempts),
+                    handled_at=_param("b_handled", messages.c.handled_at),
+                    lease_owner=None, lease_until=None))
+_MIRROR = (update(reminders).where(reminders.c.message_id == _param("b_id", messages.c.id),
+                                   reminders.c.status == ReminderStatus.QUEUED)
+           .values(status=_param("b_rstatus", reminders.c.status),
+                   reason=_param("b_detail", reminders.c.reason),
+                   updated_at=_param("b_now", reminders.c.updated_at)))
+
+
+def record(outcomes: list[Outcome], owner: str, now: datetime) -> None:
+    """Store every outcome of a batch in one transaction.
+
+    A sent text is recorded whatever happened meanwhile (it did leave), but its status only
+    moves on from `sending`: a delivery report may already have been applied. Anything else
+    is recorded only while we still hold the lease.
+    """
+    sent, settled, mirrored = [], [], []
+    no_credit_accounts = set()
+    for outcome in outcomes:
+        job, detail = outcome.job, outcome.detail[:300]
+        if outcome.provider_message_id is not None:
+            sent.append({"b_id": job.id, "b_provider_id": outcome.provider_message_id,
+                         "b_now": now, "b_parts": outcome.parts, "b_status": outcome.status,
+                         "b_code": outcome.status_code, "b_detail": detail})
+        else:
+            settled.append({
+                "b_id": job.id, "b_owner": owner, "b_status": outcome.status,
+                "b_detail": detail,
+                "b_after": outcome.send_after,
+                "b_attempts": job.attempts if outcome.attempts is None else outcome.attempts,
+                "b_handled": None if outcome.status is MessageStatus.QUEUED else now})
+        if outcome.status is not MessageStatus.QUEUED:
+            mirrored.append({"b_id": job.id, "b_rstatus": REMINDER_STATUS[outcome.status],
+                             "b_detail": detail, "b_now": now})
+        if outcome.no_credit and job.account_id is not None:
+            no_credit_accounts.add(job.account_id)
+    connection = db.session.connection()
+    if sent:
+        connection.execute(_SENT, sent)
+    if settled:
+        connection.execute(_SETTLED, settled)
+    if mirrored:
+        connection.execute(_MIRROR, mirrored)
+    if no_credit_accounts:
+        # Clickatell said the credit is gone: the balance is 0 until the next check, which
+        # puts "no credit" on every staff page (onboarding.checklist.blocking_reason).
+        db.session.execute(update(ClickatellAccount)
+                           .where(ClickatellAccount.id.in_(no_credit_accounts))
+                           .values(balance=0, balance_checked_at=now)
+                           .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+# ---------------------------------------------------------------------------- a pass
+
+
+#: How long an idle sender waits for the queueing stage to put more texts in the outbox.
+POLL = 0.02
+
+
+def _work(settings: Settings, clock: Callable[[], datetime], real_clock: bool, owner: str,
+          result: DispatchResult, queueing_done: threading.Event | None = None) -> None:
+    sender = Sender(settings, clock, real_clock=real_clock,
+                    limiter=RateLimiter(settings.rate_per_second))
+    try:
+        while True:
+            # Read the flag before claiming: once it is set, every text it promised is
+            # committed, so an empty claim after it means there is nothing left.
+            finished = queueing_done is None or queueing_done.is_set()
+            ids = claim_messages(clock(), owner, limit=settings.batch, lease=settings.lease)
+            if not ids:
+                if finished:
+                    return
+                time.sleep(POLL)
+                continue
+            jobs = load_jobs(ids, clock(), sender.clients)
+            outcomes = []
+            for job in jobs:
+                outcome = sender.attempt(job)
+                result.count(outcome)
+                if outcome is not None:
+                    outcomes.append(outcome)
+            record(outcomes, owner, clock())
+    finally:
+        sender.close()
+
+
+def _in_context(app: Flask, function: Callable[..., None], *args) -> None:
+    with app.app_context():
+        function(*args)
+
+
+def dispatch_due(now: datetime | None = None, *, owner: str | None = None,
+                 concurrency: int | None = None) -> DispatchResult:
+    """Send every text due at `now` (default: the real time, read afresh at each claim)."""
+    return _dispatch(now, owner=owner, concurrency=concurrency)[0]
+
+
+def _dispatch(now: datetime | None, *, owner: str | None = None, concurrency: int | None = None,
+              while_queueing: Callable[[], object] | None = None
+              ) -> tuple[DispatchResult, object]:
+    """`dispatch_due`; with `while_queueing`, that function runs in this thread while the
+    sender threads already send what it puts in the outbox (its result comes back too)."""
+    app = current_app._get_current_object()
+    settings = Settings.from_config(app.config)
+    workers = concurrency or settings.concurrency
+    clock = (lambda: now) if now is not None else utcnow
+    owner = owner or new_owner()
+    result = DispatchResult()
+    if workers == 1 and while_queueing is None:
+        _work(settings, clock, now is None, owner, result)
+        return result, None
+    queueing_done = threading.Event()
+    queued = None
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dispatch") as pool:
+        futures = [pool.submit(_in_context, app, _work, settings, clock, now is None,
+                               f"{owner}/{n}", result, queueing_done) for n in range(workers)]
+        try:
+            if while_queueing is not None:
+                queued = while_queueing()
+        finally:
+            queueing_done.set()
+            for future in futures:
+                future.result()
+    return result, queued
+
+
+@dataclass
+class PassResult:
+    reminders: object
+    outbox: DispatchResult
+
+    def summary(self) -> str:
+        r, o = self.reminders, self.outbox
+        return (f"reminders: {r.queued} queued, {r.skipped} skipped, {r.held} on hold, "
+                f"{r.rescheduled} moved out of quiet hours; texts: {o.sent} sent, "
+                f"{o.recovered} found already sent, {o.retried} to retry, {o.failed} failed, "
+                f"{o.cancelled} cancelled, {o.rescheduled} waiting for quiet hours to end")
+
+
+def run_pass(now: datetime | None = None) -> PassResult:
+    """One dispatch pass: due reminders into the outbox, and the outbox out. With several
+    sender threads the two overlap: texts leave while later reminders are still queued."""
+    from ..reminders.planning import QUEUE_BATCH, queue_due
+
+    settings = Settings.from_config(current_app.config)
+    if settings.concurrency == 1:
+        reminders_result = queue_due(now or utcnow())
+        return PassResult(reminders_result, dispatch_due(now))
+    # Small queueing transactions, so the senders' own writes are never held up for long.
+    outbox_result, reminders_result = _dispatch(
+        now, while_queueing=lambda: queue_due(now or utcnow(), batch=QUEUE_BATCH // 4))
+    return PassResult(reminders_result, outbox_result)

@@ -1,0 +1,58 @@
+"""Putting a text in the outbox."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..clickatell import analyse
+from ..extensions import db
+from ..models import Appointment, Message, Patient, Practice
+from ..models.messages import Direction, MessageKind, MessageStatus, new_client_message_id
+from ..models.types import utcnow
+
+
+class OutboxError(Exception):
+    """A text that cannot be queued; the message is for the person."""
+
+
+def enqueue(practice: Practice, *, to: str, body: str, kind: MessageKind,
+            patient: Patient | None = None, appointment: Appointment | None = None,
+            dedupe_key: str | None = None, send_after: datetime | None = None,
+            now: datetime | None = None) -> Message:
+    """Queue a text from the practice's number; the caller commits.
+
+    With a `dedupe_key`, queueing the same text twice returns the first row: a callback that
+    Clickatell delivers twice gets one answer.
+    """
+    account = practice.clickatell_account
+    if account is None or not account.long_number:
+        raise OutboxError("The practice has no two-way number to send from yet.")
+    if not body.strip():
+        raise OutboxError("The message is empty.")
+    if dedupe_key is not None:
+        existing = find_by_dedupe_key(practice, dedupe_key)
+        if existing is not None:
+            return existing
+    now = now or utcnow()
+    message = Message(
+        practice_id=practice.id, patient=patient,
+        appointment_id=appointment.id if appointment else None,
+        direction=Direction.OUTBOUND, kind=kind, sender=account.long_number, recipient=to,
+        body=body, parts=analyse(body).parts, status=MessageStatus.QUEUED,
+        client_message_id=new_client_message_id(), dedupe_key=dedupe_key,
+        send_after=send_after or now, created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        existing = find_by_dedupe_key(practice, dedupe_key) if dedupe_key else None
+        if existing is None:
+            raise
+        return existing
+    return message
+
+
+def find_by_dedupe_key(practice: Practice, dedupe_key: str) -> Message | None:
+    return db.session.scalar(select(Message).where(
+        Message.practice_id == practice.id, Message.dedupe_key == dedupe_key))

@@ -1,0 +1,1 @@
+"""Patients: who the practice reminds, on which mobile, in which language, with consent."""

@@ -1,0 +1,150 @@
+"""Adding, changing and finding patients. Views, CSV import and the API all come here."""
+
+import re
+from datetime import date, datetime
+
+import phonenumbers
+from sqlalchemy import Select, func, or_, select
+
+from ..extensions import db
+from ..models import Language, Patient, Practice
+from ..models.types import utcnow
+from ..validation import FieldError
+
+NOT_A_MOBILE = {phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.TOLL_FREE,
+                phonenumbers.PhoneNumberType.PREMIUM_RATE,
+                phonenumbers.PhoneNumberType.SHARED_COST}
+
+
+def parse_mobile(text: str | None, country: str, *, field: str = "mobile") -> str:
+    """A mobile number as typed (national or international form) into E.164.
+
+    The practice's country is the default region, so a US practice may type (201) 555-0123.
+    """
+    try:
+        number = phonenumbers.parse((text or "").strip(), country)
+    except phonenumbers.NumberParseException as error:
+        raise FieldError(field, "Please enter a mobile number, e.g. (201) 555-0123 or "
+                                "+44 7911 123456.") from error
+    if not phonenumbers.is_valid_number(number):
+        raise FieldError(field, "That is not a valid phone number; please check the digits "
+                                "and the country code.")
+    if phonenumbers.number_type(number) in NOT_A_MOBILE:
+        raise FieldError(field, "That looks like a landline or service number; reminders "
+                                "need a mobile that can receive text messages.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_mobile(e164: str) -> str:
+    """How a stored number reads to a person: national form at home, international abroad."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _name(value: str | None, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise FieldError(field, f"Please enter the patient's {label}.")
+    if len(value) > 80:
+        raise FieldError(field, f"The {label} is too long (80 characters at most).")
+    return value
+
+
+def _date_of_birth(value: date | None, now: datetime) -> date | None:
+    if value is not None and value > now.date():
+        raise FieldError("date_of_birth", "The date of birth cannot be in the future.")
+    return value
+
+
+def create_patient(practice: Practice, *, first_name: str, last_name: str, mobile: str,
+                   date_of_birth: date | None = None, language: Language = Language.EN,
+                   sms_consent: bool = False, notes: str = "",
+                   now: datetime | None = None) -> Patient:
+    """Add a patient; raises FieldError naming the field at fault."""
+    now = now or utcnow()
+    patient = Patient(
+        practice_id=practice.id,
+        first_name=_name(first_name, "first_name", "first name"),
+        last_name=_name(last_name, "last_name", "last name"),
+        mobile=parse_mobile(mobile, practice.country),
+        date_of_birth=_date_of_birth(date_of_birth, now),
+        language=Language(language), notes=(notes or "").strip(), created_at=now,
+    )
+    if sms_consent:
+        patient.opt_in(now)
+    db.session.add(patient)
+    db.session.commit()
+    return patient
+
+
+UNSET = object()
+
+
+def update_patient(patient: Patient, practice: Practice, *, now: datetime | None = None,
+                   first_name=UNSET, last_name=UNSET, mobile=UNSET, date_of_birth=UNSET,
+                   language=UNSET, sms_consent=UNSET, notes=UNSET) -> Patient:
+    """Change the fields given (others stay); consent changes are dated opt-ins or opt-outs."""
+    now = now or utcnow()
+    changes = {}
+    if first_name is not UNSET:
+        changes["first_name"] = _name(first_name, "first_name", "first name")
+    if last_name is not UNSET:
+        changes["last_name"] = _name(last_name, "last_name", "last name")
+    if mobile is not UNSET:
+        changes["mobile"] = parse_mobile(mobile, practice.country)
+    if date_of_birth is not UNSET:
+        changes["date_of_birth"] = _date_of_birth(date_of_birth, now)
+    if language is not UNSET:
+        changes["language"] = Language(language)
+    if notes is not UNSET:
+        changes["notes"] = (notes or "").strip()
+    for name, value in changes.items():
+        setattr(patient, name, value)
+    if sms_consent is not UNSET and bool(sms_consent) != patient.sms_consent:
+        if sms_consent:
+            patient.opt_in(now)
+        else:
+            patient.opt_out(now)
+    db.session.commit()
+    return patient
+
+
+def same_mobile(patient: Patient) -> list[Patient]:
+    """Other patients of the practice with this patient's mobile: perhaps a duplicate, perhaps
+    a family sharing a phone. Staff are warned, never stopped."""
+    return list(db.session.scalars(
+        select(Patient).where(Patient.practice_id == patient.practice_id,
+                              Patient.mobile == patient.mobile, Patient.id != patient.id)
+        .order_by(Patient.last_name, Patient.first_name)))
+
+
+def duplicate_warning(patient: Patient) -> str | None:
+    others = same_mobile(patient)
+    if not others:
+        return None
+    names = ", ".join(other.full_name for other in others)
+    return f"{names} already {'has' if len(others) == 1 else 'have'} this mobile number " \
+           f"({display_mobile(patient.mobile)}). If that is the same person, please keep " \
+           "one record only."
+
+
+def search(query: Select, text: str | None) -> Select:
+    """Narrow a patient query to names or numbers matching what was typed.
+
+    Every word must start a first or last name ("ana ro" finds Ana Rodríguez); three or more
+    digits match anywhere in the mobile, whatever the spaces or brackets typed.
+    """
+    text = (text or "").strip()
+    if not text:
+        return query
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 3 and not re.search(r"[^\d\s()+.\-]", text):
+        return query.where(Patient.mobile.contains(digits, autoescape=True))
+    for word in text.split():
+        pattern = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(or_(func.lower(Patient.first_name).like(f"{pattern}%", escape="\\"),
+                                func.lower(Patient.last_name).like(f"{pattern}%", escape="\\")))
+    return query

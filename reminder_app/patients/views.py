@@ -1,0 +1,82 @@
+"""Patients: the list with its search, adding and editing."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from ..extensions import db
+from ..models import Appointment, Language, Patient
+from ..tenancy import current_practice, get_or_404, scoped
+from ..validation import FieldError
+from . import service
+from .forms import PatientForm, SearchForm
+
+bp = Blueprint("patients", __name__, url_prefix="/patients")
+PAGE_SIZE = 50
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+@bp.get("/")
+def index():
+    form = SearchForm(request.args)
+    form.validate()
+    query = service.search(scoped(Patient), form.q.data).order_by(
+        Patient.last_name, Patient.first_name, Patient.id)
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("patients/index.html", form=form, page=page)
+
+
+def _save(form: PatientForm, patient: Patient | None):
+    fields = {"first_name": form.first_name.data, "last_name": form.last_name.data,
+              "mobile": form.mobile.data, "date_of_birth": form.date_of_birth.data,
+              "language": Language(form.language.data), "sms_consent": form.sms_consent.data,
+              "notes": form.notes.data}
+    if patient is None:
+        return service.create_patient(current_practice(), **fields)
+    return service.update_patient(patient, current_practice(), **fields)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = PatientForm()
+    if form.validate_on_submit():
+        try:
+            patient = _save(form, None)
+        except FieldError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            flash(f"{patient.full_name} was added.", "success")
+            if warning := service.duplicate_warning(patient):
+                flash(warning, "warning")
+            return redirect(url_for(".edit", patient_id=patient.id), code=303)
+    return render_template("patients/form.html", form=form, patient=None)
+
+
+@bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
+def edit(patient_id: int):
+    patient = get_or_404(Patient, patient_id)
+    form = PatientForm(obj=patient)
+    if request.method == "GET":
+        form.language.data = patient.language.value
+        form.mobile.data = service.display_mobile(patient.mobile)
+    if form.validate_on_submit():
+        try:
+            _save(form, patient)
+        except FieldError as error:
+            db.session.rollback()
+            form[error.field].errors.append(error.message)
+        else:
+            flash(f"{patient.full_name} was saved.", "success")
+            if warning := service.duplicate_warning(patient):
+                flash(warning, "warning")
+            return redirect(url_for(".edit", patient_id=patient.id), code=303)
+    appointments = db.session.scalars(
+        scoped(Appointment).where(Appointment.patient_id == patient.id)
+        .order_by(Appointment.starts_at.desc()).limit(20)).all()
+    return render_template("patients/form.html", form=form, patient=patient,
+                           appointments=appointments,
+                           duplicate_warning=service.duplicate_warning(patient))

@@ -1,0 +1,43 @@
+"""The app's Clickatell clients, built from its settings.
+
+Views and services ask here for a client instead of reading URLs or tokens themselves, so
+switching from the sandbox to the real Clickatell is configuration only.
+"""
+
+from flask import current_app
+
+from .clickatell import ConnectClient, MessagingClient
+from .models import ClickatellAccount
+
+
+def _timeout() -> tuple[float, float]:
+    return (current_app.config["CLICKATELL_CONNECT_TIMEOUT"],
+            current_app.config["CLICKATELL_READ_TIMEOUT"])
+
+
+def connect_client() -> ConnectClient:
+    return ConnectClient(current_app.config["CLICKATELL_CONNECT_URL"],
+                         current_app.config["CLICKATELL_CONNECT_TOKEN"], timeout=_timeout())
+
+
+def messaging_client(account: ClickatellAccount) -> MessagingClient:
+    if not account.api_id:
+        raise ValueError("the account has no messaging connection yet")
+    return MessagingClient(current_app.config["CLICKATELL_API_URL"], api_id=account.api_id,
+                           user=account.username, password=account.password, timeout=_timeout())
+
+
+def callback_url(account: ClickatellAccount, kind: str) -> str:
+    """Where Clickatell should push to us: `status` (delivery reports) or `inbound` (replies).
+
+    The account's secret in the path is what authenticates a callback: Clickatell signs
+    nothing, and the body is never trusted to say which practice it concerns.
+    """
+    if kind not in ("status", "inbound"):
+        raise ValueError(kind)
+    return public_url(f"/webhooks/clickatell/{account.callback_secret}/{kind}")
+
+
+def public_url(path: str) -> str:
+    """An address of this app as Clickatell, or a browser coming back from it, reaches it."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path

@@ -1,0 +1,11 @@
+"""The reminder engine: rules and their texts, planning reminders when appointments are
+booked, moved or cancelled, and turning due reminders into texts in the outbox.
+
+- `templates`: placeholders, rendering in the practice's time zone and the patient's
+  language, and the preview (length, encoding, parts, credits).
+- `rules`: each practice's rules (48 and 2 hours before by default) and quiet hours.
+- `quiet_hours`: when a reminder may leave.
+- `planning`: `plan_for`, `replan`, `cancel_for`, `queue_due`.
+
+Sending is the outbox's job (`reminder_app.outbox.dispatcher`).
+"""

@@ -1,0 +1,38 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
+
+from . import templates
+from .rules import MAX_MINUTES_BEFORE
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _template(form, field) -> None:
+    try:
+        templates.check(field.data or "")
+    except templates.TemplateError as error:
+        raise ValidationError(str(error)) from error
+
+
+class RuleForm(FlaskForm):
+    hours_before = IntegerField(
+        "Hours before the appointment",
+        validators=[InputRequired(), NumberRange(1, MAX_MINUTES_BEFORE // 60,
+                                                 "Choose from 1 to 336 hours (14 days).")])
+    enabled = BooleanField("Send this reminder")
+    body_en = TextAreaField("Text in English", filters=[_strip],
+                            validators=[DataRequired(), _template],
+                            render_kw={"rows": 4, "data-language": "en"})
+    body_es = TextAreaField("Text in Spanish", filters=[_strip],
+                            validators=[DataRequired(), _template],
+                            render_kw={"rows": 4, "data-language": "es"})
+    submit = SubmitField("Save rule")
+
+
+class QuietHoursForm(FlaskForm):
+    quiet_start = TimeField("No reminders from", validators=[DataRequired()])
+    quiet_end = TimeField("until", validators=[DataRequired()])
+    submit = SubmitField("Save quiet hours")

@@ -1,0 +1,312 @@
+"""Reminders as rows: planned when an appointment is booked, re-planned when it moves,
+cancelled when it is cancelled (each inside the caller's transaction), and turned into texts
+in the outbox when due (`queue_due`).
+
+Every function takes `now`; nothing here asks the clock itself.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import (
+    Appointment,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Patient,
+    Practice,
+    Reminder,
+    ReminderRule,
+    ReminderStatus,
+)
+from ..models.appointments import OPEN_STATUSES
+from ..onboarding.checklist import blocking_reason
+from ..outbox import enqueue
+from . import templates
+from .quiet_hours import allowed_time, is_quiet
+from .rules import rules_for
+
+#: How many due reminders one transaction turns into texts.
+QUEUE_BATCH = 200
+#: How long a due reminder waits before it is looked at again while the practice's account
+#: cannot send (not activated, no number yet).
+HOLD = timedelta(minutes=5)
+
+PASSED = "Its time had already passed when the appointment was booked."
+NO_CONSENT = "The patient has not agreed to receive text messages."
+OPTED_OUT = "The patient replied STOP: no more texts."
+QUIET = "Quiet hours: no allowed time to send it before the appointment."
+RULE_OFF = "The rule was switched off."
+MOVED = "The appointment was moved."
+CANCELLED = "The appointment was cancelled."
+STARTED = "The appointment had already started."
+
+
+def consent_problem(patient: Patient) -> str | None:
+    """Why the patient must not get reminders, or None."""
+    if patient.opted_out_at is not None and not patient.sms_consent:
+        return OPTED_OUT
+    if not patient.sms_consent:
+        return NO_CONSENT
+    return None
+
+
+def rule_time(starts_at: datetime, minutes_before: int, zone: ZoneInfo) -> datetime:
+    """When a rule's reminder is due. Whole days count on the wall clock (48 hours before
+    9:00 Monday is 9:00 Saturday, across a DST change too); the rest in real minutes."""
+    days, minutes = divmod(minutes_before, 24 * 60)
+    wall = starts_at.astimezone(zone).replace(tzinfo=None) - timedelta(days=days)
+    return wall.replace(tzinfo=zone).astimezone(UTC) - timedelta(minutes=minutes)
+
+
+def _schedule(reminder: Reminder, rule: ReminderRule, appointment: Appointment,
+              practice: Practice, now: datetime) -> None:
+    """Set the reminder's time and status for the appointment as it is now."""
+    planned = rule_time(appointment.starts_at, rule.minutes_before, practice.zone)
+    reminder.appointment_starts_at = appointment.starts_at
+    reminder.send_at = planned
+    problem = consent_problem(appointment.patient)
+    if problem:
+        reminder.status, reminder.reason = ReminderStatus.SKIPPED, problem
+        return
+    if planned < now:
+        reminder.status, reminder.reason = ReminderStatus.SKIPPED, PASSED
+        return
+    at = allowed_time(planned, practice=practice, before=appointment.starts_at, not_before=now)
+    if at is None:
+        reminder.status, reminder.reason = ReminderStatus.SKIPPED, QUIET
+        return
+    reminder.send_at = at
+    reminder.status = ReminderStatus.PENDING
+    reminder.reason = "" if at == planned else (
+        f"Moved out of quiet hours (was due {planned.astimezone(practice.zone):%H:%M}).")
+
+
+def _practice(appointment: Appointment) -> Practice:
+    return db.session.get(Practice, appointment.practice_id)
+
+
+def plan_for(appointment: Appointment, now: datetime) -> list[Reminder]:
+    """One reminder per enabled rule for a newly booked appointment; the caller commits."""
+    practice = _practice(appointment)
+    planned = []
+    for rule in rules_for(practice):
+        if not rule.enabled:
+            continue
+        reminder = Reminder(practice_id=practice.id, appointment=appointment, rule=rule,
+                            created_at=now, updated_at=now)
+        _schedule(reminder, rule, appointment, practice, now)
+        db.session.add(reminder)
+        planned.append(reminder)
+    return planned
+
+
+def _reminders_of(appointment: Appointment) -> list[Reminder]:
+    if appointment.id is None:
+        return []
+    return list(db.session.scalars(select(Reminder).where(
+        Reminder.appointment_id == appointment.id).order_by(Reminder.id)))
+
+
+def cancel_queued_message(message_id: int, reason: str, now: datetime) -> bool:
+    """Stop a text that is still waiting in the outbox; False if a sender already has it."""
+    result = db.session.execute(
+        update(Message).where(Message.id == message_id, Message.status == MessageStatus.QUEUED)
+        .values(status=MessageStatus.CANCELLED, status_detail=reason[:300], handled_at=now)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _withdraw(reminder: Reminder, reason: str, now: datetime) -> None:
+    """Cancel a reminder that has not gone out (a queued one only if its text can still be
+    stopped)."""
+    stoppable = reminder.status is ReminderStatus.PENDING or (
+        reminder.status is ReminderStatus.QUEUED and reminder.message_id is not None
+        and cancel_queued_message(reminder.message_id, reason, now))
+    if stoppable:
+        reminder.status, reminder.reason = ReminderStatus.CANCELLED, reason
+
+
+def replan(appointment: Appointment, now: datetime) -> None:
+    """The appointment moved (or the rules changed): rewrite what has not gone out, and give
+    each enabled rule a reminder of the current time; the caller commits."""
+    practice = _practice(appointment)
+    latest: dict[int, Reminder] = {}
+    for reminder in _reminders_of(appointment):
+        latest[reminder.rule_id] = reminder
+    for rule in rules_for(practice):
+        reminder = latest.get(rule.id)
+        if not rule.enabled:
+            if reminder is not None:
+                _withdraw(reminder, RULE_OFF, now)
+            continue
+        if reminder is not None and reminder.message_id is None:
+            _schedule(reminder, rule, appointment, practice, now)  # not gone out: rewrite
+            continue
+        if reminder is not None and reminder.appointment_starts_at == appointment.starts_at \
+                and reminder.status is not ReminderStatus.CANCELLED:
+            continue  # it already told the patient about this time
+        if reminder is not None:
+            _withdraw(reminder, MOVED, now)
+        fresh = Reminder(practice_id=practice.id, appointment=appointment, rule=rule,
+                         created_at=now, updated_at=now)
+        _schedule(fresh, rule, appointment, practice, now)
+        db.session.add(fresh)
+
+
+def cancel_for(appointment: Appointment, now: datetime, reason: str = CANCELLED) -> None:
+    """The appointment was cancelled: nothing more is sent about it; the caller commits."""
+    for reminder in _reminders_of(appointment):
+        _withdraw(reminder, reason, now)
+
+
+def replan_upcoming(practice: Practice, now: datetime) -> int:
+    """Re-plan every open appointment still ahead (after a rule or quiet-hours change)."""
+    appointments = db.session.scalars(
+        select(Appointment).where(Appointment.practice_id == practice.id,
+                                  Appointment.starts_at > now,
+                                  Appointment.status.in_(OPEN_STATUSES))
+        .options(joinedload(Appointment.patient))).all()
+    for appointment in appointments:
+        replan(appointment, now)
+    return len(appointments)
+
+
+def replan_for_patient(patient: Patient, now: datetime) -> int:
+    """The patient's consent changed: re-plan their appointments still ahead."""
+    appointments = db.session.scalars(
+        select(Appointment).where(Appointment.patient_id == patient.id,
+                                  Appointment.starts_at > now,
+                                  Appointment.status.in_(OPEN_STATUSES))).all()
+    for appointment in appointments:
+        replan(appointment, now)
+    return len(appointments)
+
+
+def reminders_by_appointment(appointment_ids: list[int]) -> dict[int, list[Reminder]]:
+    """The reminders of many appointments, in one query (for the day view)."""
+    found: dict[int, list[Reminder]] = defaultdict(list)
+    if not appointment_ids:
+        return found
+    for reminder in db.session.scalars(
+            select(Reminder).where(Reminder.appointment_id.in_(appointment_ids))
+            .options(joinedload(Reminder.rule)).order_by(Reminder.send_at, Reminder.id)):
+        found[reminder.appointment_id].append(reminder)
+    return found
+
+
+# ------------------------------------------------------------------ due reminders → texts
+
+
+@dataclass
+class QueueResult:
+    queued: int = 0
+    skipped: int = 0
+    held: int = 0
+    rescheduled: int = 0
+    reminder_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: "QueueResult") -> None:
+        self.queued += other.queued
+        self.skipped += other.skipped
+        self.held += other.held
+        self.rescheduled += other.rescheduled
+
+
+def _claim_due(now: datetime, limit: int) -> list[int]:
+    """Take up to `limit` due reminders for this transaction: the conditional UPDATE only one
+    claimer can win (on PostgreSQL the candidates are picked FOR UPDATE SKIP LOCKED, so
+    concurrent claimers take different rows instead of queueing behind each other)."""
+    due = (select(Reminder.id)
+           .where(Reminder.status == ReminderStatus.PENDING, Reminder.send_at <= now)
+           .order_by(Reminder.send_at).limit(limit)
+           .with_for_update(skip_locked=True))
+    claimed = db.session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(due.scalar_subquery()), Reminder.status == ReminderStatus.PENDING)
+        .values(status=ReminderStatus.QUEUED)
+        .returning(Reminder.id)
+        .execution_options(synchronize_session=False))
+    return list(claimed.scalars())
+
+
+def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: QueueResult
+               ) -> None:
+    appointment = reminder.appointment
+    patient = appointment.patient
+
+    def skip(reason: str) -> None:
+        reminder.status, reminder.reason = ReminderStatus.SKIPPED, reason
+        result.skipped += 1
+
+    if appointment.status not in OPEN_STATUSES:
+        return skip(f"The appointment is {appointment.status.label.lower()}.")
+    if appointment.starts_at <= now:
+        return skip(STARTED)
+    if not reminder.rule.enabled:
+        return skip(RULE_OFF)
+    if problem := consent_problem(patient):
+        return skip(problem)
+    if is_quiet(now, practice):
+        at = allowed_time(now, practice=practice, before=appointment.starts_at, not_before=now)
+        if at is None:
+            return skip(QUIET)
+        reminder.status, reminder.send_at = ReminderStatus.PENDING, at
+        reminder.reason = "Due in quiet hours: moved to when they end."
+        result.rescheduled += 1
+        return None
+    account = practice.clickatell_account
+    if account is None or not account.can_send:
+        reminder.status, reminder.send_at = ReminderStatus.PENDING, now + HOLD
+        reminder.reason = blocking_reason(account) or "The practice cannot send texts yet."
+        result.held += 1
+        return None
+    template = reminder.rule.template_for(patient.language)
+    body = template.body if template else templates.DEFAULT_TEMPLATES[patient.language]
+    text = templates.render(body, templates.details_of(appointment, practice))
+    message = enqueue(practice, to=patient.mobile, body=text, kind=MessageKind.REMINDER,
+                      patient=patient, appointment=appointment,
+                      dedupe_key=f"reminder:{reminder.id}", now=now)
+    reminder.status, reminder.reason, reminder.message_id = ReminderStatus.QUEUED, "", message.id
+    result.queued += 1
+    result.reminder_ids.append(reminder.id)
+    return None
+
+
+def queue_due(now: datetime, *, batch: int = QUEUE_BATCH) -> QueueResult:
+    """Turn every reminder due at `now` into a text in the outbox (or skip it, with the
+    reason, if it must not go out), one committed batch at a time.
+
+    Consent, the appointment, the rule and quiet hours are checked again at this instant:
+    much can change between booking and sending.
+    """
+    total = QueueResult()
+    practices: dict[int, Practice] = {}
+    while True:
+        ids = _claim_due(now, batch)
+        if not ids:
+            db.session.commit()
+            return total
+        reminders = db.session.scalars(
+            select(Reminder).where(Reminder.id.in_(ids))
+            .options(joinedload(Reminder.appointment).joinedload(Appointment.patient),
+                     joinedload(Reminder.appointment).joinedload(Appointment.provider),
+                     joinedload(Reminder.rule).selectinload(ReminderRule.templates))
+            .order_by(Reminder.send_at, Reminder.id)).unique().all()
+        result = QueueResult()
+        with db.session.no_autoflush:  # one flush per text (enqueue's), not one per query
+            for reminder in reminders:
+                practice = practices.get(reminder.practice_id)
+                if practice is None:
+                    practice = practices[reminder.practice_id] = db.session.get(
+                        Practice, reminder.practice_id)
+                reminder.updated_at = now
+                _queue_one(reminder, practice, now, result)
+        db.session.commit()
+        total.add(result)

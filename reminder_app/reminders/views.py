@@ -1,0 +1,172 @@
+"""Staff pages for the reminder rules, their texts (with a live preview) and quiet hours."""
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from ..extensions import db
+from ..models import Language, Provider, ReminderRule
+from ..models.types import utcnow
+from ..tenancy import current_practice, get_or_404, owner_required, scoped
+from . import rules, templates
+from .forms import QuietHoursForm, RuleForm
+
+bp = Blueprint("reminders", __name__, url_prefix="/reminders")
+
+SAMPLE_PATIENT = ("Ana", "Reyes")
+SAMPLE_PROVIDER = "Dr. Amelia Reyes"
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+def sample_details(language: Language, now: datetime | None = None) -> templates.Details:
+    """The editor's sample: the practice's first provider, 9:30 on the next weekday."""
+    practice = current_practice()
+    provider = db.session.scalar(scoped(Provider).where(Provider.active.is_(True))
+                                 .order_by(Provider.name, Provider.id).limit(1))
+    day = (now or utcnow()).astimezone(practice.zone).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    starts_at = datetime.combine(day, time(9, 30), tzinfo=practice.zone)
+    return templates.Details(
+        patient_first_name=SAMPLE_PATIENT[0], patient_last_name=SAMPLE_PATIENT[1],
+        practice_name=practice.name, practice_phone=practice.phone,
+        provider=provider.name if provider else SAMPLE_PROVIDER, starts_at=starts_at,
+        zone=practice.zone, language=language)
+
+
+def previews(form: RuleForm) -> dict[str, templates.Preview | str]:
+    """The preview of each language's text, or the error that prevents one."""
+    shown = {}
+    for language in Language:
+        body = form[f"body_{language.value}"].data or ""
+        try:
+            shown[language.value] = templates.preview(body, sample_details(language))
+        except templates.TemplateError as error:
+            shown[language.value] = str(error)
+    return shown
+
+
+def _bodies(form: RuleForm) -> dict[Language, str]:
+    return {language: form[f"body_{language.value}"].data for language in Language}
+
+
+@bp.get("/rules")
+def index():
+    practice = current_practice()
+    practice_rules = rules.rules_for(practice)
+    db.session.commit()  # keep the default rules if they were just created
+    quiet = QuietHoursForm(quiet_start=practice.quiet_start, quiet_end=practice.quiet_end)
+    return render_template("reminders/rules.html", rules=practice_rules, quiet_form=quiet,
+                           max_rules=rules.MAX_RULES)
+
+
+def _show_error(form: RuleForm, error: rules.RuleError) -> None:
+    form[error.field].errors.append(error.message)
+
+
+@bp.route("/rules/new", methods=["GET", "POST"])
+def new_rule():
+    owner_required()
+    form = RuleForm()
+    if request.method == "GET":
+        form.hours_before.data = 24
+        form.enabled.data = True
+        for language in Language:
+            form[f"body_{language.value}"].data = templates.DEFAULT_TEMPLATES[language]
+    if form.validate_on_submit():
+        try:
+            rules.add_rule(current_practice(), minutes_before=form.hours_before.data * 60,
+                           enabled=form.enabled.data, bodies=_bodies(form))
+        except rules.RuleError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash("Rule added. Appointments ahead get this reminder too.", "success")
+            return redirect(url_for(".index"), code=303)
+    return render_template("reminders/rule.html", form=form, rule=None, previews=previews(form),
+                           placeholders=templates.PLACEHOLDERS)
+
+
+@bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+def edit_rule(rule_id: int):
+    rule = get_or_404(ReminderRule, rule_id)
+    form = RuleForm()
+    if request.method == "GET":
+        form.hours_before.data = rule.minutes_before // 60
+        form.enabled.data = rule.enabled
+        for language in Language:
+            template = rule.template_for(language)
+            form[f"body_{language.value}"].data = (
+                template.body if template else templates.DEFAULT_TEMPLATES[language])
+    if request.method == "POST":
+        owner_required()
+    if form.validate_on_submit():
+        minutes = form.hours_before.data * 60
+        if rule.minutes_before % 60 and form.hours_before.data == rule.minutes_before // 60:
+            minutes = rule.minutes_before  # keep a lead time set in minutes elsewhere
+        try:
+            rules.update_rule(rule, minutes_before=minutes, enabled=form.enabled.data,
+                              bodies=_bodies(form))
+        except rules.RuleError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash(f"Saved the reminder {rule.label}.", "success")
+            return redirect(url_for(".index"), code=303)
+    return render_template("reminders/rule.html", form=form, rule=rule, previews=previews(form),
+                           placeholders=templates.PLACEHOLDERS)
+
+
+@bp.post("/quiet-hours")
+def quiet_hours():
+    owner_required()
+    form = QuietHoursForm()
+    if form.validate_on_submit():
+        rules.set_quiet_hours(current_practice(), start=form.quiet_start.data,
+                              end=form.quiet_end.data)
+        flash("Saved the quiet hours. Reminders ahead were planned again.", "success")
+    else:
+        flash("Give both times, e.g. 21:00 and 08:00.", "danger")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.post("/preview")
+def preview():
+    """The live preview: `{"body": …, "language": "en"}` → the rendered sample and its cost,
+    or `{"error": …}` for a template that cannot be used."""
+    data = request.get_json(silent=True) or {}
+    body = data.get("body")
+    try:
+        language = Language(data.get("language", Language.EN.value))
+    except ValueError:
+        return jsonify(error="Unknown language."), 400
+    if not isinstance(body, str) or len(body) > 2000:
+        return jsonify(error="Send the text to preview (at most 2000 characters)."), 400
+    try:
+        shown = templates.preview(body, sample_details(language))
+    except templates.TemplateError as error:
+        return jsonify(error=str(error)), 200
+    return jsonify(shown.as_dict())
+
+
+
+REMINDER_BADGES = {
+    "pending": "text-bg-light border",
+    "queued": "text-bg-info",
+    "sent": "text-bg-primary",
+    "delivered": "text-bg-success",
+    "failed": "text-bg-danger",
+    "skipped": "text-bg-secondary",
+    "cancelled": "text-bg-dark",
+}
+
+
+@bp.app_template_global()
+def reminder_badge(status) -> str:
+    return REMINDER_BADGES[status.value]

@@ -1,0 +1,272 @@
+"""Acting on a reply: every keyword path, the appointment it applies to, consent, answers."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from reminder_app.appointments import service
+from reminder_app.extensions import db
+from reminder_app.inbound.conversations import add_keyword, send_staff_reply
+from reminder_app.inbound.replies import AUTO_ANSWER_LIMIT
+from reminder_app.inbound.understanding import Intent
+from reminder_app.models import (
+    AppointmentStatus,
+    MessageKind,
+    MessageStatus,
+    Reminder,
+    ReminderStatus,
+)
+from tests.factories import make_appointment, make_patient, make_provider, make_sent_text
+from tests.inbound.conftest import (
+    PATIENT_MOBILE,
+    PRACTICE_NUMBER,
+    PRACTICE_PHONE_DISPLAY,
+    answers,
+    inbound_messages,
+    refreshed,
+    reminded_appointment,
+)
+
+
+def the_answer() -> str:
+    [answer] = answers()
+    return answer.body
+
+
+def test_confirm_confirms_and_answers_with_the_practice_and_its_phone(texts, appointment):
+    texts.send("c.", mo_id="f" * 32)
+    appointment = refreshed(appointment)
+    assert appointment.status is AppointmentStatus.CONFIRMED
+    assert appointment.last_reply_text == "c."
+    [answer] = answers()
+    assert (answer.kind, answer.status) == (MessageKind.AUTO_REPLY, MessageStatus.QUEUED)
+    assert (answer.sender, answer.recipient) == (PRACTICE_NUMBER, PATIENT_MOBILE)
+    assert answer.dedupe_key == "reply:" + "f" * 32
+    assert answer.appointment_id == appointment.id
+    assert "confirmed" in answer.body and "Riverside Family Practice" in answer.body
+    assert PRACTICE_PHONE_DISPLAY in answer.body
+    assert inbound_messages()[0].handled_at is not None  # nothing left for staff
+
+
+def test_cancel_cancels_by_the_patient_and_its_pending_reminders(texts, practice, patient):
+    starts_at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=5)
+    appointment = service.book(practice, patient=patient, provider=make_provider(practice),
+                               starts_at=starts_at)
+    make_sent_text(practice, patient=patient, appointment=appointment)
+    assert db.session.scalars(select(Reminder.status)).all() == [ReminderStatus.PENDING] * 2
+
+    texts.send("X")
+    assert refreshed(appointment).status is AppointmentStatus.CANCELLED_BY_PATIENT
+    assert set(db.session.scalars(select(Reminder.status))) == {ReminderStatus.CANCELLED}
+    assert "cancelled" in the_answer() and PRACTICE_PHONE_DISPLAY in the_answer()
+    assert inbound_messages()[0].handled_at is None  # staff should see a freed slot
+
+
+def test_a_cancellation_shows_at_once_on_the_day_view(texts, auth, client, practice,
+                                                      appointment):
+    texts.send("2")
+    auth.login("dana@example.com")
+    day = appointment.starts_at.astimezone(practice.zone).date().isoformat()
+    page = client.get(f"/appointments/day?date={day}").get_data(as_text=True)
+    assert "Cancelled by patient" in page
+    assert "“2”" in page
+
+
+def test_reschedule_asks_staff_to_call_back(texts, appointment):
+    texts.send("Reschedule")
+    appointment = refreshed(appointment)
+    assert appointment.status is AppointmentStatus.RESCHEDULE_REQUESTED
+    assert appointment.needs_callback is True
+    assert "call" in the_answer()
+
+
+def test_help_answers_with_name_and_phone_and_changes_nothing(texts, patient, appointment):
+    texts.send("HELP")
+    assert refreshed(appointment).status is AppointmentStatus.BOOKED
+    assert refreshed(patient).sms_consent is True
+    assert "Riverside Family Practice" in the_answer()
+    assert PRACTICE_PHONE_DISPLAY in the_answer()
+
+
+def test_stop_clears_consent_and_sends_one_final_confirmation(texts, practice, patient,
+                                                              appointment):
+    waiting = send_staff_reply(practice, patient, "See you soon!")
+    texts.send("STOP")
+    patient = refreshed(patient)
+    assert patient.sms_consent is False and patient.opted_out_at is not None
+    assert refreshed(appointment).status is AppointmentStatus.BOOKED
+    assert refreshed(waiting).status is MessageStatus.CANCELLED  # nothing else leaves
+    [confirmation] = answers()
+    assert confirmation.status is MessageStatus.QUEUED
+    assert "no more texts" in confirmation.body and "START" in confirmation.body
+
+
+def test_stop_again_sends_no_second_confirmation(texts, patient, appointment):
+    texts.send("STOP")
+    texts.send("Stop!")
+    assert len(answers()) == 1
+
+
+def test_stop_skips_the_patients_pending_reminders(texts, practice, patient):
+    starts_at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=5)
+    service.book(practice, patient=patient, provider=make_provider(practice),
+                 starts_at=starts_at)
+    texts.send("STOP")
+    assert set(db.session.scalars(select(Reminder.status))) == {ReminderStatus.SKIPPED}
+    texts.send("START")
+    assert set(db.session.scalars(select(Reminder.status))) == {ReminderStatus.PENDING}
+
+
+def test_cancel_opts_out_and_flags_the_appointment_for_a_call_back(texts, patient,
+                                                                   appointment):
+    texts.send("CANCEL")
+    appointment = refreshed(appointment)
+    assert appointment.status is AppointmentStatus.BOOKED  # not cancelled
+    assert appointment.needs_callback is True
+    assert refreshed(patient).sms_consent is False
+    assert "we will call you" in the_answer()
+
+
+@pytest.mark.parametrize("word", ["START", "unstop"])
+def test_start_opts_back_in_after_stop(texts, patient, appointment, word):
+    texts.send("STOP")
+    texts.send(word)
+    assert refreshed(patient).sms_consent is True
+    assert refreshed(patient).opted_out_at is None
+    assert "again" in answers()[-1].body
+
+
+def test_yes_after_stop_opts_back_in_and_confirms(texts, patient, appointment):
+    texts.send("STOP")
+    texts.send("Yes")
+    assert refreshed(patient).sms_consent is True
+    assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
+    assert "confirmed" in answers()[-1].body
+
+
+def test_c_after_stop_confirms_but_sends_nothing(texts, patient, appointment):
+    texts.send("STOP")
+    texts.send("C")
+    texts.send("HELP")
+    assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
+    assert refreshed(patient).sms_consent is False
+    assert len(answers()) == 1  # the opt-out confirmation only
+
+
+def test_free_text_is_kept_and_flagged_for_staff_without_an_answer(texts, appointment):
+    texts.send("Running 10 minutes late, sorry!")
+    appointment = refreshed(appointment)
+    assert appointment.status is AppointmentStatus.BOOKED
+    assert appointment.last_reply_text == "Running 10 minutes late, sorry!"
+    [message] = inbound_messages()
+    assert message.handled_at is None and message.appointment_id == appointment.id
+    assert answers() == []
+
+
+def test_without_a_reminded_appointment_the_patient_is_told_so(texts, practice, patient):
+    unreminded = make_appointment(practice, patient=patient)
+    texts.send("C")
+    assert refreshed(unreminded).status is AppointmentStatus.BOOKED
+    assert "no upcoming appointment" in the_answer()
+    assert PRACTICE_PHONE_DISPLAY in the_answer()
+    assert inbound_messages()[0].handled_at is None
+
+
+def test_a_reply_after_the_appointment_has_passed_changes_nothing(texts, practice, patient):
+    passed = reminded_appointment(practice, patient, in_hours=-1)
+    texts.send("X")
+    assert refreshed(passed).status is AppointmentStatus.BOOKED
+    assert refreshed(passed).last_reply_text is None
+    assert "no upcoming appointment" in the_answer()
+
+
+def test_a_reply_applies_to_the_next_reminded_appointment_only(texts, practice, patient):
+    unreminded_sooner = make_appointment(
+        practice, patient=patient, starts_at=datetime.now(UTC) + timedelta(hours=3))
+    next_one = reminded_appointment(practice, patient, in_hours=24)
+    later = reminded_appointment(practice, patient, in_hours=72)
+    texts.send("C")
+    assert refreshed(next_one).status is AppointmentStatus.CONFIRMED
+    assert refreshed(later).status is AppointmentStatus.BOOKED
+    assert refreshed(unreminded_sooner).status is AppointmentStatus.BOOKED
+
+
+def test_a_cancelled_appointment_is_skipped_for_the_next_one(texts, practice, patient):
+    cancelled = reminded_appointment(practice, patient, in_hours=24,
+                                     status=AppointmentStatus.CANCELLED_BY_STAFF)
+    next_one = reminded_appointment(practice, patient, in_hours=48)
+    texts.send("C")
+    assert refreshed(cancelled).status is AppointmentStatus.CANCELLED_BY_STAFF
+    assert refreshed(next_one).status is AppointmentStatus.CONFIRMED
+
+
+def test_a_family_sharing_a_mobile_replies_about_the_reminded_appointment(texts, practice,
+                                                                          patient):
+    child = make_patient(practice, first_name="Leo", mobile=PATIENT_MOBILE)
+    childs = reminded_appointment(practice, child)
+    texts.send("C")
+    assert refreshed(childs).status is AppointmentStatus.CONFIRMED
+    assert inbound_messages()[0].patient_id == child.id
+    texts.send("STOP")
+    assert refreshed(patient).sms_consent is False and refreshed(child).sms_consent is False
+
+
+def test_a_spanish_speaking_patient_gets_spanish_answers(texts, practice, spanish_patient):
+    appointment = reminded_appointment(practice, spanish_patient)
+    texts.send("Confirmar")
+    assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
+    assert "confirmada" in the_answer()
+
+
+def test_cancelar_is_cancels_twin_opt_out_and_call_back(texts, practice, spanish_patient):
+    appointment = reminded_appointment(practice, spanish_patient)
+    texts.send("CANCELAR")
+    assert refreshed(spanish_patient).sms_consent is False
+    assert refreshed(appointment).needs_callback is True
+    assert refreshed(appointment).status is AppointmentStatus.BOOKED
+    assert "no recibira mas mensajes" in the_answer()
+
+
+def test_a_practices_own_word_is_understood(texts, practice, appointment):
+    add_keyword(practice, "Ven", Intent.CONFIRM)
+    texts.send("VEN!")
+    assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
+
+
+def test_automatic_answers_to_one_number_are_limited_but_stop_is_always_confirmed(
+        texts, appointment):
+    for _ in range(AUTO_ANSWER_LIMIT + 2):
+        texts.send("HELP")
+    assert len(answers()) == AUTO_ANSWER_LIMIT
+    texts.send("STOP")
+    assert len(answers()) == AUTO_ANSWER_LIMIT + 1
+
+
+def test_an_unknown_sender_gets_help_and_a_keyword_answer_but_no_answer_to_free_text(texts,
+                                                                                      practice):
+    stranger = "+12015559876"
+    texts.send("Hello?", sender=stranger)
+    assert answers() == []
+    texts.send("HELP", sender=stranger)
+    texts.send("C", sender=stranger)
+    bodies = [answer.body for answer in answers()]
+    assert "Reply C to confirm" in bodies[0]
+    assert "no upcoming appointment" in bodies[1]
+    assert all(answer.recipient == stranger and answer.patient_id is None
+               for answer in answers())
+
+
+def test_handle_inbound_twice_with_the_same_message_changes_nothing(app, account,
+                                                                    appointment):
+    from reminder_app.clickatell import InboundMessage
+    from reminder_app.inbound.replies import handle_inbound
+
+    message = InboundMessage(api_id="1", mo_message_id="e" * 32, sender=PATIENT_MOBILE,
+                             to=PRACTICE_NUMBER, received_at=datetime.now(UTC), text="R",
+                             charset="ISO-8859-1", udh="", network=None)
+    assert handle_inbound(account, message) is not None
+    db.session.commit()
+    assert handle_inbound(account, message) is None
+    db.session.commit()
+    assert len(inbound_messages()) == 1 and len(answers()) == 1

@@ -1,0 +1,139 @@
+"""What a reply means: the keyword lists, normalisation, and which rule wins."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from reminder_app.inbound.understanding import (
+    UNIVERSAL_OPT_OUT,
+    WORDS,
+    Intent,
+    builtin_meaning,
+    interpret,
+    mentions_opt_out,
+    normalise,
+    understand,
+)
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "replies.md"
+
+
+@pytest.mark.parametrize("text", ["C", "c", "  c  ", "C.", "c!", "Confirm", "CONFIRMED", "YES",
+                                  "yes!!", "Y", "1", "1.", "OK", "o.k.", "Okay", "👍", "👍🏽",
+                                  "👍👍", " 👍 ", "✅", "✔️", "👌"])
+def test_confirm_words_in_any_case_spacing_punctuation_or_emoji(text):
+    assert understand(text, "en") is Intent.CONFIRM
+
+
+@pytest.mark.parametrize("text", ["X", "x", "x.", " X ", "2", "Cancel appointment"])
+def test_x_and_2_cancel_the_appointment(text):
+    assert understand(text, "en") is Intent.CANCEL_APPOINTMENT
+
+
+@pytest.mark.parametrize("text", ["R", "r.", "Reschedule", "RESCHEDULE!", "3"])
+def test_r_reschedule_and_3_ask_to_reschedule(text):
+    assert understand(text, "en") is Intent.RESCHEDULE
+
+
+@pytest.mark.parametrize("text", ["HELP", "help?", "Info", "INFO."])
+def test_help_and_info_ask_for_help(text):
+    assert understand(text, "en") is Intent.HELP
+
+
+@pytest.mark.parametrize("text", ["START", "start", "Unstop", "UNSTOP!"])
+def test_start_and_unstop_opt_back_in(text):
+    assert understand(text, "en") is Intent.OPT_IN
+
+
+@pytest.mark.parametrize("language", ["en", "es", None])
+@pytest.mark.parametrize("text", ["STOP", "stop", "Stop.", "STOPALL", "Stop all", "STOP STOP",
+                                  "UNSUBSCRIBE", "Cancel", "CANCEL!", "END", "quit", "REVOKE",
+                                  "OPTOUT", "opt-out", "Opt out"])
+def test_universal_opt_out_words_always_opt_out_in_every_language(text, language):
+    assert understand(text, language) is Intent.OPT_OUT
+
+
+def test_cancel_opts_out_and_asks_for_a_call_back_but_stop_does_not():
+    assert interpret("CANCEL", "en").call_back is True
+    assert interpret("Cancelar", "es").call_back is True
+    assert interpret("STOP", "en").call_back is False
+
+
+def test_opt_out_words_win_over_a_practices_own_words():
+    assert understand("stop", "en", {"stop": Intent.CONFIRM}) is Intent.OPT_OUT
+    assert understand("cancel", "en", {"cancel": Intent.CANCEL_APPOINTMENT}) is Intent.OPT_OUT
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("SI", Intent.CONFIRM), ("Sí", Intent.CONFIRM), ("¡sí!", Intent.CONFIRM),
+    ("CONFIRMAR", Intent.CONFIRM), ("¿Confirmo?", Intent.CONFIRM), ("vale", Intent.CONFIRM),
+    ("ANULAR", Intent.CANCEL_APPOINTMENT), ("Cancelar cita", Intent.CANCEL_APPOINTMENT),
+    ("REPROGRAMAR", Intent.RESCHEDULE), ("cambiar", Intent.RESCHEDULE),
+    ("AYUDA", Intent.HELP), ("Información", Intent.HELP),
+    ("BAJA", Intent.OPT_OUT), ("CANCELAR", Intent.OPT_OUT), ("alta", Intent.OPT_IN),
+    # The English words work for Spanish-speaking patients too: reminders ask for C, X, R.
+    ("C", Intent.CONFIRM), ("X", Intent.CANCEL_APPOINTMENT), ("R", Intent.RESCHEDULE),
+    ("YES", Intent.CONFIRM), ("START", Intent.OPT_IN), ("👍", Intent.CONFIRM),
+])
+def test_spanish_words_for_spanish_speaking_patients(text, intent):
+    assert understand(text, "es") is intent
+
+
+@pytest.mark.parametrize("text", ["SI", "Confirmar", "Ayuda", "Baja", "Cancelar"])
+def test_spanish_words_are_free_text_for_english_speaking_patients(text):
+    assert understand(text, "en") is Intent.FREE_TEXT
+
+
+@pytest.mark.parametrize("text", ["yes but I'll be 10 minutes late", "Can I come at 3?", "",
+                                  "   ", "🙂", "?!", "no", "thanks"])
+def test_anything_else_is_free_text(text):
+    assert understand(text, "en") is Intent.FREE_TEXT
+
+
+def test_yes_and_si_also_opt_back_in_but_c_does_not():
+    assert interpret("Yes!", "en").opts_in is True
+    assert interpret("sí", "es").opts_in is True
+    assert interpret("C", "en").opts_in is False
+
+
+def test_a_practices_own_word_is_read_after_normalisation():
+    assert understand(" Ven! ", "en", {"ven": Intent.CONFIRM}) is Intent.CONFIRM
+    assert understand("Ven", "en") is Intent.FREE_TEXT
+
+
+def test_normalise_drops_case_accents_spaces_punctuation_and_skin_tones():
+    assert normalise("  Sí, Confirmo! ") == "siconfirmo"
+    assert normalise("👍🏿👍") == "👍"
+    assert normalise("O.K.") == "ok"
+
+
+def test_builtin_meaning_knows_every_listed_word():
+    assert builtin_meaning("Cancel") is Intent.OPT_OUT
+    assert builtin_meaning("si") is Intent.CONFIRM
+    assert builtin_meaning("ven") is None
+
+
+def test_free_text_mentioning_an_opt_out_word_is_noticed():
+    assert mentions_opt_out("Please STOP texting me")
+    assert not mentions_opt_out("See you tomorrow")
+
+
+def _documented_words() -> set[str]:
+    text = DOCS.read_text(encoding="utf-8")
+    words = set()
+    for row in re.findall(r"^\|[^|]+\|([^|]+)\|", text, flags=re.MULTILINE):
+        for word in re.sub(r"\([^)]*\)", "", row).split(","):
+            if word.strip() and not set(word.strip()) <= set("-"):
+                words.add(normalise(word))
+    return words
+
+
+def test_docs_list_every_builtin_word():
+    listed = set(UNIVERSAL_OPT_OUT)
+    for lists in WORDS.values():
+        for words in lists.values():
+            listed |= words
+    documented = _documented_words()
+    assert listed - documented == set(), "add these words to docs/replies.md"
+    assert {w for w in documented if builtin_meaning(w) is None} <= {"words"}

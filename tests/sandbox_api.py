@@ -1,0 +1,84 @@
+"""The sandbox's JSON test API, as tests use it (documented in clickatell_sandbox/README.md)."""
+
+import html
+import re
+
+import requests
+
+
+class SandboxAPI:
+    def __init__(self, server):
+        self.server = server
+        self.url = server.url
+        self.http = requests.Session()
+
+    def _get(self, path: str, **params):
+        response = self.http.get(f"{self.url}/sandbox/api{path}", params=params, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def _post(self, path: str, body: dict | None = None):
+        response = self.http.post(f"{self.url}/sandbox/api{path}", json=body or {}, timeout=10)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def captcha_code(self, captcha_id: str) -> str:
+        return self._get(f"/captchas/{captcha_id}")["code"]
+
+    def emails(self, to: str | None = None) -> list[dict]:
+        return self._get("/emails", **({"to": to} if to else {}))
+
+    def messages(self, to: str | None = None, sender: str | None = None) -> list[dict]:
+        params = {}
+        if to:
+            params["to"] = to
+        if sender:
+            params["from"] = sender
+        return self._get("/messages", **params)
+
+    def accounts(self) -> list[dict]:
+        return self._get("/accounts")
+
+    def create_account(self, **fields) -> dict:
+        return self._post("/accounts", fields)
+
+    def sms_code(self, to: str) -> str:
+        return self._get("/sms-codes", to=to)[-1]["code"]
+
+    def inbound(self, sender: str, to: str, text: str) -> str:
+        return self._post("/inbound", {"from": sender, "to": to, "text": text})["moMsgId"]
+
+    def faults(self, rate: float, kinds: list[str], seed: int = 1, **extra) -> None:
+        self._post("/faults", {"rate": rate, "kinds": kinds, "seed": seed, **extra})
+
+    def clear_faults(self) -> None:
+        self.http.delete(f"{self.url}/sandbox/api/faults", timeout=10).raise_for_status()
+
+    def pushes(self) -> list[dict]:
+        return self._get("/pushes")
+
+    def activate(self, email: str) -> requests.Response:
+        """Follow the activation link of the last e-mail sent to `email`, as its reader would."""
+        link = self.emails(email)[-1]["activation_url"]
+        return self.http.get(link, allow_redirects=False, timeout=10)
+
+    def _submit_page_form(self, url: str, fields: dict) -> requests.Response:
+        """Fill in one of the sandbox's own pages, as a person in a browser would."""
+        browser = requests.Session()
+        page = browser.get(url, timeout=10)
+        page.raise_for_status()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
+        data = {"csrf_token": token.group(1) if token else "", **fields}
+        return browser.post(url, data=data, allow_redirects=False, timeout=10)
+
+    def pick_number(self, apply_url: str, number: str | None = None) -> requests.Response:
+        """Choose a long number on the two-way application page (the first one offered)."""
+        page = requests.get(apply_url, timeout=10).text
+        if number is None:
+            number = re.search(r'name="number"[^>]*value="(\d+)"', page).group(1)
+        callback = re.search(r'name="callback_url"[^>]*value="([^"]*)"', page)
+        return self._submit_page_form(apply_url, {
+            "number": number, "callback_url": html.unescape(callback.group(1)) if callback else ""})
+
+    def buy_credits(self, buy_url: str, package: int = 100) -> requests.Response:
+        return self._submit_page_form(buy_url, {"package": str(package)})
