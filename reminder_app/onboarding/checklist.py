@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import select
 
-from ..clickatell import ClickatellError, ProviderUnavailable
+from ..clickatell import ClickatellError, ProviderUnavailable, codes
 from ..extensions import db
 from ..models import ClickatellAccount
 from ..models.types import utcnow
@@ -64,6 +64,11 @@ def steps(account: ClickatellAccount) -> list[Step]:
              f"Balance: {balance:.2f} credits." if balance is not None else
              "Buy credits to send reminders."),
     ]
+
+
+def account_type_name(account: ClickatellAccount | None) -> str:
+    info = codes.ACCOUNT_TYPES.get(account.account_type) if account else None
+    return info.name if info else ""
 
 
 def has_credit(account: ClickatellAccount) -> bool:

@@ -49,7 +49,7 @@ def signup():
             flash("Your practice account was already created; you are signed in.", "info")
             return redirect(url_for(".index"), code=303)
         except SignUpError as error:
-            target = form[error.field] if error.field in form else None
+            target = form._fields.get(error.field or "")
             if target is not None:
                 target.errors = [*target.errors, error.message]
             flash(error.message, "danger")

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    HiddenField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -11,6 +12,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..auth.forms import strip
 from ..models import Role
+from ..onboarding.forms import PhoneField, zone_choices
 
 
 class AddStaffForm(FlaskForm):
@@ -39,3 +41,17 @@ class ApiTokenForm(FlaskForm):
                        validators=[DataRequired(), Length(max=80)],
                        description="For example, the name of your practice-management system.")
     submit = SubmitField("Create API token")
+
+
+class PracticeForm(FlaskForm):
+    name = StringField("Practice name", filters=[strip],
+                       validators=[DataRequired(), Length(max=120)])
+    address = StringField("Address", filters=[strip], validators=[DataRequired(), Length(max=300)])
+    phone = PhoneField("Practice phone", validators=[DataRequired()])
+    timezone = SelectField("Time zone")
+    country = HiddenField()
+    submit = SubmitField("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = zone_choices()

@@ -1,4 +1,7 @@
-"""Practice settings: the staff list and the API tokens (changes by owners only)."""
+"""Practice settings: details, the Clickatell account, staff and API tokens.
+
+Everyone can read them; only owners change them.
+"""
 
 from flask import (
     Blueprint,
@@ -13,8 +16,10 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import ApiToken, Role, StaffUser
-from ..tenancy import get_or_404, owner_required, scoped
-from .forms import AddStaffForm, ApiTokenForm, ConfirmForm
+from ..onboarding import checklist
+from ..provider import callback_url
+from ..tenancy import current_practice, get_or_404, owner_required, scoped
+from .forms import AddStaffForm, ApiTokenForm, ConfirmForm, PracticeForm
 from .service import (
     StaffError,
     add_staff,
@@ -30,6 +35,37 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 @login_required
 def require_login():
     pass
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for(".practice"))
+
+
+@bp.route("/practice", methods=["GET", "POST"])
+def practice():
+    record = current_practice()
+    form = PracticeForm(obj=record, country=record.country)
+    if request.method == "POST":
+        owner_required()
+    if form.validate_on_submit():
+        record.name = form.name.data
+        record.address = form.address.data
+        record.phone = form.phone.e164
+        record.timezone = form.timezone.data
+        db.session.commit()
+        flash("The practice details are saved.", "success")
+        return redirect(url_for(".practice"), code=303)
+    return render_template("settings/practice.html", form=form)
+
+
+@bp.get("/clickatell")
+def clickatell():
+    account = current_practice().clickatell_account
+    urls = {kind: callback_url(account, kind) for kind in ("status", "inbound")} if account else {}
+    return render_template("settings/clickatell.html", account=account, callback_urls=urls,
+                           steps=checklist.steps(account) if account else [],
+                           account_type=checklist.account_type_name(account))
 
 
 @bp.route("/staff", methods=["GET", "POST"])

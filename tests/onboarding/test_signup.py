@@ -11,7 +11,7 @@ from reminder_app.models import (
     Role,
     StaffUser,
 )
-from tests.onboarding.conftest import OWNER_MOBILE, SIGN_UP, account_of, captcha_id_on
+from tests.onboarding.conftest import OWNER_MOBILE, account_of, captcha_id_on
 
 
 def count(model) -> int:
