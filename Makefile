@@ -7,9 +7,16 @@ PORT ?= 5000
 SANDBOX_PORT ?= 5001
 HOST ?= 127.0.0.1
 
+APP_URL := http://$(HOST):$(PORT)
+SANDBOX_URL := http://$(HOST):$(SANDBOX_PORT)
+# The app next to the local sandbox (each setting can still come from the environment).
+RUN_ENV = PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-$(APP_URL)} \
+	CLICKATELL_CONNECT_URL=$${CLICKATELL_CONNECT_URL:-$(SANDBOX_URL)/connect} \
+	CLICKATELL_API_URL=$${CLICKATELL_API_URL:-$(SANDBOX_URL)}
+
 export FLASK_APP := wsgi
 
-.PHONY: run test lint migrate seed sandbox clean-venv
+.PHONY: run test lint migrate seed sandbox demo-reset screenshots clean-venv
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,19 +30,33 @@ venv: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/flask db upgrade
 
+## Seed the demo practice on an empty database (the sandbox must be running for its account).
 seed: migrate
-	$(BIN)/flask seed-demo
+	$(RUN_ENV) $(BIN)/flask seed-demo
 
-## Start the Clickatell sandbox and the app together; Ctrl-C stops both.
-run: seed
-	@echo "App:     http://$(HOST):$(PORT)"
-	@echo "Sandbox: http://$(HOST):$(SANDBOX_PORT)/sandbox/"
+## The sandbox first (the demo's Clickatell account lives there), then the demo seed on an
+## empty database, then the app with its scheduler. Ctrl-C stops both.
+run: migrate
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/flask --app clickatell_sandbox run --host $(HOST) --port $(SANDBOX_PORT) & \
-	SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-1} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
-	CLICKATELL_CONNECT_URL=$${CLICKATELL_CONNECT_URL:-http://$(HOST):$(SANDBOX_PORT)/connect} \
-	CLICKATELL_API_URL=$${CLICKATELL_API_URL:-http://$(HOST):$(SANDBOX_PORT)} \
+	$(BIN)/python scripts/wait_for_url.py $(SANDBOX_URL)/sandbox/ || exit 1; \
+	$(RUN_ENV) $(BIN)/flask seed-demo || exit 1; \
+	echo "App:                  $(APP_URL)"; \
+	echo "Sandbox:              $(SANDBOX_URL)/sandbox/"; \
+	echo "The patients' phones: $(SANDBOX_URL)/sandbox/phones"; \
+	$(RUN_ENV) SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-1} \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## Start the demo over: forget both SQLite databases (app and sandbox), seed again and run.
+demo-reset:
+	rm -f instance/reminder.db instance/reminder.db-wal instance/reminder.db-shm \
+		instance/sandbox.db instance/sandbox.db-wal instance/sandbox.db-shm
+	@echo "The demo's databases are deleted; starting over."
+	$(MAKE) run
+
+## The README's pictures (docs/screenshots/), from a freshly seeded demo in headless Chromium.
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 sandbox: $(STAMP)
 	$(BIN)/flask --app clickatell_sandbox run --host $(HOST) --port $(SANDBOX_PORT)
@@ -45,6 +66,8 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	@test -x /usr/bin/chromium || echo "Chromium is not installed at /usr/bin/chromium:" \
+		"the browser tests (tests/browser) will be SKIPPED (apt-get install chromium)."
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean-venv:

@@ -64,7 +64,7 @@ def fill(engine, rows: int, now: datetime) -> None:
         insert = text(
             "INSERT INTO reminder (practice_id, appointment_id, rule_id, send_at, "
             "appointment_starts_at, status, reason, created_at, updated_at) "
-            "SELECT 1, 1, 1, :now + make_interval(secs => (n * 7919) % :ahead + 60), "
+            "SELECT 1, 1, 1, :now + make_interval(secs => (n::bigint * 7919) % :ahead + 60), "
             ":later, 'pending', '', :now, :now FROM generate_series(1, :rows) AS n")
     else:
         insert = text(

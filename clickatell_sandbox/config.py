@@ -44,6 +44,9 @@ def load(app_config: dict, overrides: dict | None) -> None:
         app_config[key] = value
     app_config.update(overrides or {})
     app_config["SECRET_KEY"] = app_config["SANDBOX_SECRET_KEY"] or secrets.token_hex(16)
+    # Cookies ignore the port: on one host (127.0.0.1:5000 and :5001) the app's "session"
+    # cookie and ours would overwrite each other, signing the person out of the app.
+    app_config["SESSION_COOKIE_NAME"] = "clickatell_sandbox_session"
 
 
 @dataclass(frozen=True)

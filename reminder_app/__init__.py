@@ -1,7 +1,7 @@
 """reminder-app: appointment reminders for doctors' offices, on Clickatell.
 
-`create_app` tells the whole start-up story: settings, extensions, blueprints, error pages,
-security headers, command-line commands.
+`create_app` tells the whole start-up story: settings, logging, extensions, blueprints, error
+pages, security headers, command-line commands.
 """
 
 import os
@@ -18,6 +18,7 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     a dict of overrides on top of development settings."""
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config)
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -40,6 +41,12 @@ def configure(app: Flask, config) -> None:
         if hasattr(config, "check"):
             config.check(app)
     os.makedirs(app.instance_path, exist_ok=True)
+
+
+def configure_logging(app: Flask) -> None:
+    from .logs import init_app
+
+    init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -1,15 +1,10 @@
 """Command-line commands: `flask seed-demo`, `flask create-practice`, `flask reminders …`."""
 
-import secrets
-
 import click
 from flask import Flask
-from sqlalchemy import func, select
 
 from .extensions import db
 from .models import Practice, Role, StaffUser
-
-DEMO_OWNER_EMAIL = "owner@demo.example"
 
 
 def create_practice_with_owner(*, practice_name: str, owner_name: str, email: str,
@@ -32,19 +27,22 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo():
-        """Create a demo practice and its owner, on an empty database only."""
-        if db.session.scalar(select(func.count()).select_from(Practice)):
-            click.echo("The database already has practices; nothing seeded.")
+        """Seed the demo practice (see reminder_app/demo.py), on an empty database only."""
+        from . import demo
+
+        try:
+            seed = demo.seed_demo()
+        except demo.DemoError as error:
+            click.echo(str(error))
             return
-        password = secrets.token_urlsafe(9)
-        create_practice_with_owner(
-            practice_name="Riverside Family Practice", owner_name="Dana Rivers",
-            email=DEMO_OWNER_EMAIL, password=password, phone="+12015550100",
-            address="12 River Road, Hoboken, NJ 07030",
-        )
+        for note in seed.notes:
+            click.echo(f"Note: {note}")
         click.echo("")
-        click.echo("Demo practice created. Sign in at the address below with:")
-        click.echo(f"  e-mail:   {DEMO_OWNER_EMAIL}")
-        click.echo(f"  password: {password}")
+        click.echo(f"Demo practice created: {seed.practice.name}. Sign in with:")
+        click.echo(f"  e-mail:   {seed.owner_email}")
+        click.echo(f"  password: {seed.password}")
         click.echo("(This password is shown only once.)")
+        click.echo(f"  the app:              {app.config['PUBLIC_BASE_URL']}")
+        if demo.phone_pages_url():
+            click.echo(f"  the patients' phones: {demo.phone_pages_url()}")
         click.echo("")

@@ -167,6 +167,16 @@ def browser():
         chromium.close()
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Say it plainly when the browser tests did not run (`make test` without Chromium)."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if "browser" in getattr(report, "keywords", {})]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests were SKIPPED: Chromium is not installed at "
+            f"{CHROMIUM} (apt-get install chromium).", yellow=True, bold=True)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield

@@ -92,7 +92,8 @@ def test_every_input_on_the_login_page_has_a_label(client):
         assert f'for="{field_id}"' in page, f"input {field_id} has no label"
 
 
-def test_seed_demo_creates_one_owner_and_prints_the_login_once(runner):
+def test_seed_demo_creates_one_owner_and_prints_the_login_once(app, runner):
+    app.config["CLICKATELL_API_URL"] = "http://127.0.0.1:9"  # no sandbox (see test_demo.py)
     first = runner.invoke(args=["seed-demo"])
     assert "owner@demo.example" in first.output and "password:" in first.output
     second = runner.invoke(args=["seed-demo"])

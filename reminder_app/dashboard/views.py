@@ -1,10 +1,12 @@
-"""The page staff land on: today at a glance."""
+"""The page staff land on: today at a glance, and how the last 30 days went."""
 
 from flask import Blueprint, render_template
 from flask_login import login_required
 
+from ..models.types import utcnow
 from ..onboarding import checklist
 from ..tenancy import current_practice
+from . import chart, service
 
 bp = Blueprint("dashboard", __name__)
 
@@ -14,7 +16,15 @@ bp = Blueprint("dashboard", __name__)
 def index():
     practice = current_practice()
     account = practice.clickatell_account
+    now = utcnow()
+    period = service.last_days(practice, now)
     return render_template(
         "dashboard/index.html", practice=practice, account=account,
         steps=checklist.steps(account) if account else [],
-        onboarding_done=checklist.is_ready(account))
+        onboarding_done=checklist.is_ready(account),
+        today=service.appointments_today(practice, now),
+        unhandled=service.unhandled_replies(practice),
+        problems=service.reminder_problems(practice, now),
+        credit=service.credit(practice, now),
+        period=period, chart=chart.render(period), day_summary=chart.day_summary,
+        problem_days=service.PROBLEM_DAYS, usage_days=service.USAGE_DAYS)

@@ -54,6 +54,7 @@ from ..onboarding.checklist import blocking_reason
 from ..provider import messaging_client
 from .delivery import REMINDER_STATUS, status_for_code
 from .rate_limit import RateLimiter
+from .writes import turn_to_write
 
 NOT_KNOWN = "104"  # querymsg: Clickatell has no message with this client message id
 NO_CREDIT = "301"
@@ -116,14 +117,15 @@ def claim_messages(now: datetime, owner: str, *, limit: int, lease: timedelta) -
     each; committed, so another claimer sees them taken. Returns their ids."""
     candidates = (select(Message.id).where(_due(now)).order_by(Message.send_after)
                   .limit(limit).with_for_update(skip_locked=True))
-    claimed = db.session.execute(
-        update(Message).where(Message.id.in_(candidates.scalar_subquery()), _due(now))
-        .values(status=MessageStatus.SENDING, lease_owner=owner, lease_until=now + lease,
-                attempts=Message.attempts + 1)
-        .returning(Message.id)
-        .execution_options(synchronize_session=False))
-    ids = list(claimed.scalars())
-    db.session.commit()
+    with turn_to_write():
+        claimed = db.session.execute(
+            update(Message).where(Message.id.in_(candidates.scalar_subquery()), _due(now))
+            .values(status=MessageStatus.SENDING, lease_owner=owner, lease_until=now + lease,
+                    attempts=Message.attempts + 1)
+            .returning(Message.id)
+            .execution_options(synchronize_session=False))
+        ids = list(claimed.scalars())
+        db.session.commit()
     return ids
 
 
@@ -409,6 +411,12 @@ def record(outcomes: list[Outcome], owner: str, now: datetime) -> None:
                              "b_detail": detail, "b_now": now})
         if outcome.no_credit and job.account_id is not None:
             no_credit_accounts.add(job.account_id)
+    with turn_to_write():
+        _write_outcomes(sent, settled, mirrored, no_credit_accounts, now)
+
+
+def _write_outcomes(sent: list[dict], settled: list[dict], mirrored: list[dict],
+                    no_credit_accounts: set[int], now: datetime) -> None:
     connection = db.session.connection()
     if sent:
         connection.execute(_SENT, sent)

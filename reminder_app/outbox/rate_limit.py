@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import SendSlot
+from .writes import turn_to_write
 
 slots = SendSlot.__table__
 
@@ -25,12 +26,12 @@ def take_slot(number: str, now_us: int, interval_us: int) -> int:
                                          else_=now_us) + interval_us)
                .returning(slots.c.next_slot_us))
     for _ in range(2):
-        with db.engine.begin() as connection:
+        with turn_to_write(), db.engine.begin() as connection:
             next_slot = connection.execute(advance).scalar()
         if next_slot is not None:
             return next_slot - interval_us
         try:
-            with db.engine.begin() as connection:
+            with turn_to_write(), db.engine.begin() as connection:
                 connection.execute(insert(slots).values(number=number,
                                                         next_slot_us=now_us + interval_us))
             return now_us

@@ -28,6 +28,7 @@ from ..models import (
 from ..models.appointments import OPEN_STATUSES
 from ..onboarding.checklist import blocking_reason
 from ..outbox import enqueue
+from ..outbox.writes import turn_to_write
 from . import templates
 from .quiet_hours import allowed_time, is_quiet
 from .rules import rules_for
@@ -289,24 +290,34 @@ def queue_due(now: datetime, *, batch: int = QUEUE_BATCH) -> QueueResult:
     total = QueueResult()
     practices: dict[int, Practice] = {}
     while True:
-        ids = _claim_due(now, batch)
-        if not ids:
-            db.session.commit()
+        with turn_to_write():
+            result = _queue_batch(now, batch, practices)
+        if result is None:
             return total
-        reminders = db.session.scalars(
-            select(Reminder).where(Reminder.id.in_(ids))
-            .options(joinedload(Reminder.appointment).joinedload(Appointment.patient),
-                     joinedload(Reminder.appointment).joinedload(Appointment.provider),
-                     joinedload(Reminder.rule).selectinload(ReminderRule.templates))
-            .order_by(Reminder.send_at, Reminder.id)).unique().all()
-        result = QueueResult()
-        with db.session.no_autoflush:  # one flush per text (enqueue's), not one per query
-            for reminder in reminders:
-                practice = practices.get(reminder.practice_id)
-                if practice is None:
-                    practice = practices[reminder.practice_id] = db.session.get(
-                        Practice, reminder.practice_id)
-                reminder.updated_at = now
-                _queue_one(reminder, practice, now, result)
-        db.session.commit()
         total.add(result)
+
+
+def _queue_batch(now: datetime, batch: int, practices: dict[int, Practice]
+                 ) -> QueueResult | None:
+    """Claim, check and queue one batch in one transaction; None when nothing is due."""
+    ids = _claim_due(now, batch)
+    if not ids:
+        db.session.commit()
+        return None
+    reminders = db.session.scalars(
+        select(Reminder).where(Reminder.id.in_(ids))
+        .options(joinedload(Reminder.appointment).joinedload(Appointment.patient),
+                 joinedload(Reminder.appointment).joinedload(Appointment.provider),
+                 joinedload(Reminder.rule).selectinload(ReminderRule.templates))
+        .order_by(Reminder.send_at, Reminder.id)).unique().all()
+    result = QueueResult()
+    with db.session.no_autoflush:  # one flush per text (enqueue's), not one per query
+        for reminder in reminders:
+            practice = practices.get(reminder.practice_id)
+            if practice is None:
+                practice = practices[reminder.practice_id] = db.session.get(
+                    Practice, reminder.practice_id)
+            reminder.updated_at = now
+            _queue_one(reminder, practice, now, result)
+    db.session.commit()
+    return result

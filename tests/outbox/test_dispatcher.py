@@ -275,10 +275,12 @@ def test_two_dispatchers_at_once_send_each_reminder_once(app, booking, sandbox):
         with other.app_context():
             db.engine.dispose()
     assert errors == []
+    assert sum(r.reminders.queued for r in results) == count
+    # A send the busy sandbox answered too late is settled by a later pass, by asking.
+    run_pass(booking.due + timedelta(minutes=10))
     sent = sandbox.messages()
     assert sorted(m["to"] for m in sent) == sorted(n.removeprefix("+") for n in numbers)
-    assert sum(r.reminders.queued for r in results) == count
-    assert sum(r.outbox.sent for r in results) == count
+    assert {t.status for t in texts()} <= {MessageStatus.SENT, MessageStatus.DELIVERED}
 
 
 def test_the_dispatch_job_runs_a_pass_on_its_interval():

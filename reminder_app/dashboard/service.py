@@ -1,0 +1,206 @@
+"""The figures of the dashboard: today at a glance, and the last 30 days.
+
+Each function takes the practice and `now`, and asks the database a single aggregate
+question (the chart asks two), so the page costs a handful of queries however busy the
+practice is. Views pass `tenancy.current_practice()`; nothing here reads the request.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..inbound import conversations
+from ..inbound.replies import practice_words
+from ..inbound.understanding import Intent, understand
+from ..models import (
+    Appointment,
+    AppointmentStatus,
+    Direction,
+    Message,
+    Patient,
+    Practice,
+    Reminder,
+    ReminderStatus,
+)
+from ..reminders.templates import CREDITS_PER_PART
+from ..timezones import day_bounds, days_bounds, today
+
+#: Credit use is averaged over this many days to say how long the balance lasts.
+USAGE_DAYS = 14
+#: The chart's span.
+CHART_DAYS = 30
+#: Failed and skipped reminders are listed for appointments from this many days back.
+PROBLEM_DAYS = 7
+
+
+# ---------------------------------------------------------------- today
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: AppointmentStatus
+    count: int
+
+
+def appointments_today(practice: Practice, now: datetime) -> list[StatusCount]:
+    """Today's appointments (the practice's day) by status, in the order of the statuses."""
+    start, end = day_bounds(today(practice.zone, now), practice.zone)
+    counts = dict(db.session.execute(
+        select(Appointment.status, func.count(Appointment.id))
+        .where(Appointment.practice_id == practice.id, Appointment.starts_at >= start,
+               Appointment.starts_at < end)
+        .group_by(Appointment.status)).all())
+    return [StatusCount(status, counts[status]) for status in AppointmentStatus
+            if counts.get(status)]
+
+
+def unhandled_replies(practice: Practice) -> int:
+    return conversations.unread_count(practice)
+
+
+@dataclass(frozen=True)
+class ReminderProblem:
+    status: ReminderStatus
+    reason: str
+    count: int
+
+
+def reminder_problems(practice: Practice, now: datetime,
+                      days: int = PROBLEM_DAYS) -> list[ReminderProblem]:
+    """Reminders that failed, or were skipped, for appointments from `days` days ago on,
+    grouped by why; failures first, then the most frequent."""
+    rows = db.session.execute(
+        select(Reminder.status, Reminder.reason, func.count(Reminder.id))
+        .where(Reminder.practice_id == practice.id,
+               Reminder.status.in_((ReminderStatus.FAILED, ReminderStatus.SKIPPED)),
+               Reminder.appointment_starts_at >= now - timedelta(days=days))
+        .group_by(Reminder.status, Reminder.reason)).all()
+    problems = [ReminderProblem(status, reason or "No reason recorded.", count)
+                for status, reason, count in rows]
+    return sorted(problems, key=lambda p: (p.status is not ReminderStatus.FAILED, -p.count,
+                                           p.reason))
+
+
+@dataclass(frozen=True)
+class Credit:
+    balance: Decimal | None
+    checked_at: datetime | None
+    per_day: Decimal | None  # average credits used per day over USAGE_DAYS; None: no use
+    days_left: int | None
+
+    @property
+    def enough_history(self) -> bool:
+        return self.per_day is not None
+
+
+def credit(practice: Practice, now: datetime, days: int = USAGE_DAYS) -> Credit:
+    """The balance last read from Clickatell, and how many days it lasts at the average use
+    of the last `days` days (a text's charge as Clickatell reported it, else its parts)."""
+    account = practice.clickatell_account
+    balance = account.balance if account is not None else None
+    checked_at = account.balance_checked_at if account is not None else None
+    used = db.session.scalar(
+        select(func.sum(func.coalesce(Message.charge, Message.parts * CREDITS_PER_PART)))
+        .where(Message.practice_id == practice.id, Message.direction == Direction.OUTBOUND,
+               Message.sent_at.is_not(None), Message.sent_at >= now - timedelta(days=days),
+               Message.sent_at <= now))
+    if not used:
+        return Credit(balance, checked_at, None, None)
+    per_day = Decimal(used) / days
+    days_left = None
+    if balance is not None:
+        days_left = int((Decimal(balance) / per_day).to_integral_value(ROUND_HALF_UP)) \
+            if balance > 0 else 0
+    return Credit(balance, checked_at, per_day.quantize(Decimal("0.1")), days_left)
+
+
+# ---------------------------------------------------------------- the last 30 days
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    appointments: int  # all but those the practice cancelled
+    confirmed: int  # confirmed by the patient (a reply read as "confirm", or the status)
+    attended: int  # completed
+    no_shows: int
+
+    @property
+    def confirmation_rate(self) -> float | None:
+        return self.confirmed / self.appointments if self.appointments else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        closed = self.attended + self.no_shows
+        return self.no_shows / closed if closed else None
+
+
+@dataclass(frozen=True)
+class Period:
+    days: list[Day]
+
+    def _total(self, name: str) -> int:
+        return sum(getattr(day, name) for day in self.days)
+
+    @property
+    def confirmation_rate(self) -> float | None:
+        appointments = self._total("appointments")
+        return self._total("confirmed") / appointments if appointments else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        closed = self._total("attended") + self._total("no_shows")
+        return self._total("no_shows") / closed if closed else None
+
+    @property
+    def has_data(self) -> bool:
+        return self._total("appointments") > 0
+
+
+def last_days(practice: Practice, now: datetime, days: int = CHART_DAYS) -> Period:
+    """Each of the `days` days before today (today is not over, and has its own figures):
+    appointments, confirmations, no-shows.
+
+    An appointment counts as confirmed if it is confirmed now, or if the patient's reply to
+    it was read as a confirmation (a confirmed appointment later becomes completed or a
+    no-show, but it was confirmed all the same); a cancelled one never does.
+    """
+    zone = practice.zone
+    first = today(zone, now) - timedelta(days=days)
+    start, end = days_bounds(first, days, zone)
+    in_period = and_(Appointment.practice_id == practice.id, Appointment.starts_at >= start,
+                     Appointment.starts_at < end,
+                     Appointment.status != AppointmentStatus.CANCELLED_BY_STAFF)
+    appointments = db.session.execute(
+        select(Appointment.id, Appointment.starts_at, Appointment.status)
+        .where(in_period)).all()
+    reply = aliased(Message)
+    replies = db.session.execute(
+        select(reply.appointment_id, reply.body, Patient.language)
+        .join(Appointment, Appointment.id == reply.appointment_id)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .where(in_period, reply.practice_id == practice.id,
+               reply.direction == Direction.INBOUND)).all()
+    words = practice_words(practice)
+    confirmed_by_reply = {appointment_id for appointment_id, body, language in replies
+                          if understand(body, language.value, words) is Intent.CONFIRM}
+
+    figures: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for appointment_id, starts_at, status in appointments:
+        counts = figures[starts_at.astimezone(zone).date()]
+        counts["appointments"] += 1
+        if status is AppointmentStatus.CONFIRMED or (
+                appointment_id in confirmed_by_reply and not status.is_cancelled):
+            counts["confirmed"] += 1
+        if status is AppointmentStatus.COMPLETED:
+            counts["attended"] += 1
+        elif status is AppointmentStatus.NO_SHOW:
+            counts["no_shows"] += 1
+    fields = ("appointments", "confirmed", "attended", "no_shows")
+    return Period([Day(day, *(figures[day][name] for name in fields))
+                   for day in (first + timedelta(days=n) for n in range(days))])

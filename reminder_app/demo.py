@@ -1,0 +1,436 @@
+"""The demo practice that `make run` seeds on an empty database (`flask seed-demo`).
+
+A newcomer should see a working app at once: a practice that is already activated, with a
+two-way number and credits on the local Clickatell sandbox, two providers, a dozen patients,
+a month of history and appointments today and the next days in every state.
+
+What happened *before* today is written as rows, as if it had happened (the sandbox cannot
+go back in time). What happens around now goes through the real code, with the clock set
+back: appointments are booked a few days ago by `appointments.service.book` (which plans
+their reminders), every reminder already due is sent by the real dispatcher at the minute
+it was due (`outbox.dispatcher.run_pass(now=…)`), so the sandbox's phones really received
+them, and patients' replies are texted from the sandbox's phones and understood by
+`inbound.replies.handle_inbound`. Reminders due later are left pending: the scheduler of
+`make run` sends them while you watch.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+import string
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import requests
+from flask import current_app
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import (
+    Appointment,
+    AppointmentStatus,
+    ClickatellAccount,
+    Direction,
+    Language,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Patient,
+    Practice,
+    Provider,
+    Reminder,
+    ReminderStatus,
+)
+from .models.clickatell_account import new_callback_secret
+from .models.messages import new_client_message_id
+from .provider import callback_url
+from .timezones import to_utc
+
+log = logging.getLogger(__name__)
+
+OWNER_EMAIL = "owner@demo.example"
+PRACTICE_NAME = "Riverside Family Practice"
+OWNER_MOBILE = "+12015550142"
+#: Long numbers the demo asks the sandbox for (outside the pool its number page offers).
+LONG_NUMBERS = ("+14155550123", "+14155550124", "+14155550125", "+14155550126")
+STARTING_CREDITS = 500
+US_COUNTRY_ID = 226
+SMALL_BUSINESS_ACCOUNT = 9
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+PROVIDERS = ("Dr. Amelia Reyes", "Dr. Sam Okafor")
+#: (first name, last name, language, SMS consent)
+PATIENTS = (
+    ("Maria", "Lopez", Language.EN, True),
+    ("James", "Carter", Language.EN, True),
+    ("Sofía", "García", Language.ES, True),
+    ("Priya", "Patel", Language.EN, True),
+    ("Tom", "Nguyen", Language.EN, True),
+    ("Grace", "Kim", Language.EN, True),
+    ("Daniel", "Brooks", Language.EN, True),
+    ("Olivia", "Bennett", Language.EN, True),
+    ("Ahmed", "Hassan", Language.EN, True),
+    ("Chloe", "Martin", Language.EN, True),
+    ("Lucas", "Rossi", Language.EN, True),
+    ("Harold", "Finch", Language.EN, False),  # prefers phone calls: reminders are skipped
+)
+REASONS = ("Check-up", "Follow-up", "Blood test", "Vaccination", "Blood pressure check",
+           "Annual physical", "Prescription review")
+
+#: The upcoming appointments: (days from today, local time, patient index, provider index).
+UPCOMING = (
+    (0, time(8, 30), 4, 0), (0, time(9, 15), 5, 1), (0, time(10, 0), 6, 0),
+    (0, time(11, 30), 7, 1), (0, time(14, 0), 8, 0), (0, time(15, 30), 9, 1),
+    (0, time(16, 45), 10, 0),
+    (1, time(9, 0), 0, 0), (1, time(9, 30), 1, 1), (1, time(10, 30), 2, 0),
+    (1, time(11, 0), 3, 1), (1, time(14, 30), 11, 0), (1, time(15, 0), 4, 1),
+    (2, time(9, 0), 5, 0), (2, time(10, 0), 6, 1), (3, time(11, 0), 7, 0),
+    (4, time(9, 30), 8, 1), (5, time(13, 0), 9, 0),
+)
+#: Replies texted from the patients' phones to tomorrow's reminders: (patient index, text).
+REPLIES = (
+    (0, "C"),
+    (2, "Sí"),
+    (1, "X"),
+    (3, "Running 10 minutes late tomorrow, is that OK? I have to drop my son at school."),
+)
+#: Replies to today's reminders, for appointments later today.
+TODAY_REPLIES = ((8, "C"), (9, "R"))
+
+
+class DemoError(Exception):
+    """The demo could not be seeded; the message is for the person at the terminal."""
+
+
+@dataclass
+class DemoSeed:
+    owner_email: str
+    password: str
+    practice: Practice
+    notes: list[str] = field(default_factory=list)
+
+
+def new_password() -> str:
+    """Letters and digits with at least one of each: valid here and at Clickatell."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(12))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
+
+
+def database_is_empty() -> bool:
+    return not db.session.scalar(select(func.count()).select_from(Practice))
+
+
+def local_sandbox_url() -> str | None:
+    """The sandbox's base URL when the messaging API is a local sandbox, else None."""
+    api_url = current_app.config["CLICKATELL_API_URL"].rstrip("/")
+    if urlsplit(api_url).hostname not in LOCAL_HOSTS:
+        return None
+    return api_url
+
+
+def phone_pages_url() -> str | None:
+    base = local_sandbox_url()
+    return f"{base}/sandbox/phones" if base else None
+
+
+def seed_demo(now: datetime | None = None) -> DemoSeed:
+    """Seed the demo practice on an empty database; see the module's doc."""
+    from .cli import create_practice_with_owner
+
+    if not database_is_empty():
+        raise DemoError("The database already has practices; nothing seeded.")
+    now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    password = new_password()
+    owner = create_practice_with_owner(
+        practice_name=PRACTICE_NAME, owner_name="Dana Rivers", email=OWNER_EMAIL,
+        password=password, phone="+12015550100", address="12 River Road, Hoboken, NJ 07030")
+    practice = owner.practice
+    seed = DemoSeed(OWNER_EMAIL, password, practice)
+
+    providers = [Provider(practice_id=practice.id, name=name) for name in PROVIDERS]
+    patients = [_patient(practice, n, *row, now=now) for n, row in enumerate(PATIENTS)]
+    db.session.add_all(providers + patients)
+    db.session.commit()
+
+    account = _sandbox_account(practice, password, now, seed.notes)
+    write_history(practice, patients, providers, now)
+    if account is not None:
+        with _seeding_settings():
+            _book_and_replay(practice, account, patients, providers, now)
+        _refresh_balance(account, seed.notes)
+    else:
+        _book_upcoming(practice, patients, providers, now - timedelta(days=4))
+    _close_earlier_today(practice, now)
+    return seed
+
+
+def _patient(practice: Practice, n: int, first: str, last: str, language: Language,
+             consent: bool, *, now: datetime) -> Patient:
+    patient = Patient(practice_id=practice.id, first_name=first, last_name=last,
+                      mobile=f"+1973555{100 + n:04d}", language=language,
+                      notes="" if consent else "Prefers a phone call to text messages.",
+                      created_at=now - timedelta(days=60))
+    if consent:
+        patient.opt_in(now - timedelta(days=60))
+    return patient
+
+
+# ---------------------------------------------------------------- the Clickatell account
+
+def _sandbox_account(practice: Practice, password: str, now: datetime,
+                     notes: list[str]) -> ClickatellAccount | None:
+    """A ready account made on the local sandbox by its test API; None (with a note) if the
+    app is not pointed at a local sandbox, or the sandbox is not answering."""
+    base = local_sandbox_url()
+    if base is None:
+        notes.append("CLICKATELL_API_URL is not a local sandbox, so no Clickatell account was "
+                     "seeded: sign the practice up through /signup instead.")
+        return None
+    account = ClickatellAccount(
+        practice=practice, username=f"riverside{secrets.randbelow(90000) + 10000}",
+        email="dana@riverside.example", mobile=OWNER_MOBILE, country_id=US_COUNTRY_ID,
+        account_type=SMALL_BUSINESS_ACCOUNT, callback_secret=new_callback_secret(),
+        registered_at=now - timedelta(days=45), email_activated_at=now - timedelta(days=45),
+        sms_activated_at=now - timedelta(days=45), number_requested_at=now - timedelta(days=45),
+        balance_checked_at=now)
+    account.password = password
+    for number in LONG_NUMBERS:
+        try:
+            response = requests.post(f"{base}/sandbox/api/accounts", timeout=10, json={
+                "user": account.username, "password": password, "email": account.email,
+                "mobile": OWNER_MOBILE.removeprefix("+"), "account_id": SMALL_BUSINESS_ACCOUNT,
+                "credits": STARTING_CREDITS, "long_number": number.removeprefix("+"),
+                "callback_url": callback_url(account, "status"), "callback_type_id": 1,
+                "mo_callback_url": callback_url(account, "inbound")})
+        except requests.RequestException:
+            notes.append(f"The Clickatell sandbox at {base} is not answering, so no Clickatell "
+                         "account was seeded. Start it first (`make sandbox`).")
+            db.session.rollback()
+            return None
+        if response.status_code == 201:
+            created = response.json()
+            account.api_id = str(created["api_id"])
+            account.long_number = number
+            account.balance = Decimal(str(created.get("credits", STARTING_CREDITS)))
+            db.session.add(account)
+            db.session.commit()
+            return account
+        log.info("sandbox refused %s: %s", number, response.text)
+    db.session.rollback()
+    notes.append("The sandbox refused every demo long number (already taken?); run "
+                 "`make demo-reset` to start over with an empty sandbox.")
+    return None
+
+
+def _refresh_balance(account: ClickatellAccount, notes: list[str]) -> None:
+    from .onboarding import checklist
+
+    try:
+        checklist.refresh_balance(account)
+    except checklist.OnboardingError as error:
+        notes.append(f"Could not read the balance: {error}")
+
+
+# ---------------------------------------------------------------- the last 30 days
+
+def write_history(practice: Practice, patients: list[Patient], providers: list[Provider],
+                  now: datetime, *, days: int = 30, seed: int = 8) -> int:
+    """Appointments of the last `days` days (weekdays), as rows: most completed, some
+    no-shows and cancellations, each with its reminder and, often, the patient's "C".
+    Returns how many appointments it wrote."""
+    from .reminders.rules import rules_for
+
+    rule = rules_for(practice)[0]
+    chance = random.Random(seed)
+    zone = practice.zone
+    today = now.astimezone(zone).date()
+    texted = [p for p in patients if p.sms_consent]
+    written = 0
+    for back in range(days, 0, -1):
+        day = today - timedelta(days=back)
+        if day.weekday() >= 5:
+            continue
+        slots = (time(9, 0), time(10, 30), time(11, 15), time(14, 0), time(15, 30))
+        for n, slot in enumerate(slots[:chance.randint(3, 5)]):
+            patient = chance.choice(texted)
+            starts_at = to_utc(day, slot, zone)
+            written += 1
+            appointment = Appointment(
+                practice_id=practice.id, patient=patient, provider=chance.choice(providers),
+                starts_at=starts_at, duration_minutes=chance.choice((15, 20, 30)),
+                reason=chance.choice(REASONS), created_at=starts_at - timedelta(days=10),
+                status=AppointmentStatus.COMPLETED)
+            db.session.add(appointment)
+            db.session.flush()
+            _history_of(appointment, rule, practice, chance, fail=back == 2 and n == 0)
+    db.session.commit()
+    return written
+
+
+def _history_of(appointment: Appointment, rule, practice: Practice,
+                chance: random.Random, *, fail: bool = False) -> None:
+    from .reminders import templates
+
+    patient = appointment.patient
+    sent_at = appointment.starts_at - timedelta(minutes=rule.minutes_before)
+    failed = fail or chance.random() < 0.04
+    reason = "Not delivered: the phone network could not deliver it" if failed else ""
+    reminder_text = templates.render(rule.template_for(patient.language).body,
+                                     templates.details_of(appointment, practice))
+    message = Message(
+        practice_id=practice.id, patient=patient, appointment_id=appointment.id,
+        direction=Direction.OUTBOUND, kind=MessageKind.REMINDER,
+        sender=practice.clickatell_account.long_number if practice.clickatell_account
+        else LONG_NUMBERS[0], recipient=patient.mobile, body=reminder_text, parts=1,
+        status=MessageStatus.FAILED if failed else MessageStatus.DELIVERED,
+        status_code="007" if failed else "004", status_detail=reason or "Delivered",
+        client_message_id=new_client_message_id(), provider_message_id=secrets.token_hex(16),
+        charge=Decimal(1), send_after=sent_at, attempts=1, created_at=sent_at, sent_at=sent_at,
+        delivered_at=None if failed else sent_at + timedelta(seconds=3))
+    db.session.add(message)
+    db.session.flush()
+    db.session.add(Reminder(
+        practice_id=practice.id, appointment_id=appointment.id, rule_id=rule.id,
+        send_at=sent_at, appointment_starts_at=appointment.starts_at,
+        status=ReminderStatus.FAILED if failed else ReminderStatus.DELIVERED, reason=reason,
+        message_id=message.id, created_at=appointment.created_at, updated_at=sent_at))
+    roll = chance.random()
+    if failed:
+        appointment.status = (AppointmentStatus.NO_SHOW if roll < 0.5
+                              else AppointmentStatus.COMPLETED)
+        return
+    if roll < 0.1:
+        _history_reply(appointment, practice, "X", sent_at)
+        appointment.status = AppointmentStatus.CANCELLED_BY_PATIENT
+    elif roll < 0.85:
+        _history_reply(appointment, practice, chance.choice(("C", "c", "C", "Yes", "ok")),
+                       sent_at)
+        appointment.status = (AppointmentStatus.NO_SHOW if chance.random() < 0.03
+                              else AppointmentStatus.COMPLETED)
+    else:
+        appointment.status = (AppointmentStatus.NO_SHOW if chance.random() < 0.25
+                              else AppointmentStatus.COMPLETED)
+
+
+def _history_reply(appointment: Appointment, practice: Practice, text: str,
+                   sent_at: datetime) -> None:
+    at = sent_at + timedelta(minutes=random.Random(appointment.id).randint(3, 240))
+    patient = appointment.patient
+    db.session.add(Message(
+        practice_id=practice.id, patient=patient, appointment_id=appointment.id,
+        direction=Direction.INBOUND, kind=MessageKind.REPLY, sender=patient.mobile,
+        recipient=practice.clickatell_account.long_number if practice.clickatell_account
+        else LONG_NUMBERS[0], body=text, parts=1, status=MessageStatus.RECEIVED,
+        provider_message_id=secrets.token_hex(16), dedupe_key=f"demo-history:{appointment.id}",
+        created_at=at, handled_at=at))
+    appointment.last_reply_text, appointment.last_reply_at = text, at
+
+
+# ---------------------------------------------------------------- today and the next days
+
+@contextmanager
+def _seeding_settings():
+    """One sender and no rate limit while the seed replays the past few days."""
+    config = current_app.config
+    saved = {key: config[key] for key in ("OUTBOX_CONCURRENCY", "OUTBOX_RATE_PER_SECOND")}
+    config.update(OUTBOX_CONCURRENCY=1, OUTBOX_RATE_PER_SECOND=0.0)
+    try:
+        yield
+    finally:
+        config.update(saved)
+
+
+def _book_upcoming(practice: Practice, patients: list[Patient], providers: list[Provider],
+                   booked_at: datetime) -> list[Appointment]:
+    from .appointments import service
+
+    today = booked_at.astimezone(practice.zone).date() + timedelta(days=4)
+    booked = []
+    for n, (days, at, patient, provider) in enumerate(UPCOMING):
+        day = _weekday(today + timedelta(days=days)) if days else today
+        booked.append(service.book(
+            practice, patient=patients[patient], provider=providers[provider],
+            starts_at=to_utc(day, at, practice.zone), duration_minutes=(15, 30, 20)[n % 3],
+            reason=REASONS[n % len(REASONS)], now=booked_at))
+    return booked
+
+
+def _weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: list[Patient],
+                     providers: list[Provider], now: datetime) -> None:
+    """Book a few days ago, then live the days since in order: each dispatch pass at the
+    minute reminders were due, each patient's reply a few minutes after their reminder."""
+    from .outbox.dispatcher import run_pass
+
+    booked = _book_upcoming(practice, patients, providers, now - timedelta(days=4))
+    due = {appointment.id: sorted(db.session.scalars(select(Reminder.send_at).where(
+        Reminder.appointment_id == appointment.id, Reminder.status == ReminderStatus.PENDING,
+        Reminder.send_at <= now))) for appointment in booked}
+    events: list[tuple[datetime, int, Appointment | None, str]] = [
+        (moment, 0, None, "") for moment in sorted({m for times in due.values() for m in times})]
+    today = now.astimezone(practice.zone).date()
+    tomorrow = _weekday(today + timedelta(days=1))
+    for day, replies in ((tomorrow, REPLIES), (today, TODAY_REPLIES)):
+        for patient_index, text in replies:
+            appointment = next((a for a in booked if a.patient_id == patients[patient_index].id
+                                and a.starts_at.astimezone(practice.zone).date() == day
+                                and a.starts_at > now and due[a.id]), None)
+            if appointment is not None:
+                at = min(due[appointment.id][0] + timedelta(minutes=7 + appointment.id % 20),
+                         now)
+                events.append((at, 1, appointment, text))
+    for moment, _, appointment, text in sorted(events, key=lambda event: event[:2]):
+        if appointment is None:
+            run_pass(now=moment)
+        else:
+            _reply(account, appointment, text, moment)
+
+
+def _reply(account: ClickatellAccount, appointment: Appointment, text: str,
+           at: datetime) -> None:
+    """The patient texts back from the sandbox's phone; the app reads it as its webhook
+    would (the sandbox's own push, once the app is up, is then a repeat that changes
+    nothing), and its automatic answer leaves a minute later."""
+    from .clickatell import InboundMessage
+    from .inbound.replies import handle_inbound
+    from .outbox.dispatcher import run_pass
+
+    patient = appointment.patient
+    response = requests.post(f"{local_sandbox_url()}/sandbox/api/inbound", timeout=10, json={
+        "from": patient.mobile, "to": account.long_number, "text": text})
+    response.raise_for_status()
+    handle_inbound(account, InboundMessage(
+        api_id=account.api_id, mo_message_id=response.json()["moMsgId"], sender=patient.mobile,
+        to=account.long_number, received_at=at, text=text, charset="UTF-8", udh="",
+        network=None), now=at)
+    db.session.commit()
+    run_pass(now=at + timedelta(minutes=1))
+
+
+def _close_earlier_today(practice: Practice, now: datetime) -> None:
+    """Appointments of today that are over: seen, except one no-show."""
+    from .appointments import service
+
+    earlier = list(db.session.scalars(select(Appointment).where(
+        Appointment.practice_id == practice.id,
+        Appointment.starts_at >= now - timedelta(hours=12), Appointment.starts_at < now,
+        Appointment.status.in_((AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)))
+        .order_by(Appointment.starts_at)))
+    for n, appointment in enumerate(earlier):
+        if n == 1:
+            service.mark_no_show(appointment, now=now)
+        else:
+            service.mark_completed(appointment, now=now)

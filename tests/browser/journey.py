@@ -1,0 +1,100 @@
+"""Steps a person takes in the browser, shared by the journey tests: signing up with the
+captcha read off the sandbox, signing in, adding a patient and booking, a patient's reply
+on the sandbox's phone page, and a dispatch pass at the minute a reminder is due."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from reminder_app.extensions import db
+from reminder_app.models import Appointment, Reminder, ReminderStatus
+from reminder_app.outbox.dispatcher import run_pass
+
+OWNER = {
+    "Practice name": "Riverside Family Practice",
+    "Address": "12 River Road, Hoboken, NJ",
+    "Practice phone": "(201) 555-0100",
+    "Your first name": "Dana",
+    "Your surname": "Rivers",
+    "Your e-mail": "dana@example.com",
+    "Your mobile number": "(201) 555-0142",
+    "Username": "riverside",
+    "Password": "Secret123",
+    "Repeat the password": "Secret123",
+}
+OWNER_MOBILE = "12015550142"
+
+
+def fill_sign_up(page, app_url: str, sandbox, **overrides) -> None:
+    """Fill the sign-up form as a person would, the captcha's code read off the sandbox."""
+    page.goto(f"{app_url}/signup")
+    for label, value in {**OWNER, **overrides}.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("I accept Clickatell's terms and conditions").check()
+    code = sandbox.captcha_code(page.locator("#captcha_id").input_value())
+    page.get_by_label("Type the characters in the picture").fill(code)
+    page.get_by_role("button", name="Create my practice account").click()
+
+
+def sign_in(page, app_url: str, email: str, password: str) -> None:
+    page.goto(f"{app_url}/auth/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def add_patient(page, app_url: str, first: str, last: str, mobile: str) -> None:
+    page.goto(f"{app_url}/patients/")
+    page.get_by_role("link", name="Add patient").click()
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Mobile number").fill(mobile)
+    page.get_by_label("The patient agrees to receive appointment reminders by SMS").check()
+    page.get_by_role("button", name="Save patient").click()
+    page.get_by_text(f"{first} {last} was added.").wait_for()
+
+
+def add_provider(page, app_url: str, name: str) -> None:
+    page.goto(f"{app_url}/appointments/providers")
+    page.get_by_label("Name").fill(name)
+    page.get_by_role("button", name="Add provider").click()
+    page.get_by_text(name).first.wait_for()
+
+
+def book(page, app_url: str, *, patient_option: str, provider: str, day, at: str) -> None:
+    page.goto(f"{app_url}/appointments/day?date={day.isoformat()}")
+    page.get_by_role("link", name="Book appointment").click()
+    page.get_by_label("Patient").select_option(label=patient_option)
+    page.get_by_label("Provider").select_option(label=provider)
+    page.get_by_label("Date").fill(day.isoformat())
+    page.get_by_label("Time").fill(at)
+    page.get_by_role("button", name="Book appointment").click()
+    page.get_by_text("Booked ").first.wait_for()
+
+
+def tomorrow(zone) -> date:
+    return datetime.now(UTC).astimezone(zone).date() + timedelta(days=1)
+
+
+def only_appointment() -> Appointment:
+    db.session.expire_all()
+    return db.session.scalars(select(Appointment)).one()
+
+
+def send_due_reminder(appointment: Appointment):
+    """One dispatch pass at the minute the appointment's first pending reminder is due."""
+    db.session.expire_all()
+    due = db.session.scalar(select(Reminder.send_at).where(
+        Reminder.appointment_id == appointment.id, Reminder.status == ReminderStatus.PENDING
+    ).order_by(Reminder.send_at).limit(1))
+    assert due is not None, "the booking planned no reminder"
+    return run_pass(now=due + timedelta(seconds=30))
+
+
+def reply_from_phone(page, sandbox_url: str, msisdn: str, text: str,
+                     expect: str = "Reply C to confirm") -> None:
+    """On the sandbox's page for the phone: wait for the reminder, then text back."""
+    page.goto(f"{sandbox_url}/sandbox/phones/{msisdn}")
+    page.get_by_text(expect).first.wait_for()
+    page.get_by_label("Message").fill(text)
+    page.get_by_role("button", name="Send").click()

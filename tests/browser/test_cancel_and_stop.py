@@ -1,0 +1,89 @@
+"""Patients' other answers, typed on the sandbox's phone page: X cancels and the slot shows
+free on the day view; after STOP, a reminder that falls due sends nothing."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from reminder_app.appointments import service
+from reminder_app.extensions import db
+from reminder_app.models import AppointmentStatus, Reminder, ReminderStatus
+from reminder_app.outbox.dispatcher import run_pass
+from reminder_app.reminders.planning import OPTED_OUT
+from reminder_app.timezones import to_utc
+from tests.browser.journey import reply_from_phone, send_due_reminder, sign_in
+from tests.factories import DEFAULT_PASSWORD, make_patient, make_provider, make_ready_practice
+from tests.inbound.conftest import refreshed, wait_until
+
+pytestmark = pytest.mark.browser
+
+PHONE = "12015550123"
+
+
+@pytest.fixture
+def app_config(provider_config):
+    return provider_config
+
+
+@pytest.fixture
+def practice(live_app, sandbox):
+    return make_ready_practice(sandbox, "Riverside Family Practice",
+                               owner_email="dana@example.com").practice
+
+
+def book_in(practice, days: int, at: time = time(10, 0)):
+    """A local day `days` ahead, and the UTC instant of `at` on it."""
+    day = datetime.now(UTC).astimezone(practice.zone).date() + timedelta(days=days)
+    return day, to_utc(day, at, practice.zone)
+
+
+def test_x_on_the_phone_cancels_and_the_day_view_shows_the_slot_free(
+        live_app, sandbox, page, practice):
+    patient = make_patient(practice, first_name="Ana", last_name="Reyes", mobile=f"+{PHONE}")
+    day, starts_at = book_in(practice, 1)
+    appointment = service.book(practice, patient=patient, provider=make_provider(practice),
+                               starts_at=starts_at)
+    assert send_due_reminder(appointment).outbox.sent == 1
+
+    reply_from_phone(page, sandbox.url, PHONE, "X")
+    wait_until(lambda: refreshed(appointment).status is AppointmentStatus.CANCELLED_BY_PATIENT)
+
+    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
+    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}")
+    row = page.locator(f'tr[data-appointment="{appointment.id}"]')
+    row.get_by_text("Cancelled by patient").wait_for()
+    row.get_by_text("Slot free").wait_for()
+    row.get_by_text("“X”").wait_for()
+    assert row.get_by_role("link", name="Cancel Ana Reyes").count() == 0
+
+
+def test_after_stop_a_reminder_that_falls_due_sends_nothing(live_app, sandbox, page, practice):
+    patient = make_patient(practice, first_name="Ana", last_name="Reyes", mobile=f"+{PHONE}")
+    provider = make_provider(practice)
+    _, soon = book_in(practice, 1)
+    day, later = book_in(practice, 4)
+    first = service.book(practice, patient=patient, provider=provider, starts_at=soon)
+    second = service.book(practice, patient=patient, provider=provider, starts_at=later)
+    second_due = min(db.session.scalars(select(Reminder.send_at).where(
+        Reminder.appointment_id == second.id)))
+    assert send_due_reminder(first).outbox.sent == 1
+
+    reply_from_phone(page, sandbox.url, PHONE, "STOP")
+    wait_until(lambda: refreshed(patient).opted_out_at is not None)
+    run_pass()  # the one confirmation of the opt-out leaves
+    texts_before = [m for m in sandbox.messages(to=PHONE) if m["direction"] == "mt"]
+
+    result = run_pass(now=second_due + timedelta(minutes=1))
+    assert result.outbox.sent == 0, result.summary()
+    assert [m for m in sandbox.messages(to=PHONE) if m["direction"] == "mt"] == texts_before
+    db.session.expire_all()
+    assert {r.status for r in db.session.scalars(select(Reminder).where(
+        Reminder.appointment_id == second.id))} == {ReminderStatus.SKIPPED}
+
+    page.reload()
+    assert page.locator(".chat li").count() == len(texts_before) + 1  # and the STOP itself
+    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
+    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}")
+    row = page.locator(f'tr[data-appointment="{second.id}"]')
+    row.get_by_text(OPTED_OUT).first.wait_for()

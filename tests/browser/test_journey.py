@@ -1,0 +1,100 @@
+"""The journey a new practice lives, in a real browser, against the app and the Clickatell
+sandbox served on free local ports: sign up, activate from the e-mail, verify the mobile,
+apply for a two-way number, buy credits, add a patient and book tomorrow, send the reminder
+at its time, and the patient's C on the sandbox's phone shows as Confirmed on the day view."""
+
+import pytest
+
+from reminder_app.models import AppointmentStatus
+from tests.browser.journey import (
+    OWNER,
+    OWNER_MOBILE,
+    add_patient,
+    add_provider,
+    book,
+    fill_sign_up,
+    only_appointment,
+    reply_from_phone,
+    send_due_reminder,
+    tomorrow,
+)
+from tests.inbound.conftest import refreshed, wait_until
+
+pytestmark = pytest.mark.browser
+
+PATIENT_MOBILE = "12015550123"
+
+
+@pytest.fixture
+def app_config(provider_config):
+    return provider_config
+
+
+@pytest.fixture(autouse=True)
+def fresh_lookups():
+    from reminder_app.onboarding import lookups
+
+    lookups.clear_cache()
+    yield
+    lookups.clear_cache()
+
+
+def test_a_new_practice_signs_up_and_a_patient_confirms_tomorrows_reminder(
+        live_app, sandbox, page):
+    fill_sign_up(page, live_app.url, sandbox)
+    page.locator("#step-email").wait_for()
+    assert "To do" in page.locator('[data-step="email"]').inner_text()
+
+    # The activation e-mail, opened in the sandbox's outbox.
+    page.goto(f"{sandbox.url}/sandbox/outbox")
+    page.get_by_text(OWNER["Your e-mail"]).first.wait_for()
+    page.get_by_role("link", name="Activate the account").click()
+    page.get_by_text("Your Clickatell account is activated.").wait_for()
+    assert "Done" in page.locator('[data-step="email"]').inner_text()
+    assert "Done" in page.locator('[data-step="connection"]').inner_text()
+
+    page.get_by_role("button", name="Text me a code").click()
+    page.get_by_label("Code from the text message").fill(sandbox.sms_code(OWNER_MOBILE))
+    page.get_by_role("button", name="Verify my mobile").click()
+    page.get_by_text("Your mobile number is verified.").wait_for()
+
+    # Clickatell's number page, and back.
+    page.get_by_role("button", name="Apply for a two-way number").click()
+    page.get_by_role("heading", name="Apply for a two-way number").wait_for()
+    page.get_by_role("button", name="Apply").click()
+    page.get_by_text("Your two-way number is +1").wait_for()
+
+    # Clickatell's credit page, and back.
+    page.get_by_role("button", name="Buy credits").click()
+    page.get_by_label("500 credits").check()
+    page.get_by_role("button", name="Pay").click()
+    page.get_by_role("heading", name="Payment received").wait_for()
+    page.goto(f"{live_app.url}/onboarding")
+    page.get_by_text("All done: reminders can go out.").wait_for()
+
+    add_provider(page, live_app.url, "Dr. Amelia Reyes")
+    add_patient(page, live_app.url, "Ana", "Reyes", f"+{PATIENT_MOBILE}")
+    account = refreshed(only_practice_account())
+    day = tomorrow(account.practice.zone)
+    book(page, live_app.url, patient_option="Reyes, Ana (+12015550123)",
+         provider="Dr. Amelia Reyes", day=day, at="10:00")
+    appointment = only_appointment()
+
+    result = send_due_reminder(appointment)
+    assert result.outbox.sent == 1, result.summary()
+
+    reply_from_phone(page, sandbox.url, PATIENT_MOBILE, "C")
+    wait_until(lambda: refreshed(appointment).status is AppointmentStatus.CONFIRMED)
+
+    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}")
+    row = page.locator(f'tr[data-appointment="{appointment.id}"]')
+    row.get_by_text("Confirmed", exact=True).wait_for()
+    row.get_by_text("“C”").wait_for()
+
+
+def only_practice_account():
+    from reminder_app.extensions import db
+    from reminder_app.models import ClickatellAccount
+
+    db.session.expire_all()
+    return db.session.scalars(db.select(ClickatellAccount)).one()
