@@ -231,3 +231,15 @@ def provider_config(app_config, sandbox):
         "CLICKATELL_API_URL": sandbox.url,
         "CLICKATELL_READ_TIMEOUT": 1.0,
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests drive pages, not SQL: they run once, on SQLite, to keep CI short."""
+    keep, drop = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        on_postgres = params.get("database_url") == "postgresql"
+        (drop if on_postgres and item.get_closest_marker("browser") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
