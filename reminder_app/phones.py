@@ -1,25 +1,47 @@
-"""Phone numbers as people type them, into E.164 as the app stores them."""
+"""Phone numbers as people type them, into E.164 as the app stores them, and back."""
 
 import phonenumbers
 
+#: Numbers that cannot receive a text message.
+NOT_A_MOBILE = frozenset({
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.TOLL_FREE,
+    phonenumbers.PhoneNumberType.PREMIUM_RATE,
+    phonenumbers.PhoneNumberType.SHARED_COST,
+})
+
 
 class InvalidPhoneNumber(ValueError):
-    pass
+    """A number that cannot be used; the message is for the person who typed it."""
 
 
-def to_e164(text: str, region: str) -> str:
-    """Parse a number typed in `region` (ISO country, e.g. 'US') or in international form."""
+def to_e164(text: str | None, region: str, *, mobile: bool = False) -> str:
+    """Parse a number typed in `region` (ISO country, e.g. 'US') or in international form.
+
+    With `mobile=True`, landlines and service numbers are refused: reminders need a phone
+    that can receive texts.
+    """
     try:
-        number = phonenumbers.parse(text or "", region)
+        number = phonenumbers.parse((text or "").strip(), region)
     except phonenumbers.NumberParseException as error:
-        raise InvalidPhoneNumber("That is not a phone number.") from error
+        kind = "mobile" if mobile else "phone"
+        raise InvalidPhoneNumber(f"Please enter a {kind} number, e.g. (201) 555-0123 or "
+                                 "+44 7911 123456.") from error
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhoneNumber("That phone number is not valid for its country.")
+        raise InvalidPhoneNumber("That is not a valid phone number; please check the digits "
+                                 "and the country code.")
+    if mobile and phonenumbers.number_type(number) in NOT_A_MOBILE:
+        raise InvalidPhoneNumber("That looks like a landline or service number; reminders "
+                                 "need a mobile that can receive text messages.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def display(e164: str | None) -> str:
+    """How a stored number reads to a person (international form)."""
     if not e164:
         return ""
-    number = phonenumbers.parse(e164, None)
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -3,17 +3,14 @@
 import re
 from datetime import date, datetime
 
-import phonenumbers
 from sqlalchemy import Select, func, or_, select
 
+from .. import phones
 from ..extensions import db
 from ..models import Language, Patient, Practice
 from ..models.types import utcnow
+from ..reminders import planning
 from ..validation import FieldError
-
-NOT_A_MOBILE = {phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.TOLL_FREE,
-                phonenumbers.PhoneNumberType.PREMIUM_RATE,
-                phonenumbers.PhoneNumberType.SHARED_COST}
 
 
 def parse_mobile(text: str | None, country: str, *, field: str = "mobile") -> str:
@@ -22,26 +19,12 @@ def parse_mobile(text: str | None, country: str, *, field: str = "mobile") -> st
     The practice's country is the default region, so a US practice may type (201) 555-0123.
     """
     try:
-        number = phonenumbers.parse((text or "").strip(), country)
-    except phonenumbers.NumberParseException as error:
-        raise FieldError(field, "Please enter a mobile number, e.g. (201) 555-0123 or "
-                                "+44 7911 123456.") from error
-    if not phonenumbers.is_valid_number(number):
-        raise FieldError(field, "That is not a valid phone number; please check the digits "
-                                "and the country code.")
-    if phonenumbers.number_type(number) in NOT_A_MOBILE:
-        raise FieldError(field, "That looks like a landline or service number; reminders "
-                                "need a mobile that can receive text messages.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phones.to_e164(text, country, mobile=True)
+    except phones.InvalidPhoneNumber as error:
+        raise FieldError(field, str(error)) from error
 
 
-def display_mobile(e164: str) -> str:
-    """How a stored number reads to a person: national form at home, international abroad."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+display_mobile = phones.display
 
 
 def _name(value: str | None, field: str, label: str) -> str:
@@ -108,6 +91,7 @@ def update_patient(patient: Patient, practice: Practice, *, now: datetime | None
             patient.opt_in(now)
         else:
             patient.opt_out(now)
+        planning.replan_for_patient(patient, now)
     db.session.commit()
     return patient
 

@@ -62,7 +62,7 @@ def test_local_validation_keeps_input_but_never_the_password(client, sandbox, si
     response = signup.submit(mobile="12", password="short", confirm="short", accept_terms=None)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "That is not a phone number." in page or "not valid" in page
+    assert "Please enter a phone number" in page or "not a valid phone number" in page
     assert "8 to 32 letters and digits" in page
     assert "accept its terms" in page
     assert 'value="Riverside Family Practice"' in page
