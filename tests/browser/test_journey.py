@@ -3,6 +3,8 @@ sandbox served on free local ports: sign up, activate from the e-mail, verify th
 apply for a two-way number, buy credits, add a patient and book tomorrow, send the reminder
 at its time, and the patient's C on the sandbox's phone shows as Confirmed on the day view."""
 
+import re
+
 import pytest
 
 from reminder_app.models import AppointmentStatus
@@ -54,7 +56,13 @@ def test_a_new_practice_signs_up_and_a_patient_confirms_tomorrows_reminder(
     assert "Done" in page.locator('[data-step="connection"]').inner_text()
 
     page.get_by_role("button", name="Text me a code").click()
-    page.get_by_label("Code from the text message").fill(sandbox.sms_code(OWNER_MOBILE))
+    page.get_by_text("Clickatell is texting a code").wait_for()
+    checklist_url = page.url
+    page.goto(f"{sandbox.url}/sandbox/phones/{OWNER_MOBILE}")
+    texted = page.get_by_text("Your Clickatell activation code is").first.inner_text()
+    code = re.search(r"activation code is (\w+)", texted).group(1)
+    page.goto(checklist_url)
+    page.get_by_label("Code from the text message").fill(code)
     page.get_by_role("button", name="Verify my mobile").click()
     page.get_by_text("Your mobile number is verified.").wait_for()
 
@@ -71,6 +79,12 @@ def test_a_new_practice_signs_up_and_a_patient_confirms_tomorrows_reminder(
     page.get_by_role("heading", name="Payment received").wait_for()
     page.goto(f"{live_app.url}/onboarding")
     page.get_by_text("All done: reminders can go out.").wait_for()
+    assert page.locator(".step-state", has_text="To do").count() == 0
+
+    page.get_by_role("button", name="Send a test SMS to my phone").click()
+    page.get_by_text("A test message is on its way to your mobile.").wait_for()
+    page.goto(f"{sandbox.url}/sandbox/phones/{OWNER_MOBILE}")
+    page.get_by_text("Your appointment reminders are ready to go.").wait_for()
 
     add_provider(page, live_app.url, "Dr. Amelia Reyes")
     add_patient(page, live_app.url, "Ana", "Reyes", f"+{PATIENT_MOBILE}")
