@@ -125,6 +125,7 @@ def test_a_scheduled_message_cancelled_reports_006_at_level_7(api, receiver):
     api_msg_id = api.http_api(
         "sendmsg", **practice, to="27991234567", text="Later", deliv_time=600, callback=7
     )[4:]
+    receiver.wait_for(1)  # the "queued for later" report goes out before anyone cancels
     assert api.http_api("delmsg", **practice, apimsgid=api_msg_id).endswith("Status: 006")
     receiver.wait_for(2)
     assert [r.params["status"] for r in receiver.received] == ["011", "006"]
