@@ -16,7 +16,7 @@ RUN_ENV = PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-$(APP_URL)} \
 
 export FLASK_APP := wsgi
 
-.PHONY: run test lint migrate seed sandbox demo-reset screenshots clean-venv
+.PHONY: run test lint migrate seed sandbox demo-reset screenshots bench drills fuzz clean-venv
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,28 @@ test: $(STAMP)
 	@test -x /usr/bin/chromium || echo "Chromium is not installed at /usr/bin/chromium:" \
 		"the browser tests (tests/browser) will be SKIPPED (apt-get install chromium)."
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# PostgreSQL for the drills and benchmarks: TEST_DATABASE_URL, else the local server if one
+# answers. They only create (and drop) databases of their own on it.
+DRILL_POSTGRES = $$(test -n "$$TEST_DATABASE_URL" && echo "$$TEST_DATABASE_URL" \
+	|| $(BIN)/python scripts/postgres_url.py)
+
+## Benchmarks (docs/performance.md): dispatch, due query, webhooks under gunicorn, day view.
+bench: $(STAMP)
+	$(BIN)/python bench/dispatch.py --count $${BENCH_COUNT:-10000} --concurrency 4
+	$(BIN)/python bench/due_query.py --rows $${BENCH_ROWS:-1000000}
+	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python bench/webhooks.py --requests 5000 --seconds 60
+	$(BIN)/python bench/day_view.py --appointments 500 --runs 20
+
+## Drills (tests/drills, marked slow): crash, provider faults, callbacks, restart. Those that
+## need PostgreSQL skip without one. DRILL_ROUNDS / DRILL_SCALE make them shorter.
+drills: $(STAMP)
+	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python -m pytest -m slow tests/drills -q -s \
+		-p no:cacheprovider $(PYTEST_ARGS)
+
+## The fuzzers (tests/fuzz) with many more examples than in `make test`.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest tests/fuzz -q $(PYTEST_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,11 +1,14 @@
 """Helpers shared by the benchmark scripts (not part of the app)."""
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from pathlib import Path
 
 import requests
@@ -72,3 +75,100 @@ def table(rows: list[tuple], headers: tuple) -> str:
 
 def quiet_env() -> None:
     os.environ.setdefault("REMINDER_APP_CONFIG", "development")
+
+
+# ---------------------------------------------------------------- PostgreSQL, machine, memory
+
+def postgres_server() -> str | None:
+    """The PostgreSQL server to benchmark on (TEST_DATABASE_URL's, else the local one if it
+    answers), as a URL; None if there is none. Only databases of our own are used on it."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    try:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2):
+            return "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    except Exception:  # no server answers
+        return None
+
+
+@contextlib.contextmanager
+def scratch_database(server_url: str, purpose: str):
+    """A new, empty database on the server of `server_url`, dropped afterwards: benchmarks
+    never touch the test suite's database (or anyone else's)."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    base = make_url(server_url)
+    name = f"bench_{purpose}_{uuid.uuid4().hex[:8]}"
+    admin = base.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def machine() -> str:
+    """One line about where the figures were measured."""
+    import platform
+    import sqlite3
+
+    memory = ""
+    with contextlib.suppress(OSError):
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    server = postgres_server()
+    postgres = "no PostgreSQL"
+    if server:
+        with contextlib.suppress(Exception):
+            import psycopg
+            from sqlalchemy import make_url
+
+            url = make_url(server).set(drivername="postgresql")
+            with psycopg.connect(url.render_as_string(hide_password=False)) as connection:
+                postgres = "PostgreSQL " + connection.execute("SHOW server_version").fetchone()[0]
+    return (f"{os.cpu_count()} CPUs{memory}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {postgres}")
+
+
+class PeakMemory:
+    """Samples this process's resident memory every 20 ms while in the `with` block."""
+
+    def __init__(self) -> None:
+        self.start = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def _rss() -> int:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self._rss())
+
+    def __enter__(self) -> "PeakMemory":
+        self.start = self.peak = self._rss()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+
+    @property
+    def mib(self) -> str:
+        return f"{self.peak / 2**20:.0f} MiB (+{(self.peak - self.start) / 2**20:.0f})"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]

@@ -8,6 +8,8 @@ against the Clickatell sandbox in its own process, and times it: reminders per s
 requests (same texts, numbers, sender, options, fresh client ids) with a bare `requests` loop
 at the same concurrency. The ratio says what the dispatcher's bookkeeping costs (target:
 at least 0.8). The app's database is a temporary SQLite file unless --database is given.
+Peak memory is the resident set of this process while each side runs (sampled every 20 ms;
+in brackets, the growth during the run).
 """
 
 import argparse
@@ -19,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import requests
-from _common import SandboxProcess, table
+from _common import PeakMemory, SandboxProcess, machine, table
 
 PASSWORD = "Secret123"
 NUMBER = "+14155550100"
@@ -64,8 +66,8 @@ def seed(db, practice_name: str, count: int, sandbox: SandboxProcess, now: datet
     db.session.commit()
 
 
-def run_dispatcher(count: int, concurrency: int, database_url: str,
-                   sandbox: SandboxProcess) -> tuple[float, list[tuple[str, str]]]:
+def run_dispatcher(count: int, concurrency: int, database_url: str, sandbox: SandboxProcess
+                   ) -> tuple[float, list[tuple[str, str]], PeakMemory]:
     from reminder_app import create_app
     from reminder_app.extensions import db
     from reminder_app.models import Message, MessageStatus
@@ -79,9 +81,10 @@ def run_dispatcher(count: int, concurrency: int, database_url: str,
         db.drop_all()
         db.create_all()
         seed(db, "Bench Practice", count, sandbox, now)
-        started = time.perf_counter()
-        result = run_pass(now)
-        elapsed = time.perf_counter() - started
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            result = run_pass(now)
+            elapsed = time.perf_counter() - started
         sent = db.session.scalar(db.select(db.func.count()).select_from(Message).where(
             Message.status == MessageStatus.SENT, Message.provider_message_id.is_not(None)))
         if sent != count or result.outbox.sent != count:
@@ -89,7 +92,7 @@ def run_dispatcher(count: int, concurrency: int, database_url: str,
         requests_sent = [(m.recipient, m.body) for m in db.session.scalars(db.select(Message))]
         db.drop_all()
         db.engine.dispose()
-    return elapsed, requests_sent
+    return elapsed, requests_sent, memory
 
 
 def run_bare_loop(texts: list[tuple[str, str]], concurrency: int,
@@ -112,10 +115,12 @@ def run_bare_loop(texts: list[tuple[str, str]], concurrency: int,
         if not answer.text.startswith("ID:"):
             raise RuntimeError(answer.text)
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(send, texts))
-    return time.perf_counter() - started
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            list(pool.map(send, texts))
+        elapsed = time.perf_counter() - started
+    return elapsed, memory
 
 
 def main() -> None:
@@ -127,10 +132,10 @@ def main() -> None:
     database_url = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/app.db"
     sandbox = SandboxProcess()
     try:
-        dispatcher_seconds, texts = run_dispatcher(args.count, args.concurrency, database_url,
-                                                   sandbox)
+        dispatcher_seconds, texts, dispatcher_memory = run_dispatcher(
+            args.count, args.concurrency, database_url, sandbox)
         sandbox.reset()
-        bare_seconds = run_bare_loop(texts, args.concurrency, sandbox)
+        bare_seconds, bare_memory = run_bare_loop(texts, args.concurrency, sandbox)
     finally:
         sandbox.stop()
     dispatcher_rate = args.count / dispatcher_seconds
@@ -138,13 +143,15 @@ def main() -> None:
     print(f"$ .venv/bin/python bench/dispatch.py --count {args.count} "
           f"--concurrency {args.concurrency}" + (f" --database {args.database}"
                                                   if args.database else ""))
+    print(f"machine: {machine()}")
     print(f"{args.count} due reminders, {args.concurrency} senders, rate limit off, faults off, "
           f"app database: {database_url.split(':')[0]}\n")
     print(table([
         ("dispatcher (claim, render, send, record)", f"{dispatcher_seconds:.1f}",
-         f"{dispatcher_rate:.1f}"),
-        ("bare HTTP loop (same requests)", f"{bare_seconds:.1f}", f"{bare_rate:.1f}"),
-    ], ("", "seconds", "per second")))
+         f"{dispatcher_rate:.1f}", dispatcher_memory.mib),
+        ("bare HTTP loop (same requests)", f"{bare_seconds:.1f}", f"{bare_rate:.1f}",
+         bare_memory.mib),
+    ], ("", "seconds", "per second", "peak memory (RSS)")))
     print(f"\nratio dispatcher / bare loop: {dispatcher_rate / bare_rate:.2f} (target ≥ 0.80)")
 
 

@@ -17,6 +17,10 @@ from .models import Practice
 
 T = TypeVar("T")
 
+#: The largest id a table can hold (PostgreSQL's INTEGER): a larger one names no record,
+#: and must not reach the database, which would refuse to compare with it (a 500).
+MAX_ID = 2**31 - 1
+
 
 def current_practice() -> Practice:
     api_practice = g.get("api_practice")
@@ -32,6 +36,8 @@ def scoped(model: type[T]) -> Select[tuple[T]]:
 
 
 def get_or_404(model: type[T], record_id: int) -> T:
+    if not 0 < record_id <= MAX_ID:
+        abort(404)
     record = db.session.scalar(scoped(model).where(model.id == record_id))
     if record is None:
         abort(404)

@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from ..patients import service as patients
-from ..tenancy import current_practice, get_or_404, scoped
+from ..tenancy import MAX_ID, current_practice, get_or_404, scoped
 from ..validation import FieldError
 from .auth import token_for
 from .openapi import DOCUMENT
@@ -97,14 +97,16 @@ def _body(schema_name: str, required: bool = True) -> dict:
 
 
 def _whole_number(name: str, default: int) -> int | None:
-    """A query argument as an int: its default when absent, None when not a number."""
+    """A query argument as an int: its default when absent, None when not a number (or one
+    too large for the database to compare with, which no id, limit or offset can be)."""
     text = request.args.get(name)
     if text is None:
         return default
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         return None
+    return value if abs(value) <= MAX_ID else None
 
 
 def _paging() -> tuple[int, int]:
@@ -222,7 +224,8 @@ def list_providers():
 
 def _record_or_field_error(model, record_id: int, field: str):
     """Another practice's id reads exactly like a missing one."""
-    record = db.session.scalar(scoped(model).where(model.id == record_id))
+    record = db.session.scalar(scoped(model).where(model.id == record_id)) \
+        if 0 < record_id <= MAX_ID else None
     if record is None:
         raise invalid({field: ["No such record."]})
     return record

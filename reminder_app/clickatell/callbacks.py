@@ -191,7 +191,7 @@ def _decode_text(params: _Params, charset: str, raw_body: bytes | str | None) ->
             text = raw.decode("latin-1")
         else:
             text = raw.decode(name)
-    except (UnicodeDecodeError, LookupError):
+    except (ValueError, LookupError):  # undecodable, unknown, or no codec name at all
         raise CallbackError("text", f"not valid {charset}") from None
     return text
 
@@ -219,7 +219,9 @@ def parse_inbound(params: Mapping[str, str], raw_body: bytes | str | None = None
     received_at = local.replace(tzinfo=MO_TIMEZONE).astimezone(UTC)
 
     charset = p.optional("charset") or "ISO-8859-1"
-    text = _decode_text(p, charset, raw_body)
+    # A NUL carries nothing a person wrote, and no text column can hold one (PostgreSQL
+    # refuses it): dropped, rather than refusing the patient's whole message.
+    text = _decode_text(p, charset, raw_body).replace("\x00", "")
     if len(text) > MAX_INBOUND_TEXT:
         raise CallbackError("text", "too long")
 
@@ -237,5 +239,5 @@ def parse_inbound(params: Mapping[str, str], raw_body: bytes | str | None = None
         text=text,
         charset=charset,
         udh=udh,
-        network=network[:64] if network else None,
+        network=network.replace("\x00", "")[:64] if network else None,
     )

@@ -49,9 +49,10 @@ def store_raw(account: ClickatellAccount, kind: CallbackKind,
             select(CallbackRecord).where(CallbackRecord.dedupe_key == dedupe_key))
         if seen is not None:
             return seen, seen.processed_at is None
+    # A NUL byte (never in a real callback) is written as \x00: no text column holds one.
     record = CallbackRecord(kind=kind, account_id=account.id, dedupe_key=dedupe_key,
                             method=request.method,
-                            payload=raw_callback().decode("latin-1"))
+                            payload=raw_callback().decode("latin-1").replace("\x00", "\\x00"))
     try:
         db.session.add(record)
         db.session.commit()
@@ -68,15 +69,18 @@ def receive(secret: str, kind: CallbackKind, dedupe_key: Callable[[], str | None
     account = authenticate(secret)
     if (request.content_length or 0) > MAX_CALLBACK_BYTES:
         return jsonify(error="callback too large"), 413
-    request.max_content_length = MAX_CALLBACK_BYTES  # also without a Content-Length
-    raw_callback()  # before the form is parsed: see raw_callback
+    # Also without a Content-Length (a chunked body): read one byte past the cap, since
+    # werkzeug's stream stops quietly at a maximum and would hand back a truncated body.
+    request.max_content_length = MAX_CALLBACK_BYTES + 1
+    if len(raw_callback()) > MAX_CALLBACK_BYTES:  # before the form is parsed: see raw_callback
+        return jsonify(error="callback too large"), 413
     record, pending = store_raw(account, kind, dedupe_key())
     if not pending:
         return ACKNOWLEDGED
     try:
         parsed = parse()
     except CallbackError as error:
-        record.error = str(error)[:300]
+        record.error = str(error).replace("\x00", "\\x00")[:300]
         db.session.commit()
         return jsonify(error=str(error)), 400
     process(account, parsed)
@@ -85,9 +89,19 @@ def receive(secret: str, kind: CallbackKind, dedupe_key: Callable[[], str | None
     return ACKNOWLEDGED
 
 
+#: Longest identity a key is made of: the column holds 120 characters with its prefix.
+MAX_KEY = 100
+
+
 def key(*parts: str) -> str | None:
+    """The callback's identity from these parameters; None if one is missing, or if they
+    are longer than any real id or hold a NUL (such a callback is malformed: it is stored
+    without a key, then refused by its parser)."""
     values = [request.values.get(part, "").strip() for part in parts]
-    return ":".join(values)[:120] if all(values) else None
+    joined = ":".join(values)
+    if not all(values) or len(joined) > MAX_KEY or "\x00" in joined:
+        return None
+    return joined
 
 
 @bp.route("/<secret>/inbound", methods=["GET", "POST"])

@@ -5,7 +5,7 @@
 only a status further along changes anything, and a final status is never moved backwards.
 """
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from ..clickatell import DeliveryReport, codes
 from ..extensions import db
@@ -61,6 +61,11 @@ def apply_delivery_report(account: ClickatellAccount, report: DeliveryReport) ->
 
     Returns whether anything changed: False for a report about a text we do not know, a
     repeat, or a status that is not later than the one stored.
+
+    The write is one conditional UPDATE ("only if the stored status is earlier"), not a
+    read-modify-write of the loaded row: two reports of one text applied at once (003 and
+    004 pushed a moment apart) would otherwise each write the columns they changed, leaving
+    a delivered text with the code 003, or a final status overwritten.
     """
     message = find_message(account, report)
     if message is None:
@@ -71,17 +76,32 @@ def apply_delivery_report(account: ClickatellAccount, report: DeliveryReport) ->
             and message.status_code is None:
         return False  # we stopped it before it left; a report cannot be about it
     info = report.status_info
-    message.status = STATUS_FOR_STATE[info.state]
-    message.status_code = info.code
-    message.status_detail = info.meaning
-    if message.provider_message_id is None:
-        message.provider_message_id = report.api_message_id
+    status = STATUS_FOR_STATE[info.state]
+    values = {"status": status, "status_code": info.code, "status_detail": info.meaning,
+              "provider_message_id": func.coalesce(Message.provider_message_id,
+                                                   report.api_message_id)}
     if report.charge is not None:
-        message.charge = report.charge
-    if message.status is MessageStatus.DELIVERED:
-        message.delivered_at = report.timestamp
-    mirror_on_reminder(message.id, message.status, info.meaning)
+        values["charge"] = report.charge
+    if status is MessageStatus.DELIVERED:
+        values["delivered_at"] = report.timestamp
+    changed = db.session.execute(
+        update(Message).where(Message.id == message.id, _stored_status_earlier_than(info))
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    db.session.expire(message)
+    if not changed:
+        return False  # a later report of the same text got there first
+    mirror_on_reminder(message.id, status, info.meaning)
     return True
+
+
+def _stored_status_earlier_than(info: codes.StatusInfo):
+    """SQL condition: the stored status code is one that `info` may replace
+    (`codes.is_later_status`, evaluated by the database on the row as it is now)."""
+    earlier = [code for code, known in codes.MESSAGE_STATUSES.items() if known.rank < info.rank]
+    condition = [Message.status_code.is_(None), Message.status_code.in_(earlier)]
+    if info.rank > 0:  # an unknown stored code ranks lowest
+        condition.append(Message.status_code.not_in(list(codes.MESSAGE_STATUSES)))
+    return or_(*condition)
 
 
 def mirror_on_reminder(message_id: int, status: MessageStatus, detail: str) -> None:

@@ -85,13 +85,17 @@ class Settings:
         batch = max(1, int(config["OUTBOX_BATCH_SIZE"]))
         if rate > 0:  # a worker must be able to send its whole batch within half its lease
             batch = max(1, min(batch, int(rate * lease.total_seconds() / (2 * concurrency))))
+        longest_call = timedelta(seconds=config["CLICKATELL_CONNECT_TIMEOUT"]
+                                 + config["CLICKATELL_READ_TIMEOUT"])
         return cls(
             max_attempts=max(1, int(config["OUTBOX_MAX_ATTEMPTS"])),
-            retry_base=timedelta(seconds=config["OUTBOX_RETRY_BASE_SECONDS"]),
+            # A retry asks Clickatell about the earlier attempt: not before that attempt
+            # has surely ended at Clickatell's end too.
+            retry_base=max(timedelta(seconds=config["OUTBOX_RETRY_BASE_SECONDS"]),
+                           longest_call),
             retry_max=timedelta(seconds=config["OUTBOX_RETRY_MAX_SECONDS"]),
             lease=lease, rate_per_second=rate, concurrency=concurrency, batch=batch,
-            longest_call=timedelta(seconds=config["CLICKATELL_CONNECT_TIMEOUT"]
-                                   + config["CLICKATELL_READ_TIMEOUT"]))
+            longest_call=longest_call)
 
     def backoff(self, attempts: int) -> timedelta:
         """Wait before attempt `attempts + 1`: base, 2×base, 4×base… up to the maximum."""

@@ -160,6 +160,20 @@ def test_odd_length_utf16_bytes_are_refused():
         parse_inbound(form_of(body), body)
 
 
+@pytest.mark.parametrize("charset", ["UTF-8\x00", "no-such-charset", "undefined", "base64",
+                                     ""])
+def test_a_charset_that_names_no_text_codec_is_refused_not_a_crash(charset):
+    # Found by tests/security: a NUL in the charset made bytes.decode raise ValueError (a 500).
+    body = mo_body(b"C", "ISO-8859-1").replace(b"charset=ISO-8859-1",
+                                               b"charset=" + charset.encode("latin-1"))
+    params = form_of(body)
+    if not charset:
+        assert parse_inbound(params, body).text == "C"  # no charset: ISO-8859-1
+        return
+    with pytest.raises(CallbackError, match="text"):
+        parse_inbound(params, body)
+
+
 def test_overlong_text_is_refused():
     body = mo_body(b"x" * (MAX_INBOUND_TEXT + 1), "ISO-8859-1")
 

@@ -10,10 +10,10 @@ from urllib.parse import quote, urlencode
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from reminder_app.extensions import db
-from reminder_app.models import CallbackRecord, Message, MessageStatus
+from reminder_app.models import CallbackRecord, Message, MessageStatus, Patient
 from reminder_app.outbox.dispatcher import dispatch_due
 from reminder_app.outbox.service import enqueue
 from tests.clickatell.stub import Canned, StubServer
@@ -189,3 +189,53 @@ def _owner_email(account) -> str:
 
     return db.session.scalar(select(StaffUser.email).where(
         StaffUser.practice_id == account.practice_id))
+
+
+# ------------------------------------------------------------------ NUL characters
+# Found on PostgreSQL (which refuses NUL in text): each of these was a 500 there.
+
+def test_a_nul_in_a_staff_form_is_a_400_and_stores_nothing(client, auth, account):
+    auth.login(_owner_email(account))
+    before = db.session.scalar(select(func.count(Patient.id)))
+    response = client.post("/patients/new", data={
+        "first_name": "Ana\x00", "last_name": "Nul", "mobile": "+12015550188"})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(Patient.id))) == before
+
+
+def test_a_nul_in_an_api_query_or_body_is_a_422_naming_the_field(client, account):
+    from reminder_app.settings.service import create_api_token
+
+    headers = {"Authorization": f"Bearer {create_api_token(account.practice, 'PMS')[1]}"}
+    response = client.get("/api/v1/patients?q=%00", headers=headers)
+    assert response.status_code == 422 and "q" in response.get_json()["fields"]
+    response = client.post("/api/v1/patients", headers=headers, json={
+        "first_name": "A\u0000", "last_name": "B", "mobile": "+12015550188"})
+    assert response.status_code == 422 and "first_name" in response.get_json()["fields"]
+
+
+def test_a_nul_in_a_reply_is_dropped_and_the_reply_kept(texts, account):
+    assert texts.send("C\x00").status_code == 200
+    [message] = db.session.scalars(select(Message).where(Message.body == "C"))
+    assert message.direction.value == "in"
+
+
+@pytest.mark.parametrize("field", ["moMsgId", "charset", "from", "network"])
+def test_a_nul_in_any_inbound_field_is_a_clean_answer(texts, field):
+    form = {"api_id": "3523864", "from": PATIENT_MOBILE[1:], "to": "12015550199",
+            "timestamp": mo_timestamp(), "text": "C", "charset": "ISO-8859-1", "udh": "",
+            "moMsgId": "ab" * 16, field: "x\x00y"}
+    response = texts.send_raw(urlencode(form))
+    assert response.status_code in (200, 400)
+    assert len(stored()) == 1
+
+
+@pytest.mark.parametrize("kind", ["inbound", "status"])
+def test_ids_longer_than_any_real_one_are_stored_without_a_key_and_refused(client, account,
+                                                                             kind):
+    url = f"/webhooks/clickatell/{account.callback_secret}/{kind}"
+    response = client.post(url, csrf=False, data={
+        "moMsgId": "A" * 150, "apiMsgId": "A" * 150, "status": "004"})
+    assert response.status_code == 400
+    [record] = stored()
+    assert record.dedupe_key is None and record.error

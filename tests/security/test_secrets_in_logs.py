@@ -20,9 +20,19 @@ from reminder_app.models import CallbackRecord, Direction, Message
 from reminder_app.outbox.dispatcher import run_pass
 from reminder_app.settings.service import create_api_token
 from tests.factories import make_patient, make_provider
-from tests.onboarding.conftest import SIGN_UP, account_of, fresh_lookups, signup  # noqa: F401
+from tests.onboarding.conftest import (
+    SIGN_UP,
+    SignUpActions,
+    account_of,
+    fresh_lookups,  # noqa: F401  (a fixture)
+)
 
 pytestmark = pytest.mark.usefixtures("fresh_lookups")
+
+
+@pytest.fixture
+def signup(client, sandbox):
+    return SignUpActions(client, sandbox)
 
 
 @pytest.fixture

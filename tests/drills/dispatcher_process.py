@@ -1,0 +1,28 @@
+"""One dispatcher process for the crash drill: a dispatch pass, a short pause, again, until
+it is killed (or sent SIGTERM). Its settings come from the environment, as in production."""
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from reminder_app import create_app  # noqa: E402
+from reminder_app.outbox.dispatcher import run_pass  # noqa: E402
+
+stopping = False
+
+
+def stop(*_):
+    global stopping
+    stopping = True
+
+
+signal.signal(signal.SIGTERM, stop)
+app = create_app()
+with app.app_context():
+    print("ready", flush=True)
+    while not stopping:
+        run_pass()
+        time.sleep(0.1)

@@ -1,0 +1,155 @@
+"""Callback drill: 1,000 callbacks (replies from patients and delivery reports), each
+delivered twice, concurrently, in a shuffled order (so many a final report overtakes the
+intermediate one). Each is acted on exactly once and no final status moves backwards."""
+
+import random
+import secrets
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from reminder_app.extensions import db
+from reminder_app.models import (
+    Appointment,
+    AppointmentStatus,
+    CallbackRecord,
+    Direction,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Patient,
+)
+from tests.factories import make_appointment, make_clickatell_account, make_practice
+from tests.inbound.conftest import mo_timestamp
+
+from .conftest import scaled
+
+pytestmark = pytest.mark.slow
+
+PRACTICE_NUMBER = "+12015550199"
+#: What each patient texts back, in turn, and what it must lead to.
+REPLIES = ["C", "X", "R", "HELP", "STOP", "Running late, see you soon"]
+ANSWERED = {"C", "X", "R", "HELP", "STOP"}
+APPOINTMENT_AFTER = {"C": AppointmentStatus.CONFIRMED,
+                     "X": AppointmentStatus.CANCELLED_BY_PATIENT,
+                     "R": AppointmentStatus.RESCHEDULE_REQUESTED}
+
+
+def final_code(n: int) -> str:
+    """Delivered, or failed for a patient whose reply is free text (a reply to a text that
+    failed is, rightly, not taken as being about its appointment)."""
+    return {5: "007", 11: "005"}.get(n % 12, "004")
+
+
+FINAL_STATUS = {"004": MessageStatus.DELIVERED, "005": MessageStatus.FAILED,
+                "007": MessageStatus.FAILED}
+
+
+def seed(count: int):
+    owner = make_practice("Callback Drill Practice")
+    practice = owner.practice
+    account = make_clickatell_account(practice, long_number=PRACTICE_NUMBER)
+    starts = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=1)
+    texts = []
+    for n in range(count):
+        appointment = make_appointment(practice, starts_at=starts + timedelta(minutes=n),
+                                       commit=False)
+        appointment.patient.mobile = f"+1202555{n:04d}"
+        db.session.flush()
+        texts.append(Message(
+            practice_id=practice.id, patient_id=appointment.patient_id,
+            appointment_id=appointment.id, direction=Direction.OUTBOUND,
+            kind=MessageKind.REMINDER, sender=PRACTICE_NUMBER,
+            recipient=appointment.patient.mobile, body="Reminder. Reply C, X or R.",
+            status=MessageStatus.SENT, client_message_id=secrets.token_hex(16),
+            provider_message_id=secrets.token_hex(16),
+            sent_at=datetime.now(UTC) - timedelta(minutes=5)))
+    db.session.add_all(texts)
+    db.session.commit()
+    return account, texts
+
+
+def callbacks(account, texts) -> list[tuple[str, str, dict]]:
+    """(kind, identity, form) for every callback: one reply per patient, two reports per
+    text (003 on its way, then its final status)."""
+    made = []
+    now = int(time.time())
+    for n, text in enumerate(texts):
+        for code in ("003", final_code(n)):
+            made.append(("status", f"{text.provider_message_id}:{code}", {
+                "api_id": account.api_id, "apiMsgId": text.provider_message_id,
+                "cliMsgId": text.client_message_id, "timestamp": str(now + int(code)),
+                "to": text.recipient[1:], "from": PRACTICE_NUMBER[1:], "status": code,
+                "charge": "1.0"}))
+        made.append(("inbound", f"mo{n:08d}", {
+            "api_id": account.api_id, "moMsgId": f"mo{n:08d}" + secrets.token_hex(8),
+            "from": text.recipient[1:], "to": PRACTICE_NUMBER[1:],
+            "timestamp": mo_timestamp(), "text": REPLIES[n % len(REPLIES)],
+            "charset": "ISO-8859-1", "udh": ""}))
+    return made
+
+
+def test_every_callback_twice_and_out_of_order_is_acted_on_once(app, live_app,
+                                                                 quiet_werkzeug):
+    count = scaled(334, minimum=30)
+    account, texts = seed(count)
+    made = callbacks(account, texts)
+    deliveries = made * 2
+    random.Random(7).shuffle(deliveries)
+    base = f"{live_app.url}/webhooks/clickatell/{account.callback_secret}"
+    local = threading.local()
+
+    def deliver(callback) -> int:
+        kind, _, form = callback
+        http = getattr(local, "http", None) or requests.Session()
+        local.http = http
+        for attempt in range(5):  # as Clickatell does: anything but a 2xx is tried again
+            response = http.post(f"{base}/{kind}", data=urlencode(form), timeout=30, headers={
+                "Content-Type": "application/x-www-form-urlencoded"})
+            if response.status_code == 200:
+                return attempt
+            time.sleep(0.2)
+        raise AssertionError(f"{kind} {form}: {response.status_code} {response.text[:200]}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(8) as pool:
+        retries = sum(pool.map(deliver, deliveries))
+    elapsed = time.perf_counter() - started
+    db.session.expire_all()
+
+    records = list(db.session.scalars(select(CallbackRecord)))
+    assert len(records) == len(made), "a callback was stored twice (or not at all)"
+    assert all(r.processed_at is not None and not r.error for r in records)
+
+    inbound = list(db.session.scalars(select(Message).where(
+        Message.direction == Direction.INBOUND)))
+    assert len(inbound) == count and len({m.provider_message_id for m in inbound}) == count
+    answers = Counter(m.dedupe_key for m in db.session.scalars(select(Message).where(
+        Message.kind == MessageKind.AUTO_REPLY)))
+    assert all(n == 1 for n in answers.values()), "a reply was answered twice"
+    for n, message in enumerate(sorted(inbound, key=lambda m: m.provider_message_id)):
+        word = REPLIES[n % len(REPLIES)]
+        assert message.body == word
+        assert (f"reply:{message.provider_message_id}" in answers) == (word in ANSWERED), word
+        patient = db.session.get(Patient, message.patient_id)
+        assert patient is not None, "a reply from a known mobile was not matched"
+        appointment = next(t for t in texts if t.patient_id == patient.id).appointment_id
+        if word in APPOINTMENT_AFTER:
+            assert db.session.get(Appointment, appointment).status is APPOINTMENT_AFTER[word]
+        if word == "STOP":
+            assert not patient.sms_consent
+
+    for n, text in enumerate(texts):
+        text = db.session.get(Message, text.id)
+        assert (text.status, text.status_code) == (FINAL_STATUS[final_code(n)],
+                                                   final_code(n)), f"text {n} regressed"
+    print(f"\ncallback drill: {len(made)} callbacks delivered twice ({len(deliveries)} "
+          f"requests, shuffled, 8 at a time) in {elapsed:.1f} s; {retries} retried after a "
+          f"non-2xx answer")

@@ -1,0 +1,115 @@
+"""Crash drill: two dispatcher processes on one PostgreSQL database send 2,000 due
+reminders while, again and again (DRILL_ROUNDS, default 20), one of them is killed with
+SIGKILL at a random moment and another takes its place. Afterwards the sandbox has received
+every reminder exactly once: none lost, none twice."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from clickatell_sandbox.testing import running_sandbox
+from reminder_app import create_app
+from reminder_app.extensions import db
+from reminder_app.models import Message, MessageStatus, Reminder, ReminderStatus
+from tests.factories import make_ready_practice
+from tests.sandbox_api import SandboxAPI
+
+from .conftest import ROUNDS, no_quiet_hours, scaled, seed_due_reminders, utc_now
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = Path(__file__).with_name("dispatcher_process.py")
+#: A short lease (a send must fit in it with its longest call, connect 1 s + read 2 s): a
+#: killed process's texts are taken over after seconds, not two minutes.
+SETTINGS = {"OUTBOX_LEASE_SECONDS": "8", "CLICKATELL_CONNECT_TIMEOUT": "1",
+            "CLICKATELL_READ_TIMEOUT": "2", "OUTBOX_RATE_PER_SECOND": "0",
+            "OUTBOX_CONCURRENCY": "2", "OUTBOX_BATCH_SIZE": "5", "SCHEDULER_ENABLED": "0"}
+
+
+def outstanding() -> int:
+    db.session.expire_all()
+    pending = db.session.scalar(select(func.count(Reminder.id)).where(
+        Reminder.status.in_([ReminderStatus.PENDING, ReminderStatus.QUEUED])))
+    unsent = db.session.scalar(select(func.count(Message.id)).where(
+        Message.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING])))
+    return pending + unsent
+
+
+def test_sigkilled_dispatchers_never_lose_or_repeat_a_reminder(postgres_url, tmp_path,
+                                                                quiet_werkzeug):
+    count = scaled(2000, minimum=200)
+    rng = random.Random(int(os.environ.get("DRILL_SEED", "9")))
+    with running_sandbox({"SANDBOX_DELIVERY_STEP_SECONDS": 3600}) as server:
+        sandbox = SandboxAPI(server)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": postgres_url, "SCHEDULER_ENABLED": False,
+                          "CLICKATELL_API_URL": server.url,
+                          "CLICKATELL_CONNECT_URL": f"{server.url}/connect"})
+        with app.app_context():
+            practice = make_ready_practice(sandbox, credits=10 * count).practice
+            no_quiet_hours(practice)
+            seed_due_reminders(practice, count, utc_now())
+            env = {**os.environ, **SETTINGS, "REMINDER_APP_CONFIG": "development",
+                   "DATABASE_URL": postgres_url, "SECRET_KEY": app.config["SECRET_KEY"],
+                   "CLICKATELL_API_URL": server.url,
+                   "CLICKATELL_CONNECT_URL": f"{server.url}/connect"}
+
+            logs = []
+
+            def start() -> subprocess.Popen:
+                logs.append(tmp_path / f"dispatcher-{len(logs)}.log")
+                with logs[-1].open("wb") as log:
+                    return subprocess.Popen([sys.executable, str(SCRIPT)], cwd=ROOT, env=env,
+                                            stdout=log, stderr=subprocess.STDOUT)
+
+            processes = [start(), start()]
+            killed = 0
+            try:
+                for _ in range(ROUNDS):
+                    time.sleep(rng.uniform(0.5, 3.5))
+                    victim = rng.randrange(2)
+                    processes[victim].send_signal(signal.SIGKILL)
+                    processes[victim].wait(10)
+                    killed += 1
+                    processes[victim] = start()
+                deadline = time.monotonic() + 300
+                while outstanding() and time.monotonic() < deadline:
+                    time.sleep(0.5)
+            finally:
+                for process in processes:
+                    process.terminate()
+                for process in processes:
+                    process.wait(30)
+            errors = [line for log in logs for line in log.read_text().splitlines()
+                      if "Error" in line or "Traceback" in line]
+            assert killed == ROUNDS
+            assert outstanding() == 0, f"texts left unsent; dispatcher errors: {errors[-20:]}"
+
+            received = sandbox.messages()
+            ours = {m.client_message_id: m for m in db.session.scalars(select(Message))}
+            repeats = {cid: n for cid, n in Counter(m["cliMsgId"] for m in received).items()
+                       if n > 1}
+            assert not repeats, f"sent more than once: {repeats}"
+            assert len(received) == len(ours) == count, "a reminder was lost"
+            assert {m["cliMsgId"] for m in received} == set(ours)
+            assert len({m["to"] for m in received}) == count  # one text per patient
+            for sent in received:
+                message = ours[sent["cliMsgId"]]
+                assert message.status is MessageStatus.SENT
+                assert message.provider_message_id == sent["apiMsgId"]
+            assert db.session.scalar(select(func.count(Reminder.id)).where(
+                Reminder.status == ReminderStatus.SENT)) == count
+            recovered = db.session.scalar(select(func.count(Message.id)).where(
+                Message.attempts > 1))
+            print(f"\ncrash drill: {count} reminders, {killed} SIGKILLs, "
+                  f"{recovered} texts claimed more than once (after a kill or an expired lease)")
+            db.session.remove()
+            db.engine.dispose()
