@@ -138,6 +138,12 @@ class SandboxClient:
         body = {"user": "practice", "password": "secret1", "credits": 10, **fields}
         return self.post("/sandbox/api/accounts", expect=201, **body)
 
+    def send_from(self, account: dict, to: str = "27991234567", text: str = "Hi",
+                  **params: object) -> str:
+        """`sendmsg` with a demo account's credentials; `params` add or override options."""
+        return self.http_api("sendmsg", api_id=account["api_id"], user="practice",
+                             password="secret1", to=to, text=text, **params)
+
 
 def assert_success(root: etree._Element, action: str) -> None:
     assert root.tag == "CLICKATELLSDK"

@@ -8,11 +8,8 @@ def test_the_pages_show_what_the_sandbox_knows(api, http):
         callback_url="https://app.example.com/s",
         mo_callback_url="https://app.example.com/mo",
     )
-    api.http_api(
-        "sendmsg",
-        api_id=account["api_id"],
-        user="practice",
-        password="secret1",
+    api.send_from(
+        account,
         to="27991234567",
         text="See you at 10",
         **{"from": "12015550100"},
@@ -42,11 +39,8 @@ def test_the_pages_show_what_the_sandbox_knows(api, http):
 
 def test_every_form_field_has_a_label(api, http):
     account = api.demo_account(long_number="12015550100")
-    api.http_api(
-        "sendmsg",
-        api_id=account["api_id"],
-        user="practice",
-        password="secret1",
+    api.send_from(
+        account,
         to="27991234567",
         text="Hi",
         **{"from": "12015550100"},

@@ -17,11 +17,8 @@ def test_a_report_is_retried_eight_times_on_the_schedule_then_dropped(http, rece
     with running_sandbox({**FAST, "SANDBOX_TIME_SCALE": SCALE}) as sandbox:
         api = SandboxClient(sandbox, http)
         account = api.demo_account(callback_url=receiver.url("/status"))
-        api.http_api(
-            "sendmsg",
-            api_id=account["api_id"],
-            user="practice",
-            password="secret1",
+        api.send_from(
+            account,
             to="27991234567",
             text="Hi",
             callback=2,
@@ -42,11 +39,8 @@ def test_a_report_is_retried_eight_times_on_the_schedule_then_dropped(http, rece
 def test_a_report_stops_being_retried_once_acknowledged(api, receiver):
     receiver.answers = [500, 404]
     account = api.demo_account(callback_url=receiver.url("/status"))
-    api.http_api(
-        "sendmsg",
-        api_id=account["api_id"],
-        user="practice",
-        password="secret1",
+    api.send_from(
+        account,
         to="27991234567",
         text="Hi",
         callback=2,
@@ -59,11 +53,8 @@ def test_a_report_stops_being_retried_once_acknowledged(api, receiver):
 
 def test_an_unreachable_callback_is_retried_too(api, receiver):
     account = api.demo_account(callback_url="http://127.0.0.1:9/nothing-listens-here")
-    api.http_api(
-        "sendmsg",
-        api_id=account["api_id"],
-        user="practice",
-        password="secret1",
+    api.send_from(
+        account,
         to="27991234567",
         text="Hi",
         callback=2,
@@ -100,11 +91,8 @@ def test_pending_retries_survive_a_restart(tmp_path, http, receiver):
     with running_sandbox(config) as first:
         api = SandboxClient(first, http)
         account = api.demo_account(callback_url=receiver.url("/status"))
-        api.http_api(
-            "sendmsg",
-            api_id=account["api_id"],
-            user="practice",
-            password="secret1",
+        api.send_from(
+            account,
             to="27991234567",
             text="Hi",
             callback=2,
