@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .appointments.views import bp as appointments_bp
     from .auth.views import bp as auth_bp
+    from .calendars.views import bp as calendars_bp
     from .dashboard.views import bp as dashboard_bp
     from .health import bp as health_bp
     from .inbound.views import bp as conversations_bp
@@ -97,11 +98,13 @@ def register_blueprints(app: Flask) -> None:
     from .patients.views import bp as patients_bp
     from .reminders.views import bp as reminders_bp
     from .settings.views import bp as settings_bp
+    from .waitlist.views import bp as waitlist_bp
 
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # token-authenticated, never cookie-authenticated
     app.register_blueprint(appointments_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(calendars_bp)
     app.register_blueprint(conversations_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(health_bp)
@@ -110,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patients_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(settings_bp)
+    app.register_blueprint(waitlist_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,8 +1,9 @@
 """Keep secrets out of the logs.
 
-Two secrets travel in URL paths, where request logs print them: the per-account callback
+Three secrets travel in URL paths, where request logs print them: the per-account callback
 secret (`/webhooks/clickatell/<secret>/status`, logged by werkzeug's and gunicorn's access
-lines) and the Connect token (`/connect/<token>`, logged by urllib3 at DEBUG). A filter on
+lines), a provider's calendar feed token (`/calendar/<token>.ics`, the same access lines) and
+the Connect token (`/connect/<token>`, logged by urllib3 at DEBUG). A filter on
 those loggers rewrites each line with the secret replaced by `[redacted]` before any
 handler sees it. Passwords and API tokens travel in bodies and headers, which no logger
 here prints.
@@ -14,7 +15,7 @@ import re
 from flask import Flask
 
 REDACTED = "[redacted]"
-_SECRET_IN_PATH = re.compile(r"(/webhooks/clickatell/|/connect/)[^/\s?\"']+")
+_SECRET_IN_PATH = re.compile(r"(/webhooks/clickatell/|/calendar/|/connect/)[^/\s?\"']+")
 
 #: Loggers that print request lines (URL paths) of requests made to us or by us.
 REQUEST_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "urllib3.connectionpool")

@@ -152,3 +152,34 @@ def make_ready_practice(sandbox, name: str | None = None, *, owner_email: str | 
     db.session.add(account)
     db.session.commit()
     return owner
+
+
+def one_record_of_each(practice) -> dict:
+    """One record of each model a staff URL takes the id of, all of `practice` (which has a
+    Clickatell account): for the tenancy and CSRF walks over every staff URL."""
+    from reminder_app.inbound.understanding import Intent
+    from reminder_app.models import (
+        ApiToken,
+        FreedSlot,
+        Message,
+        PracticeKeyword,
+        ReminderRule,
+        WaitlistEntry,
+    )
+    from reminder_app.reminders.rules import rules_for
+    from reminder_app.settings.service import create_api_token
+    from reminder_app.waitlist import offers
+
+    appointment = make_appointment(practice)
+    keyword = PracticeKeyword(practice_id=practice.id, word="ven", intent=Intent.CONFIRM)
+    entry = WaitlistEntry(practice_id=practice.id, patient=appointment.patient,
+                          providers=[appointment.provider])
+    db.session.add_all([keyword, entry])
+    slot = offers.slot_freed(appointment, datetime.now(UTC))
+    db.session.commit()
+    return {StaffUser: make_staff(practice), Patient: appointment.patient,
+            Provider: appointment.provider, Appointment: appointment,
+            ApiToken: create_api_token(practice, "PMS")[0],
+            Message: make_sent_text(practice, patient=appointment.patient),
+            PracticeKeyword: keyword, ReminderRule: rules_for(practice)[0],
+            WaitlistEntry: entry, FreedSlot: slot}

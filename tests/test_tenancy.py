@@ -2,26 +2,23 @@
 
 import pytest
 
-from reminder_app.extensions import db
-from reminder_app.inbound.understanding import Intent
 from reminder_app.models import (
     ApiToken,
     Appointment,
+    FreedSlot,
     Message,
     Patient,
     PracticeKeyword,
     Provider,
     ReminderRule,
     StaffUser,
+    WaitlistEntry,
 )
-from reminder_app.reminders.rules import rules_for
-from reminder_app.settings.service import create_api_token
 from tests.factories import (
-    make_appointment,
     make_clickatell_account,
     make_practice,
-    make_sent_text,
     make_staff,
+    one_record_of_each,
 )
 
 #: Which model each URL argument names. A new staff URL with an id must be added here,
@@ -35,24 +32,18 @@ ID_ARGUMENTS = {
     "message_id": Message,
     "keyword_id": PracticeKeyword,
     "rule_id": ReminderRule,
+    "entry_id": WaitlistEntry,
+    "slot_id": FreedSlot,
 }
 
-PUBLIC_PREFIXES = ("/static", "/healthz", "/webhooks/", "/api/")
+PUBLIC_PREFIXES = ("/static", "/healthz", "/webhooks/", "/api/", "/calendar/")
 
 
 def other_practice_records(app) -> dict:
     """Records of practice B, one per model, that practice A's owner must never reach."""
     owner_b = make_practice("Practice B", owner_email="b@example.com")
-    appointment = make_appointment(owner_b.practice)
     make_clickatell_account(owner_b.practice)
-    keyword = PracticeKeyword(practice_id=owner_b.practice.id, word="ven", intent=Intent.CONFIRM)
-    db.session.add(keyword)
-    db.session.commit()
-    return {StaffUser: make_staff(owner_b.practice), Patient: appointment.patient,
-            Provider: appointment.provider, Appointment: appointment,
-            ApiToken: create_api_token(owner_b.practice, "PMS of B")[0],
-            Message: make_sent_text(owner_b.practice, patient=appointment.patient),
-            PracticeKeyword: keyword, ReminderRule: rules_for(owner_b.practice)[0]}
+    return one_record_of_each(owner_b.practice)
 
 
 def staff_id_rules(app):

@@ -154,9 +154,14 @@ def edit(appointment: Appointment, practice: Practice, *, starts_at: datetime | 
 
 def cancel(appointment: Appointment, *, by: CancelledBy = CancelledBy.STAFF,
            now: datetime | None = None) -> Appointment:
-    """Cancel, saying who asked; its reminders are cancelled in the same transaction."""
+    """Cancel, saying who asked; in the same transaction its reminders are cancelled and the
+    time it frees is offered to the waitlist."""
+    from ..waitlist import offers
+
+    now = now or utcnow()
     appointment.cancel(by)
-    planning.cancel_for(appointment, now or utcnow())
+    planning.cancel_for(appointment, now)
+    offers.slot_freed(appointment, now)
     db.session.commit()
     return appointment
 

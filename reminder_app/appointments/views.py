@@ -16,6 +16,7 @@ from ..settings.forms import ConfirmForm
 from ..tenancy import current_practice, get_or_404, scoped
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
 from ..validation import FieldError
+from ..waitlist import offers
 from . import csv_import, service
 from .forms import (
     AppointmentForm,
@@ -137,7 +138,7 @@ def day():
     return render_template(
         "appointments/day.html", day=shown, provider=provider, providers=providers,
         appointments=appointments, overlaps=overlapping_ids(appointments), now=utcnow(),
-        reminders=reminders,
+        reminders=reminders, slots=offers.slots_for([a.id for a in appointments]),
         week_start=shown - timedelta(days=shown.weekday()),
         previous_day=shown - timedelta(days=1), next_day=shown + timedelta(days=1),
         today=today(practice.zone), action_form=ConfirmForm())

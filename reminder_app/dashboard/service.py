@@ -23,11 +23,13 @@ from ..models import (
     Appointment,
     AppointmentStatus,
     Direction,
+    FreedSlot,
     Message,
     Patient,
     Practice,
     Reminder,
     ReminderStatus,
+    SlotStatus,
 )
 from ..reminders.templates import CREDITS_PER_PART
 from ..timezones import day_bounds, days_bounds, today
@@ -204,3 +206,31 @@ def last_days(practice: Practice, now: datetime, days: int = CHART_DAYS) -> Peri
     fields = ("appointments", "confirmed", "attended", "no_shows")
     return Period([Day(day, *(figures[day][name] for name in fields))
                    for day in (first + timedelta(days=n) for n in range(days))])
+
+
+@dataclass(frozen=True)
+class Refills:
+    """Cancelled slots of the last days, and how many the waitlist filled again."""
+
+    freed: int
+    refilled: int
+    minutes_refilled: int
+
+    @property
+    def refill_rate(self) -> float | None:
+        return self.refilled / self.freed if self.freed else None
+
+
+def refills(practice: Practice, now: datetime, days: int = CHART_DAYS) -> Refills:
+    """Slots freed by a cancellation in the last `days` days (of appointments still ahead
+    when cancelled), those refilled from the waitlist, and the minutes they hold: time the
+    practice would have lost."""
+    refilled = FreedSlot.status == SlotStatus.FILLED
+    freed, filled, minutes = db.session.execute(
+        select(func.count(FreedSlot.id),
+               func.count(FreedSlot.id).filter(refilled),
+               func.coalesce(func.sum(FreedSlot.duration_minutes).filter(refilled), 0))
+        .where(FreedSlot.practice_id == practice.id,
+               FreedSlot.created_at >= now - timedelta(days=days),
+               FreedSlot.created_at <= now)).one()
+    return Refills(freed, filled, int(minutes))

@@ -3,10 +3,12 @@
 `handle_inbound` is called by the MO webhook after the callback was authenticated and stored
 raw. In order: check the number it was sent to, find the patient (by the sender's E.164
 mobile, within the practice whose secret the callback carried), store the message, read it
-(`understanding.interpret`), act on the patient's next reminded appointment, and queue the
-automatic answer through the outbox. It writes in the caller's transaction (the appointment
-service commits it when it changes an appointment; otherwise the webhook does), so a reply
-is applied entirely or not at all, and the same message twice changes nothing.
+(`understanding.interpret`), act on what it is about (an open offer of a freed slot, if the
+patient has one: `waitlist.offers.open_offer_for`; else the patient's next reminded
+appointment), and queue the automatic answer through the outbox. It writes in the caller's
+transaction (the appointment service commits it when it changes an appointment; otherwise
+the webhook does), so a reply is applied entirely or not at all, and the same message twice
+changes nothing.
 
 The rules are written out for staff in docs/replies.md.
 """
@@ -31,6 +33,7 @@ from ..models import (
     Message,
     MessageKind,
     MessageStatus,
+    Offer,
     Patient,
     Practice,
     PracticeKeyword,
@@ -41,8 +44,11 @@ from ..outbox import OutboxError, enqueue
 from ..outbox.dispatcher import NEEDS_CONSENT
 from ..reminders import planning
 from ..reminders.planning import OPTED_OUT
+from ..waitlist import offers
+from ..waitlist.texts import OfferText
+from ..waitlist.texts import render as offer_text
 from .answers import Answer, render
-from .understanding import Intent, Reading, interpret
+from .understanding import Intent, Reading, interpret, offer_answer
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +190,14 @@ def handle_inbound(account: ClickatellAccount, message: InboundMessage,
             _opt_out(practice, patients, sender, now)
         return inbound
 
+    offer = offers.open_offer_for(practice, patients, now)
+    if offer is not None:
+        reading = interpret(message.text, offer.patient.language.value,
+                            practice_words(practice))
+        accepted = offer_answer(reading)
+        if accepted is not None:
+            return _answer_offer(practice, message, sender, key, offer, accepted, now)
+
     appointment = appointment_replied_to(practice, patients, now)
     patient = appointment.patient if appointment else most_recently_texted(practice, patients)
     reading = interpret(message.text, patient.language.value if patient else None,
@@ -196,9 +210,28 @@ def handle_inbound(account: ClickatellAccount, message: InboundMessage,
     return inbound
 
 
+def _answer_offer(practice: Practice, message: InboundMessage, sender: str, key: str,
+                  offer: Offer, accepted: bool, now: datetime) -> Message | None:
+    """A YES or NO to an open offer of a freed slot: settled by the waitlist, answered
+    here. Nothing for staff to do, so it is stored as handled."""
+    inbound = _store(practice, message, sender, key, patient=offer.patient, appointment=None,
+                     now=now)
+    if inbound is None:
+        return None
+    inbound.handled_at = now
+    outcome = offers.answer(offer, accepted, now)
+    send_answer(practice, inbound,
+                offer_text(outcome, practice, offer.patient.language.value, offer.slot,
+                           until=offer.expires_at),
+                patient=offer.patient, appointment=offer.slot.filled_appointment
+                if outcome is OfferText.BOOKED else None, now=now)
+    return inbound
+
+
 def _opt_out(practice: Practice, patients: list[Patient], mobile: str, now: datetime) -> None:
-    """Everyone on this mobile is opted out: their pending reminders are skipped, and
-    nothing queued for the number will leave."""
+    """Everyone on this mobile is opted out: their pending reminders are skipped, nothing
+    queued for the number will leave, and they leave the waitlist and its open offers."""
+    offers.withdraw(patients, OPTED_OUT, now)
     for each in patients:
         each.opt_out(now)
         planning.replan_for_patient(each, now)
@@ -240,19 +273,9 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         inbound.handled_at = now
 
     def answer(kind: Answer, *, always: bool = False) -> None:
-        if has_opted_out(patient) and not always:
-            return
-        if not always and recent_auto_answers(practice, inbound.sender, now) >= AUTO_ANSWER_LIMIT:
-            log.warning("automatic answer to %s held back: too many this hour", inbound.sender)
-            return
-        try:
-            enqueue(practice, to=inbound.sender,
-                    body=render(kind, practice, language,
-                                appointment.starts_at if appointment else None),
-                    kind=MessageKind.AUTO_REPLY, patient=patient, appointment=appointment,
-                    dedupe_key=answer_dedupe_key(inbound.provider_message_id), now=now)
-        except OutboxError as error:
-            log.warning("no automatic answer to %s: %s", inbound.sender, error)
+        send_answer(practice, inbound, render(kind, practice, language,
+                                              appointment.starts_at if appointment else None),
+                    patient=patient, appointment=appointment, always=always, now=now)
 
     match reading.intent:
         case Intent.OPT_OUT:
@@ -286,6 +309,24 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         case Intent.RESCHEDULE:
             appointment.request_reschedule()
             answer(Answer.RESCHEDULE)
+
+
+def send_answer(practice: Practice, inbound: Message, body: str, *, patient: Patient | None,
+                appointment: Appointment | None, now: datetime, always: bool = False) -> None:
+    """Queue the automatic answer to `inbound` (once, however often Clickatell repeats it).
+    Not to an opted-out patient, and not more than `AUTO_ANSWER_LIMIT` an hour, unless
+    `always` (the final opt-out confirmation)."""
+    if has_opted_out(patient) and not always:
+        return
+    if not always and recent_auto_answers(practice, inbound.sender, now) >= AUTO_ANSWER_LIMIT:
+        log.warning("automatic answer to %s held back: too many this hour", inbound.sender)
+        return
+    try:
+        enqueue(practice, to=inbound.sender, body=body, kind=MessageKind.AUTO_REPLY,
+                patient=patient, appointment=appointment,
+                dedupe_key=answer_dedupe_key(inbound.provider_message_id), now=now)
+    except OutboxError as error:
+        log.warning("no automatic answer to %s: %s", inbound.sender, error)
 
 
 def needs_no_staff(intent: Intent, patient: Patient | None,

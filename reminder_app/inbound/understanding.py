@@ -16,6 +16,11 @@ The order of the rules matters and is the point of this module:
 3. The practice's own words (`PracticeKeyword`), which may only add words, never redefine one
    of ours (`builtin_meaning` tells the settings page which words are taken).
 
+In context: while a patient has an open offer of a freed slot (waitlist/offers.py says
+which reply is about one), `offer_answer` reads the reply as a YES or a NO to it: every
+confirm word takes the slot, `OFFER_DECLINE` and the cancel words pass. Opt-out words keep
+their meaning (rule 1), and anything else is read as usual.
+
 The lists are documented for staff in docs/replies.md.
 """
 
@@ -90,6 +95,9 @@ WORDS: dict[str, dict[Intent, frozenset[str]]] = {
         Intent.OPT_OUT: frozenset({"baja", "alto", "parar", "cancelar"}),
     },
 }
+
+#: Words that pass on an offered slot (with the cancel words: X, 2…).
+OFFER_DECLINE = frozenset({"no", "n", "nope", "pass", "nothanks", "nogracias"})
 
 MAX_WORD_LENGTH = 40
 _SKIN_TONES = re.compile("[\U0001F3FB-\U0001F3FF\uFE0E\uFE0F\u200D]")
@@ -170,3 +178,13 @@ def mentions_opt_out(text: str) -> bool:
     whether the patient wants no more texts."""
     words = {normalise(part) for part in re.split(r"\s+", text or "")}
     return bool(words & UNIVERSAL_OPT_OUT)
+
+
+def offer_answer(reading: Reading) -> bool | None:
+    """A reply to an open offer: True takes the slot, False passes, None is not an answer
+    to the offer (an opt-out, HELP, free text: handled as usual)."""
+    if reading.intent is Intent.CONFIRM:
+        return True
+    if reading.intent is Intent.CANCEL_APPOINTMENT or reading.word in OFFER_DECLINE:
+        return False
+    return None

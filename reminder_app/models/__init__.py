@@ -18,9 +18,11 @@ from .patients import Language, Patient, Provider
 from .practice import Practice
 from .reminders import Reminder, ReminderRule, ReminderStatus, ReminderTemplate
 from .staff import LoginAttempt, Role, StaffUser
+from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, WaitlistEntry
 
 __all__ = [
-    "ApiToken", "Appointment", "AppointmentStatus", "CallbackKind", "CallbackRecord",
+    "ApiToken", "Appointment", "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
+    "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord",
     "CancelledBy", "ClickatellAccount", "Direction", "Language", "LoginAttempt", "Message",
     "MessageKind", "MessageStatus", "Patient", "PendingRegistration", "Practice",
     "PracticeKeyword", "Provider", "Reminder", "ReminderRule", "ReminderStatus",

@@ -85,6 +85,8 @@ class Message(db.Model):
     charge: Mapped[Decimal | None] = mapped_column(Numeric(10, 4))
 
     send_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A text that is pointless later (an offer) is cancelled if it has not left by then.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

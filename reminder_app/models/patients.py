@@ -1,6 +1,7 @@
 """The practice's patients, and the providers (doctors) they see."""
 
 import enum
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text
@@ -74,7 +75,16 @@ class Provider(db.Model):
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
+    #: The secret in the address of the provider's calendar feed; None: no feed.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def new_calendar_link(self) -> None:
+        """Give the calendar feed a new secret address; the previous one stops working."""
+        self.calendar_token = secrets.token_urlsafe(32)
+
+    def turn_off_calendar_feed(self) -> None:
+        self.calendar_token = None
 
     def __repr__(self) -> str:
         return f"<Provider {self.id} {self.name!r}>"

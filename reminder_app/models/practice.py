@@ -23,6 +23,12 @@ class Practice(db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
     quiet_start: Mapped[time] = mapped_column(Time, default=DEFAULT_QUIET_START)
     quiet_end: Mapped[time] = mapped_column(Time, default=DEFAULT_QUIET_END)
+    #: Offer a cancelled slot to the waitlist when it starts at least this far ahead…
+    offer_slots: Mapped[bool] = mapped_column(default=True)
+    offer_notice_minutes: Mapped[int] = mapped_column(default=120)
+    #: …to this many patients at a time, each wave holding the offer this long.
+    offer_wave_size: Mapped[int] = mapped_column(default=3)
+    offer_hold_minutes: Mapped[int] = mapped_column(default=15)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -60,6 +60,8 @@ NOT_KNOWN = "104"  # querymsg: Clickatell has no message with this client messag
 NO_CREDIT = "301"
 #: Kinds of text that need the patient's consent at the moment they leave.
 NEEDS_CONSENT = frozenset({MessageKind.REMINDER, MessageKind.OFFER})
+EXPIRED = "Too late: what it said no longer holds (the offer ended)."
+QUIET_OFFER = "Quiet hours: an offer is not sent at night."
 
 messages = Message.__table__
 reminders = Reminder.__table__
@@ -205,6 +207,8 @@ def _stop_reason(message: Message, appointment: Appointment | None, practice: Pr
                if message.kind in NEEDS_CONSENT and message.patient is not None else None)
     if problem:
         return MessageStatus.CANCELLED, problem
+    if message.expires_at is not None and message.expires_at <= now:
+        return MessageStatus.CANCELLED, EXPIRED
     if message.kind is MessageKind.REMINDER and appointment is not None:
         if appointment.status not in OPEN_STATUSES:
             return (MessageStatus.CANCELLED,
@@ -220,10 +224,13 @@ def _stop_reason(message: Message, appointment: Appointment | None, practice: Pr
 
 def _quiet_delay(message: Message, appointment: Appointment | None, practice: Practice,
                  now: datetime) -> tuple[datetime, str] | tuple[MessageStatus, str] | None:
-    """A reminder never leaves inside quiet hours (a retry can drift into them)."""
+    """A reminder never leaves inside quiet hours (a retry can drift into them), nor an
+    offer, which cannot wait for the morning: it is cancelled."""
     from ..reminders.planning import QUIET
     from ..reminders.quiet_hours import allowed_time, is_quiet
 
+    if message.kind is MessageKind.OFFER and is_quiet(now, practice):
+        return MessageStatus.CANCELLED, QUIET_OFFER
     if message.kind is not MessageKind.REMINDER or appointment is None:
         return None
     if not is_quiet(now, practice):

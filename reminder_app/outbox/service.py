@@ -19,11 +19,12 @@ class OutboxError(Exception):
 def enqueue(practice: Practice, *, to: str, body: str, kind: MessageKind,
             patient: Patient | None = None, appointment: Appointment | None = None,
             dedupe_key: str | None = None, send_after: datetime | None = None,
-            now: datetime | None = None) -> Message:
+            expires_at: datetime | None = None, now: datetime | None = None) -> Message:
     """Queue a text from the practice's number; the caller commits.
 
     With a `dedupe_key`, queueing the same text twice returns the first row: a callback that
-    Clickatell delivers twice gets one answer.
+    Clickatell delivers twice gets one answer. A text that has not left by `expires_at` is
+    cancelled instead of sent.
     """
     account = practice.clickatell_account
     if account is None or not account.long_number:
@@ -41,7 +42,7 @@ def enqueue(practice: Practice, *, to: str, body: str, kind: MessageKind,
         direction=Direction.OUTBOUND, kind=kind, sender=account.long_number, recipient=to,
         body=body, parts=analyse(body).parts, status=MessageStatus.QUEUED,
         client_message_id=new_client_message_id(), dedupe_key=dedupe_key,
-        send_after=send_after or now, created_at=now)
+        send_after=send_after or now, expires_at=expires_at, created_at=now)
     try:
         with db.session.begin_nested():
             db.session.add(message)

@@ -4,43 +4,15 @@ import pytest
 from sqlalchemy import select
 
 from reminder_app.extensions import db
-from reminder_app.inbound.understanding import Intent
-from reminder_app.models import (
-    ApiToken,
-    Appointment,
-    Message,
-    Patient,
-    PracticeKeyword,
-    Provider,
-    ReminderRule,
-    StaffUser,
-)
-from reminder_app.reminders.rules import rules_for
-from reminder_app.settings.service import create_api_token
 from tests.factories import (
-    make_appointment,
     make_clickatell_account,
     make_practice,
-    make_sent_text,
-    make_staff,
+    one_record_of_each,
 )
 from tests.test_tenancy import ID_ARGUMENTS, PUBLIC_PREFIXES
 
 #: URLs no staff page lives under (the bootstrap assets are files too).
 NOT_STAFF_PAGES = (*PUBLIC_PREFIXES, "/bootstrap/")
-
-
-def records_of(practice) -> dict:
-    """One record of each model that a staff URL takes the id of, all of `practice`."""
-    appointment = make_appointment(practice)
-    keyword = PracticeKeyword(practice_id=practice.id, word="ven", intent=Intent.CONFIRM)
-    db.session.add(keyword)
-    db.session.commit()
-    return {StaffUser: make_staff(practice), Patient: appointment.patient,
-            Provider: appointment.provider, Appointment: appointment,
-            ApiToken: create_api_token(practice, "PMS")[0],
-            Message: make_sent_text(practice, patient=appointment.patient),
-            PracticeKeyword: keyword, ReminderRule: rules_for(practice)[0]}
 
 
 def staff_rules(app, method: str):
@@ -71,7 +43,7 @@ def owner(app):
 
 @pytest.fixture
 def records(owner):
-    return records_of(owner.practice)
+    return one_record_of_each(owner.practice)
 
 
 @pytest.fixture

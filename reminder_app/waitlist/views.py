@@ -1,0 +1,159 @@
+"""The waitlist: each provider's list, putting a patient on it, changing or ending their
+entry, and stopping the offers of a freed slot."""
+
+from datetime import time
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from ..extensions import db
+from ..models import FreedSlot, Patient, Priority, Provider, SlotStatus, WaitlistEntry
+from ..settings.forms import ConfirmForm
+from ..tenancy import current_practice, get_or_404, owner_required, scoped
+from ..validation import FieldError
+from . import offers, service
+from .forms import EntryForm, OfferSettingsForm
+from .service import Availability
+
+bp = Blueprint("waitlist", __name__, url_prefix="/waitlist")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+def _providers() -> list[Provider]:
+    return list(db.session.scalars(scoped(Provider).where(Provider.active.is_(True))
+                                   .order_by(Provider.name)))
+
+
+@bp.get("/")
+def index():
+    providers = _providers()
+    chosen = next((p for p in providers if str(p.id) == request.args.get("provider")), None)
+    offering = db.session.scalars(
+        scoped(FreedSlot).where(FreedSlot.status == SlotStatus.OFFERING)
+        .order_by(FreedSlot.starts_at)).all()
+    return render_template("waitlist/index.html", providers=providers, chosen=chosen,
+                           entries=service.entries(current_practice(), chosen),
+                           offering=offering, action_form=ConfirmForm())
+
+
+def _form(entry: WaitlistEntry | None) -> EntryForm:
+    form = EntryForm(obj=entry)
+    form.providers.choices = [(p.id, p.name) for p in _providers()]
+    if entry is None:
+        form.patient.choices = [(p.id, f"{p.sorting_name} ({p.mobile})") for p in
+                                db.session.scalars(scoped(Patient).order_by(
+                                    Patient.last_name, Patient.first_name, Patient.id))]
+    else:
+        form.patient.choices = [(entry.patient.id, entry.patient.full_name)]
+    if request.method == "GET":
+        if entry is None:
+            form.patient.data = request.args.get("patient", type=int)
+            form.earliest_time.data, form.latest_time.data = time(8), time(18)
+            chosen = request.args.get("provider", type=int)
+            form.providers.data = [chosen] if chosen else []
+        else:
+            form.patient.data = entry.patient_id
+            form.providers.data = [p.id for p in entry.providers]
+            form.weekdays.data = [day for day in range(7) if entry.weekdays & (1 << day)]
+            form.notice_hours.data = entry.notice_minutes // 60
+    return form
+
+
+def _availability(form: EntryForm) -> Availability:
+    chosen = set(form.providers.data)
+    return Availability(
+        providers=[p for p in _providers() if p.id in chosen],
+        weekdays=sum(1 << day for day in form.weekdays.data if 0 <= day < 7) or 0,
+        earliest_time=form.earliest_time.data, latest_time=form.latest_time.data,
+        available_from=form.available_from.data, notice_minutes=form.notice_hours.data * 60,
+        priority=Priority(form.priority.data), note=form.note.data or "")
+
+
+def _show_error(form: EntryForm, error: FieldError) -> None:
+    field = getattr(form, error.field, form.patient)
+    field.errors = list(field.errors) + [error.message]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = _form(None)
+    if form.validate_on_submit():
+        patient = get_or_404(Patient, form.patient.data)
+        try:
+            entry = service.add(current_practice(), patient, _availability(form))
+        except FieldError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash(f"{entry.patient.full_name} is on the waitlist.", "success")
+            return redirect(url_for(".index"), code=303)
+    return render_template("waitlist/entry.html", form=form, entry=None)
+
+
+@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+def edit(entry_id: int):
+    entry = get_or_404(WaitlistEntry, entry_id)
+    if not entry.is_active:
+        flash(f"{entry.patient.full_name} is no longer on the waitlist.", "warning")
+        return redirect(url_for(".index"), code=303)
+    form = _form(entry)
+    if form.validate_on_submit():
+        try:
+            service.change(entry, current_practice(), _availability(form))
+        except FieldError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            flash(f"{entry.patient.full_name}'s waitlist entry was saved.", "success")
+            return redirect(url_for(".index"), code=303)
+    return render_template("waitlist/entry.html", form=form, entry=entry)
+
+
+@bp.post("/<int:entry_id>/remove")
+def remove(entry_id: int):
+    entry = get_or_404(WaitlistEntry, entry_id)
+    if ConfirmForm().validate_on_submit():
+        service.remove(entry)
+        flash(f"{entry.patient.full_name} is off the waitlist.", "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.post("/slots/<int:slot_id>/stop")
+def stop_offering(slot_id: int):
+    slot = get_or_404(FreedSlot, slot_id)
+    if ConfirmForm().validate_on_submit():
+        offers.stop_offering(slot)
+        flash("The slot is no longer offered. Patients who answer now are told it is gone.",
+              "success")
+    return redirect(request.form.get("next") if _local(request.form.get("next"))
+                    else url_for(".index"), code=303)
+
+
+def _local(target: str | None) -> bool:
+    """Only our own pages are a place to go back to."""
+    return bool(target) and target.startswith("/") and not target.startswith("//") \
+        and "\\" not in target
+
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    """How cancelled slots are offered; only owners change it."""
+    practice = current_practice()
+    form = OfferSettingsForm(obj=practice)
+    if request.method == "POST":
+        owner_required()
+    if form.validate_on_submit():
+        practice.offer_slots = form.offer_slots.data
+        practice.offer_notice_minutes = form.offer_notice_minutes.data
+        practice.offer_wave_size = form.offer_wave_size.data
+        practice.offer_hold_minutes = form.offer_hold_minutes.data
+        db.session.commit()
+        flash("The offer settings are saved.", "success")
+        return redirect(url_for(".settings"), code=303)
+    return render_template("waitlist/settings.html", form=form)
