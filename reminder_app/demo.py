@@ -40,8 +40,11 @@ from .models import (
     Message,
     MessageKind,
     MessageStatus,
+    Offer,
+    OfferStatus,
     Patient,
     Practice,
+    Priority,
     Provider,
     Reminder,
     ReminderStatus,
@@ -101,6 +104,11 @@ REPLIES = (
 )
 #: Replies to today's reminders, for appointments later today.
 TODAY_REPLIES = ((8, "C"), (9, "R"))
+#: On both providers' waitlists, best first: (patient index, priority). When a patient
+#: cancels by text (REPLIES' "X"), the slot is offered to them; the first takes it.
+WAITLIST = ((10, Priority.HIGH), (5, Priority.NORMAL), (9, Priority.NORMAL))
+#: Minutes after an offer that its first patient answers YES.
+OFFER_ANSWERED_AFTER = 4
 
 
 class DemoError(Exception):
@@ -162,6 +170,7 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
 
     account = _sandbox_account(practice, password, now, seed.notes)
     write_history(practice, patients, providers, now)
+    _waitlist(practice, patients, providers, now - timedelta(days=5))
     if account is not None:
         with _seeding_settings():
             _book_and_replay(practice, account, patients, providers, now)
@@ -395,8 +404,31 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
     for moment, _, appointment, text in sorted(events, key=lambda event: event[:2]):
         if appointment is None:
             run_pass(now=moment)
-        else:
-            _reply(account, appointment, text, moment)
+            continue
+        _reply(account, appointment, text, moment)
+        if text == "X":
+            _take_the_offer(account, moment + timedelta(minutes=OFFER_ANSWERED_AFTER))
+
+
+def _waitlist(practice: Practice, patients: list[Patient], providers: list[Provider],
+              since: datetime) -> None:
+    from .waitlist import service
+    from .waitlist.service import Availability
+
+    for patient_index, priority in WAITLIST:
+        service.add(practice, patients[patient_index], Availability(
+            providers=providers, weekdays=0b0011111, earliest_time=time(8),
+            latest_time=time(18), priority=priority), now=since)
+
+
+def _take_the_offer(account: ClickatellAccount, at: datetime) -> None:
+    """The first patient offered the slot just freed answers YES from their phone (if an
+    offer went out: one never does in quiet hours)."""
+    offer = db.session.scalar(select(Offer).where(Offer.status == OfferStatus.OPEN,
+                                                  Offer.practice_id == account.practice_id)
+                              .order_by(Offer.id).limit(1))
+    if offer is not None:
+        _text(account, offer.patient, "YES", at)
 
 
 def _reply(account: ClickatellAccount, appointment: Appointment, text: str,
@@ -404,11 +436,14 @@ def _reply(account: ClickatellAccount, appointment: Appointment, text: str,
     """The patient texts back from the sandbox's phone; the app reads it as its webhook
     would (the sandbox's own push, once the app is up, is then a repeat that changes
     nothing), and its automatic answer leaves a minute later."""
+    _text(account, appointment.patient, text, at)
+
+
+def _text(account: ClickatellAccount, patient: Patient, text: str, at: datetime) -> None:
     from .clickatell import InboundMessage
     from .inbound.replies import handle_inbound
     from .outbox.dispatcher import run_pass
 
-    patient = appointment.patient
     response = requests.post(f"{local_sandbox_url()}/sandbox/api/inbound", timeout=10, json={
         "from": patient.mobile, "to": account.long_number, "text": text})
     response.raise_for_status()

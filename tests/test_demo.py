@@ -56,6 +56,21 @@ def test_the_demo_practice_is_ready_to_send_with_a_day_in_every_state(app, live_
     inbound = db.session.scalars(select(Message).where(Message.direction == Direction.INBOUND))
     assert {m.body for m in inbound} >= {"C", "X", "Sí"}
 
+    # The "X" freed a slot, offered to the waitlist; its first patient took it by text
+    # (unless the X came in quiet hours: then the offer waits for the morning).
+    from reminder_app.models import FreedSlot, SlotStatus, WaitlistEntry
+    from reminder_app.reminders.quiet_hours import is_quiet
+
+    assert db.session.scalar(select(func.count()).select_from(WaitlistEntry)) == 3
+    [slot] = db.session.scalars(select(FreedSlot))
+    if is_quiet(slot.created_at, practice):
+        assert slot.status is SlotStatus.OFFERING
+    else:
+        assert slot.status is SlotStatus.FILLED
+        taker = db.session.get(Appointment, slot.filled_appointment_id).patient
+        assert taker.full_name == "Lucas Rossi"
+        assert any(m["direction"] == "mt" and "it is yours" in m["text"] for m in texts)
+
 
 def test_seeding_again_changes_nothing(app, live_app, sandbox):
     demo.seed_demo()

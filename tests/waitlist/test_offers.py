@@ -169,3 +169,23 @@ def test_staff_can_stop_offering(practice, provider):
     assert {offer.status for offer in offers_of(slot)} == {OfferStatus.CLOSED}
     assert {text.status for text in offer_texts()} == {MessageStatus.CANCELLED}
     assert offers.advance(datetime.now(UTC) + timedelta(hours=1)) == 0
+
+
+def test_an_offer_text_never_leaves_in_quiet_hours_or_without_consent(practice, provider):
+    """Should one be due at night (a retry drifting into quiet hours), or after the patient
+    withdrew consent, the dispatcher cancels it instead of sending it."""
+    from reminder_app.outbox.dispatcher import QUIET_OFFER, _quiet_delay, _stop_reason
+    from reminder_app.reminders.planning import NO_CONSENT
+
+    patient = waitlisted(practice, provider)
+    now = datetime.now(UTC)
+    free_slot(practice, provider, now=now)
+    [message] = offer_texts()
+    practice.quiet_start, practice.quiet_end = time(21), time(8)
+    night = local_time(practice, days=0, at=time(23, 0))
+    assert _quiet_delay(message, None, practice, night) == (MessageStatus.CANCELLED,
+                                                            QUIET_OFFER)
+    assert _quiet_delay(message, None, practice, local_time(practice, days=0, at=time(12)))\
+        is None
+    patient.sms_consent = False
+    assert _stop_reason(message, None, practice, now) == (MessageStatus.CANCELLED, NO_CONSENT)

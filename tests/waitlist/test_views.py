@@ -207,3 +207,14 @@ def test_the_dashboard_shows_the_refill_figures(client, signed_in, practice, pro
     page = client.get("/").get_data(as_text=True)
     assert 'id="slots-freed">1<' in page and 'id="slots-refilled">0<' in page
     assert 'id="minutes-refilled">0<' in page
+
+
+def test_the_patient_page_leads_to_the_waitlist(client, signed_in, practice, provider):
+    patient = make_patient(practice, first_name="Nina")
+    page = client.get(f"/patients/{patient.id}/edit").get_data(as_text=True)
+    assert f"/waitlist/new?patient={patient.id}" in page
+    form = client.get(f"/waitlist/new?patient={patient.id}").get_data(as_text=True)
+    assert f'<option selected value="{patient.id}">' in form
+    waitlisted_patient = waitlisted(practice, provider)
+    page = client.get(f"/patients/{waitlisted_patient.id}/edit").get_data(as_text=True)
+    assert 'id="waitlist-entry"' in page and "Dr. Ada Quinn" in page
