@@ -305,7 +305,8 @@ def cancel(appointment_id: int):
             flash(str(error), "danger")
         else:
             flash(f"Cancelled {appointment.patient.full_name}'s appointment at "
-                  f"{local_filter(appointment.starts_at)}.", "success")
+                  f"{local_filter(appointment.starts_at)}. "
+                  f"{offers.outcome_for_staff(appointment)}", "success")
         return redirect(_day_url(appointment), code=303)
     return render_template("appointments/cancel.html", form=form, appointment=appointment)
 

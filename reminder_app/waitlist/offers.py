@@ -47,6 +47,7 @@ from ..models.types import utcnow
 from ..outbox import OutboxError, enqueue
 from ..reminders.quiet_hours import is_quiet, quiet_period
 from .matching import candidates
+from .service import remove_patients
 from .texts import OfferText, render
 
 log = logging.getLogger(__name__)
@@ -246,6 +247,7 @@ def open_offer_for(practice: Practice, patients: list[Patient], now: datetime) -
     return None if reminded_since else offer
 
 
+#: What a YES is told once its offer is no longer open.
 AFTER_THE_FACT = {OfferStatus.ACCEPTED: OfferText.BOOKED, OfferStatus.DECLINED: OfferText.DECLINED,
                   OfferStatus.TAKEN: OfferText.TAKEN, OfferStatus.EXPIRED: OfferText.EXPIRED,
                   OfferStatus.WITHDRAWN: OfferText.CLOSED, OfferStatus.CLOSED: OfferText.CLOSED}
@@ -259,13 +261,14 @@ def answer(offer: Offer, accepted: bool, now: datetime) -> OfferText:
     offer.answered_at = now
     if offer.status is OfferStatus.OPEN and offer.expires_at <= now:
         offer.status = OfferStatus.EXPIRED
+    if not accepted:
+        if offer.status is OfferStatus.OPEN:
+            offer.status = OfferStatus.DECLINED
+            if slot.status is SlotStatus.OFFERING and not _expire(slot, now):
+                slot.next_wave_at = now  # everyone in this wave has said no: next wave now
+        return OfferText.DECLINED
     if offer.status is not OfferStatus.OPEN:
         return AFTER_THE_FACT[offer.status]
-    if not accepted:
-        offer.status = OfferStatus.DECLINED
-        if slot.status is SlotStatus.OFFERING and not _expire(slot, now):
-            slot.next_wave_at = now  # everyone in this wave has said no: next wave now
-        return OfferText.DECLINED
     if slot.status is not SlotStatus.OFFERING or slot.starts_at <= now:
         offer.status = OfferStatus.CLOSED
         return OfferText.CLOSED
@@ -303,8 +306,6 @@ def _book(offer: Offer, slot: FreedSlot, now: datetime) -> OfferText:
 def withdraw(patients: list[Patient], reason: str, now: datetime) -> int:
     """These patients opted out: their open offers are withdrawn (a wave whose offers are
     all settled moves on at once) and they leave the waitlist. Returns offers withdrawn."""
-    from .service import remove_patients
-
     patient_ids = [patient.id for patient in patients]
     slot_ids = list(db.session.scalars(
         select(Offer.slot_id).where(Offer.patient_id.in_(patient_ids),
@@ -322,6 +323,22 @@ def withdraw(patients: list[Patient], reason: str, now: datetime) -> int:
             slot.next_wave_at = now
     remove_patients(patients, reason, now)
     return withdrawn
+
+
+def outcome_for_staff(appointment: Appointment) -> str:
+    """After a cancellation: a sentence on what became of its time, for the flash."""
+    slot = db.session.scalar(select(FreedSlot).where(FreedSlot.appointment_id == appointment.id))
+    if slot is None:
+        return ""
+    if slot.status is SlotStatus.OFFERING and slot.offers:
+        count = len(slot.offers)
+        return (f"The time is offered by SMS to {count} waitlisted patient"
+                f"{'' if count == 1 else 's'}; the first to answer YES gets it.")
+    if slot.status is SlotStatus.OFFERING and slot.reason:
+        return "No one on the waitlist fits that time yet; it stays offered while it can be."
+    if slot.status is SlotStatus.OFFERING:
+        return "It will be offered to the waitlist when quiet hours end."
+    return f"Not offered to the waitlist: {slot.reason[:1].lower()}{slot.reason[1:]}"
 
 
 def slots_for(appointment_ids: list[int]) -> dict[int, FreedSlot]:

@@ -224,3 +224,13 @@ def test_the_dashboard_counts_freed_and_refilled_slots_of_the_last_30_days(
     figures = refills(practice, datetime.now(UTC))
     assert (figures.freed, figures.refilled, figures.minutes_refilled) == (2, 1, 45)
     assert figures.refill_rate == 0.5
+
+
+def test_no_after_the_offer_ended_just_keeps_the_patient_on_the_list(texts, slot, three):
+    for offer in offers_of(slot):
+        offer.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    texts.send("no", sender=three[0].mobile)
+    assert "no problem" in last_answer(three[0])
+    assert offers_of(slot)[0].status is OfferStatus.EXPIRED
+    assert active_entry(three[0]) is not None

@@ -1,6 +1,6 @@
 """The waitlist pages: each provider's list, adding, changing, removing, stopping offers."""
 
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -218,3 +218,21 @@ def test_the_patient_page_leads_to_the_waitlist(client, signed_in, practice, pro
     waitlisted_patient = waitlisted(practice, provider)
     page = client.get(f"/patients/{waitlisted_patient.id}/edit").get_data(as_text=True)
     assert 'id="waitlist-entry"' in page and "Dr. Ada Quinn" in page
+
+
+def test_cancelling_says_what_becomes_of_the_time(client, signed_in, practice, provider):
+    from tests.factories import make_appointment
+    from tests.waitlist.conftest import local_time
+
+    waitlisted(practice, provider)
+    waitlisted(practice, provider)
+    appointment = make_appointment(practice, provider=provider, starts_at=local_time(practice))
+    response = client.post(f"/appointments/{appointment.id}/cancel", data={"by": "patient"},
+                           follow_redirects=True)
+    assert "offered by SMS to 2 waitlisted patients" in response.get_data(as_text=True)
+    soon = make_appointment(practice, provider=provider,
+                            starts_at=datetime.now(UTC) + timedelta(minutes=90))
+    response = client.post(f"/appointments/{soon.id}/cancel", data={"by": "staff"},
+                           follow_redirects=True)
+    assert ("Not offered to the waitlist: it was less than 2 hours away when it was "
+            "cancelled.") in response.get_data(as_text=True)
