@@ -1,8 +1,9 @@
 """Booking, moving, cancelling and closing appointments.
 
-Each state change is one function that checks, changes and commits once, so what the
-reminder engine must do alongside (plan, rewrite or cancel reminders) has one place to go,
-inside the same transaction. Time is an argument (`now=`), so tests can set the clock.
+Each state change is one function that checks, changes and commits once, so what must
+happen alongside has one place to go, inside the same transaction: the reminder engine plans,
+rewrites or cancels reminders, and the waitlist offers a cancelled time (or stops offering a
+time someone was just booked into). Time is an argument (`now=`), so tests can set the clock.
 """
 
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from ..models import (
 from ..models.types import utcnow
 from ..reminders import planning
 from ..validation import FieldError
+from ..waitlist import offers
 
 MIN_DURATION = 5
 MAX_DURATION = 8 * 60
@@ -87,6 +89,7 @@ def add_appointment(practice: Practice, *, patient: Patient, provider: Provider,
     )
     db.session.add(appointment)
     planning.plan_for(appointment, now)
+    offers.time_taken(appointment, now)
     return appointment
 
 
@@ -118,6 +121,7 @@ def _reschedule(appointment: Appointment, practice: Practice, *, starts_at: date
     appointment.starts_at = starts_at
     appointment.provider = provider
     planning.replan(appointment, now)
+    offers.time_taken(appointment, now)
 
 
 def move(appointment: Appointment, practice: Practice, *, starts_at: datetime,
@@ -156,8 +160,6 @@ def cancel(appointment: Appointment, *, by: CancelledBy = CancelledBy.STAFF,
            now: datetime | None = None) -> Appointment:
     """Cancel, saying who asked; in the same transaction its reminders are cancelled and the
     time it frees is offered to the waitlist."""
-    from ..waitlist import offers
-
     now = now or utcnow()
     appointment.cancel(by)
     planning.cancel_for(appointment, now)

@@ -46,7 +46,7 @@ from ..models import (
 from ..models.types import utcnow
 from ..outbox import OutboxError, enqueue
 from ..reminders.quiet_hours import is_quiet, quiet_period
-from .matching import candidates
+from .matching import LONGEST, candidates
 from .service import remove_patients
 from .texts import OfferText, render
 
@@ -65,6 +65,7 @@ COME_CLOSE = "Less than {notice} away now: no more offers."
 NO_ONE = "No one on the waitlist fits this time yet."
 NO_ONE_ELSE = "Everyone on the waitlist who fits has been offered it."
 STOPPED = "Stopped by staff."
+BOOKED_BY_STAFF = "Someone else was booked at that time."
 BOOKED_FROM_LIST = "Booked from the waitlist."
 REASON = "From the waitlist"
 
@@ -208,6 +209,25 @@ def advance(now: datetime | None = None, *, limit: int = 50) -> int:
     return advanced
 
 
+def time_taken(appointment: Appointment, now: datetime) -> int:
+    """Someone was just booked (or moved) into a time that is being offered: offering it
+    stops, so no waitlisted patient is booked on top of them (in the caller's transaction).
+    Returns how many slots stopped."""
+    ends_at = appointment.starts_at + timedelta(minutes=appointment.duration_minutes)
+    offered = [slot_id for slot_id, starts_at, minutes in db.session.execute(
+        select(FreedSlot.id, FreedSlot.starts_at, FreedSlot.duration_minutes)
+        .where(FreedSlot.provider_id == appointment.provider_id,
+               FreedSlot.status == SlotStatus.OFFERING, FreedSlot.starts_at < ends_at,
+               FreedSlot.starts_at > appointment.starts_at - LONGEST))
+        if starts_at + timedelta(minutes=minutes) > appointment.starts_at]
+    for slot_id in offered:
+        if _lock(slot_id, FreedSlot.status == SlotStatus.OFFERING):
+            slot = db.session.get(FreedSlot, slot_id)
+            _close_offers(slot, OfferStatus.CLOSED, now)
+            slot.close(SlotStatus.STOPPED, BOOKED_BY_STAFF, now)
+    return len(offered)
+
+
 def stop_offering(slot: FreedSlot, now: datetime | None = None) -> FreedSlot:
     """Staff no longer want the slot offered (they filled it by phone, say)."""
     now = now or utcnow()
@@ -283,6 +303,7 @@ def _book(offer: Offer, slot: FreedSlot, now: datetime) -> OfferText:
     practice = _practice(slot)
     try:
         with db.session.begin_nested():
+            slot.close(SlotStatus.FILLED, "", now)  # before booking: see `time_taken`
             appointment = add_appointment(
                 practice, patient=offer.patient, provider=slot.provider,
                 starts_at=slot.starts_at, duration_minutes=slot.duration_minutes,
@@ -297,7 +318,6 @@ def _book(offer: Offer, slot: FreedSlot, now: datetime) -> OfferText:
         return OfferText.CLOSED
     offer.status = OfferStatus.ACCEPTED
     _close_offers(slot, OfferStatus.TAKEN, now)
-    slot.close(SlotStatus.FILLED, "", now)
     slot.filled_appointment_id = appointment.id
     offer.entry.remove(BOOKED_FROM_LIST, now)
     return OfferText.BOOKED

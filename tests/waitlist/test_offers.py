@@ -189,3 +189,34 @@ def test_an_offer_text_never_leaves_in_quiet_hours_or_without_consent(practice, 
         is None
     patient.sms_consent = False
     assert _stop_reason(message, None, practice, now) == (MessageStatus.CANCELLED, NO_CONSENT)
+
+
+def test_booking_someone_into_an_offered_time_stops_the_offers(practice, provider):
+    from reminder_app.appointments import service
+    from tests.factories import make_patient
+
+    waitlisted(practice, provider)
+    slot = free_slot(practice, provider, duration_minutes=30)
+    service.book(practice, patient=make_patient(practice), provider=provider,
+                 starts_at=slot.starts_at + timedelta(minutes=15), duration_minutes=15)
+    slot = refreshed(slot)
+    assert (slot.status, slot.reason) == (SlotStatus.STOPPED,
+                                          "Someone else was booked at that time.")
+    assert {offer.status for offer in offers_of(slot)} == {OfferStatus.CLOSED}
+    assert {text.status for text in offer_texts()} == {MessageStatus.CANCELLED}
+
+
+def test_moving_an_appointment_into_an_offered_time_stops_the_offers(practice, provider,
+                                                                    other_provider):
+    from reminder_app.appointments import service
+    from tests.factories import make_patient
+
+    waitlisted(practice, provider)
+    slot = free_slot(practice, provider, duration_minutes=30)
+    elsewhere = service.book(practice, patient=make_patient(practice), provider=provider,
+                             starts_at=slot.starts_at + timedelta(minutes=30))
+    assert refreshed(slot).status is SlotStatus.OFFERING  # a time next to it changes nothing
+    service.move(elsewhere, practice, starts_at=slot.starts_at, provider=other_provider)
+    assert refreshed(slot).status is SlotStatus.OFFERING  # another provider's diary
+    service.move(elsewhere, practice, starts_at=slot.starts_at, provider=provider)
+    assert refreshed(slot).status is SlotStatus.STOPPED
