@@ -400,6 +400,8 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
             if appointment is not None:
                 at = min(due[appointment.id][0] + timedelta(minutes=7 + appointment.id % 20),
                          now)
+                if text == "X":  # see _take_the_offer
+                    at = max(at, now - timedelta(minutes=OFFER_ANSWERED_AFTER + 2))
                 events.append((at, 1, appointment, text))
     for moment, _, appointment, text in sorted(events, key=lambda event: event[:2]):
         if appointment is None:
@@ -423,7 +425,11 @@ def _waitlist(practice: Practice, patients: list[Patient], providers: list[Provi
 
 def _take_the_offer(account: ClickatellAccount, at: datetime) -> None:
     """The first patient offered the slot just freed answers YES from their phone (if an
-    offer went out: one never does in quiet hours)."""
+    offer went out: one never does in quiet hours).
+
+    The sandbox also pushes that YES to the app's webhook, which reads it at the real time.
+    So the cancellation is replayed only minutes before now: the offer it made is still open
+    when the YES arrives by either road, and both read it the same way."""
     offer = db.session.scalar(select(Offer).where(Offer.status == OfferStatus.OPEN,
                                                   Offer.practice_id == account.practice_id)
                               .order_by(Offer.id).limit(1))
