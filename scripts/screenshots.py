@@ -133,6 +133,8 @@ def shoot(app, url: str, sandbox, seed, tomorrow, out: Path) -> None:
         page.set_viewport_size(DESKTOP)
         page.goto(f"{url}/appointments/day?date={tomorrow.isoformat()}")
         page.screenshot(path=str(out / "day-view.png"), full_page=True)
+        page.goto(f"{url}/waitlist/")
+        page.screenshot(path=str(out / "waitlist.png"), full_page=True)
         page.goto(f"{url}/conversations/{patient_id}")
         page.screenshot(path=str(out / "conversation.png"), full_page=True)
         page.goto(f"{sandbox.url}/sandbox/phones/{mobile.removeprefix('+')}")
