@@ -79,3 +79,37 @@ def test_fifty_concurrent_yeses_make_one_booking_and_49_taken_answers(app, texts
         Message.kind == MessageKind.REPLY)) == answering
     assert booked[0].patient_id in {patient.id for patient in patients}
     assert booked[0].created_at <= datetime.now(UTC)
+
+
+def test_processes_advancing_the_same_slot_at_once_send_one_wave(app, practice, provider):
+    """Every app process runs the `waitlist-offers` job; a due wave still goes out once."""
+    from datetime import timedelta
+
+    from reminder_app.waitlist import offers
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("several processes advancing at once is PostgreSQL's case")
+    for _ in range(9):
+        waitlisted(practice, provider)
+    now = datetime.now(UTC)
+    slot = free_slot(practice, provider, now=now)
+    later = now + timedelta(minutes=15)
+    apps = [create_app(dict(app.config)) for _ in range(4)]
+    start = threading.Barrier(len(apps))
+    advanced = []
+
+    def advance(each) -> None:
+        with each.app_context():
+            start.wait()
+            advanced.append(offers.advance(later))
+            db.session.remove()
+            db.engine.dispose()
+
+    threads = [threading.Thread(target=advance, args=(each,)) for each in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(advanced) == [0, 0, 0, 1]
+    waves = [offer.wave for offer in offers_of(slot)]
+    assert waves == [1, 1, 1, 2, 2, 2]
