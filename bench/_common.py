@@ -172,3 +172,84 @@ class PeakMemory:
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+# ------------------------------------------------------------------------------- CPU time
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: int) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds used) of a live process, or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(
+            errors="replace")
+    except OSError:
+        return ""
+
+
+class CpuMeter:
+    """CPU seconds used, per part of the benchmark, between two snapshots (Linux /proc):
+    the processes under `server_pid` (gunicorn and its workers), the PostgreSQL backends
+    connected to `database`, PostgreSQL's own WAL writer and background processes, this
+    process (the load generator), and the whole machine (busy and available)."""
+
+    PARTS = ("app", "PostgreSQL backends", "PostgreSQL WAL/background", "load generator")
+
+    def __init__(self, server_pid: int, database: str) -> None:
+        self.server_pid = server_pid
+        self.database = database
+
+    def _parts(self) -> dict[str, float]:
+        used = dict.fromkeys(self.PARTS, 0.0)
+        stats = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit() and (stat := _proc_stat(int(entry.name))) is not None:
+                stats[int(entry.name)] = stat
+        for pid, (parent, seconds) in stats.items():
+            if pid == self.server_pid or parent == self.server_pid:
+                used["app"] += seconds
+            elif pid == os.getpid():
+                used["load generator"] += seconds
+            else:
+                command = _cmdline(pid)
+                if not command.startswith("postgres:"):
+                    continue
+                if f" {self.database} " in command:
+                    used["PostgreSQL backends"] += seconds
+                elif any(name in command for name in ("walwriter", "wal writer",
+                                                      "checkpointer", "background writer")):
+                    used["PostgreSQL WAL/background"] += seconds
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]
+        used["machine busy"] = (sum(fields) - idle) / _TICK
+        used["machine total"] = sum(fields) / _TICK
+        return used
+
+    def __enter__(self) -> "CpuMeter":
+        self.start = self._parts()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        end = self._parts()
+        self.used = {name: end[name] - self.start[name] for name in end}
+
+    def per_request_ms(self, requests: int) -> dict[str, float]:
+        """CPU milliseconds per request of each part, and of everything else on the machine
+        ('other': other engineers' work, the kernel's share not charged to a process)."""
+        parts = {name: self.used[name] * 1000 / requests for name in self.PARTS}
+        parts["other"] = self.used["machine busy"] * 1000 / requests - sum(parts.values())
+        return parts
+
+    @property
+    def busy(self) -> float:
+        """Share of the machine's CPU time that was busy."""
+        return self.used["machine busy"] / self.used["machine total"]

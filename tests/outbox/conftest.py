@@ -8,7 +8,14 @@ from reminder_app.extensions import db
 from reminder_app.models import Message, Reminder
 from reminder_app.provider import messaging_client
 from reminder_app.reminders.rules import rules_for
-from tests.factories import make_patient, make_provider, make_ready_practice
+from tests.factories import (
+    make_clickatell_account,
+    make_patient,
+    make_practice,
+    make_provider,
+    make_ready_practice,
+    make_sent_text,
+)
 from tests.reminders.conftest import at  # noqa: F401 (re-exported for the tests)
 
 #: A Monday in June: no DST change near it, every time below outside quiet hours.
@@ -33,6 +40,18 @@ def practice(owner):
 @pytest.fixture
 def account(practice):
     return practice.clickatell_account
+
+
+@pytest.fixture
+def sent_text(app):
+    """A text that went out, with Clickatell's id, from a practice with no sandbox behind
+    it (reports are posted by the test): (the practice's account, the text)."""
+    practice = make_practice().practice
+    account = make_clickatell_account(practice)
+    message = make_sent_text(practice, patient=make_patient(practice))
+    message.provider_message_id = "a" * 32
+    db.session.commit()
+    return account, message
 
 
 class Booking:

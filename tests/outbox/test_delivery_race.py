@@ -1,26 +1,19 @@
 """Two delivery reports of one text applied at the same moment (found by the callback
-drill, tests/drills/test_callbacks.py): the later status wins whatever the order of commits."""
+drill, tests/drills/test_callbacks.py): the later status wins whatever the order of commits.
 
+Each report is one conditional UPDATE, so the second waits for the first one's row (or, on
+SQLite, database) lock and is then decided on the row as the first one left it."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import update
 
 from reminder_app.clickatell import parse_delivery_report
 from reminder_app.extensions import db
-from reminder_app.models import Message, MessageStatus
+from reminder_app.models import ClickatellAccount, Message, MessageStatus
 from reminder_app.outbox import delivery
-from tests.factories import make_clickatell_account, make_patient, make_practice, make_sent_text
-
-
-@pytest.fixture
-def text(app):
-    practice = make_practice().practice
-    account = make_clickatell_account(practice)
-    message = make_sent_text(practice, patient=make_patient(practice))
-    message.provider_message_id = "a" * 32
-    db.session.commit()
-    return account, message
 
 
 def report(account, message, status: str):
@@ -30,30 +23,55 @@ def report(account, message, status: str):
         "from": "12015550199", "status": status, "charge": "1.0"})
 
 
-def test_an_intermediate_report_read_before_the_final_one_was_written_changes_nothing(
-        text, monkeypatch):
-    account, message = text
-    stale = db.session.get(Message, message.id)  # as the 003's request read it: sent, no code
-    # Meanwhile the 004's request committed:
-    db.session.execute(update(Message).where(Message.id == message.id).values(
-        status=MessageStatus.DELIVERED, status_code="004").execution_options(
-        synchronize_session=False))
-    monkeypatch.setattr(delivery, "find_message", lambda *_: stale)
-
-    assert delivery.apply_delivery_report(account, report(account, message, "003")) is False
-    db.session.commit()
+def stored(message):
     db.session.expire_all()
-    stored = db.session.get(Message, message.id)
-    assert (stored.status, stored.status_code) == (MessageStatus.DELIVERED, "004")
+    row = db.session.get(Message, message.id)
+    return row.status, row.status_code
 
 
-def test_a_later_report_still_moves_the_status_on(text):
-    account, message = text
+def applied_meanwhile(app, account_id: int, delivery_report):
+    """Apply a report in another request (thread, session and connection of its own)."""
+
+    def apply() -> bool:
+        with app.app_context():
+            try:
+                changed = delivery.apply_delivery_report(
+                    db.session.get(ClickatellAccount, account_id), delivery_report)
+                db.session.commit()
+                return changed
+            finally:
+                db.session.remove()
+
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(apply)
+    pool.shutdown(wait=False)
+    return future
+
+
+@pytest.mark.parametrize(("first", "second", "second_changes"), [
+    ("004", "003", False),  # the intermediate report waits, then finds the final status
+    ("003", "004", True),  # the final report waits, then still moves the status on
+])
+def test_two_reports_of_one_text_at_once_leave_the_later_status(
+        app, sent_text, first, second, second_changes):
+    account, message = sent_text
+    assert delivery.apply_delivery_report(account, report(account, message, first))
+    # Not committed yet: the other request's UPDATE must wait for this one.
+    meanwhile = applied_meanwhile(app, account.id, report(account, message, second))
+    time.sleep(0.3)
+    assert not meanwhile.done()
+    db.session.commit()
+    assert meanwhile.result(timeout=10) is second_changes
+    assert stored(message) == (MessageStatus.DELIVERED, "004")
+
+
+def test_a_later_report_still_moves_the_status_on(sent_text):
+    account, message = sent_text
     assert delivery.apply_delivery_report(account, report(account, message, "003"))
     assert delivery.apply_delivery_report(account, report(account, message, "004"))
     assert not delivery.apply_delivery_report(account, report(account, message, "003"))
     db.session.commit()
     db.session.expire_all()
-    stored = db.session.get(Message, message.id)
-    assert (stored.status, stored.status_code) == (MessageStatus.DELIVERED, "004")
-    assert stored.delivered_at is not None and stored.charge == 1
+    row = db.session.get(Message, message.id)
+    assert (row.status, row.status_code) == (MessageStatus.DELIVERED, "004")
+    assert row.delivered_at is not None and row.charge == 1
