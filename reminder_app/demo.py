@@ -51,6 +51,7 @@ from .models import (
 )
 from .models.clickatell_account import new_callback_secret
 from .models.messages import new_client_message_id
+from .models.types import utcnow
 from .provider import callback_url
 from .timezones import to_utc
 
@@ -400,16 +401,18 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
             if appointment is not None:
                 at = min(due[appointment.id][0] + timedelta(minutes=7 + appointment.id % 20),
                          now)
-                if text == "X":  # see _take_the_offer
-                    at = max(at, now - timedelta(minutes=OFFER_ANSWERED_AFTER + 2))
+                if text == "X":  # the last event, lived at the real time: see _take_the_offer
+                    at = now
                 events.append((at, 1, appointment, text))
     for moment, _, appointment, text in sorted(events, key=lambda event: event[:2]):
         if appointment is None:
             run_pass(now=moment)
             continue
-        _reply(account, appointment, text, moment)
-        if text == "X":
-            _take_the_offer(account, moment + timedelta(minutes=OFFER_ANSWERED_AFTER))
+        if text != "X":
+            _reply(account, appointment, text, moment)
+            continue
+        _reply(account, appointment, text, utcnow())
+        _take_the_offer(account, utcnow() + timedelta(minutes=OFFER_ANSWERED_AFTER))
 
 
 def _waitlist(practice: Practice, patients: list[Patient], providers: list[Provider],
@@ -427,9 +430,10 @@ def _take_the_offer(account: ClickatellAccount, at: datetime) -> None:
     """The first patient offered the slot just freed answers YES from their phone (if an
     offer went out: one never does in quiet hours).
 
-    The sandbox also pushes that YES to the app's webhook, which reads it at the real time.
-    So the cancellation is replayed only minutes before now: the offer it made is still open
-    when the YES arrives by either road, and both read it the same way."""
+    The sandbox also pushes each reply to the app's webhook, which reads it at the real
+    time, and either road may get there first. So the cancellation and this answer are not
+    replayed in the past but lived now: whichever road reads them, the offer is made, sent
+    and answered in the same order, with the same outcome."""
     offer = db.session.scalar(select(Offer).where(Offer.status == OfferStatus.OPEN,
                                                   Offer.practice_id == account.practice_id)
                               .order_by(Offer.id).limit(1))
