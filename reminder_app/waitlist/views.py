@@ -79,20 +79,30 @@ def _show_error(form: EntryForm, error: FieldError) -> None:
     field.errors = list(field.errors) + [error.message]
 
 
-@bp.route("/new", methods=["GET", "POST"])
-def new():
-    form = _form(None)
+def _entry_page(entry: WaitlistEntry | None):
+    """The entry form: a new entry (`entry` None) or a change to one."""
+    form = _form(entry)
     if form.validate_on_submit():
-        patient = get_or_404(Patient, form.patient.data)
         try:
-            entry = service.add(current_practice(), patient, _availability(form))
+            if entry is None:
+                patient = get_or_404(Patient, form.patient.data)
+                entry = service.add(current_practice(), patient, _availability(form))
+                done = f"{entry.patient.full_name} is on the waitlist."
+            else:
+                service.change(entry, current_practice(), _availability(form))
+                done = f"{entry.patient.full_name}'s waitlist entry was saved."
         except FieldError as error:
             db.session.rollback()
             _show_error(form, error)
         else:
-            flash(f"{entry.patient.full_name} is on the waitlist.", "success")
+            flash(done, "success")
             return redirect(url_for(".index"), code=303)
-    return render_template("waitlist/entry.html", form=form, entry=None)
+    return render_template("waitlist/entry.html", form=form, entry=entry)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    return _entry_page(None)
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -101,17 +111,7 @@ def edit(entry_id: int):
     if not entry.is_active:
         flash(f"{entry.patient.full_name} is no longer on the waitlist.", "warning")
         return redirect(url_for(".index"), code=303)
-    form = _form(entry)
-    if form.validate_on_submit():
-        try:
-            service.change(entry, current_practice(), _availability(form))
-        except FieldError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            flash(f"{entry.patient.full_name}'s waitlist entry was saved.", "success")
-            return redirect(url_for(".index"), code=303)
-    return render_template("waitlist/entry.html", form=form, entry=entry)
+    return _entry_page(entry)
 
 
 @bp.post("/<int:entry_id>/remove")
