@@ -8,7 +8,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import requests
@@ -96,22 +95,11 @@ def postgres_server() -> str | None:
 
 @contextlib.contextmanager
 def scratch_database(server_url: str, purpose: str):
-    """A new, empty database on the server of `server_url`, dropped afterwards: benchmarks
-    never touch the test suite's database (or anyone else's)."""
-    import psycopg
-    from sqlalchemy import make_url
+    """A database of the benchmark's own (`bench_<purpose>_…`), dropped afterwards."""
+    from tests.scratch_databases import scratch_database as scratch
 
-    base = make_url(server_url)
-    name = f"bench_{purpose}_{uuid.uuid4().hex[:8]}"
-    admin = base.set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch(server_url, f"bench_{purpose}") as url:
+        yield url
 
 
 def machine() -> str:

@@ -36,14 +36,14 @@ def due_query(now: datetime):
 
 def fill(engine, rows: int, now: datetime) -> None:
     from reminder_app.extensions import db
+    from reminder_app.models import Practice
 
     db.metadata.create_all(engine)
     naive_now = now.replace(tzinfo=None)
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO practice (id, name, country, timezone, phone, address, quiet_start, "
-            "quiet_end, created_at) VALUES (1, 'Bench', 'US', 'America/New_York', '', '', "
-            "'21:00:00', '08:00:00', :now)"), {"now": naive_now})
+        # Through the table, so columns added to the practice later get their defaults.
+        connection.execute(Practice.__table__.insert().values(
+            id=1, name="Bench", country="US", timezone="America/New_York", created_at=now))
         connection.execute(text(
             "INSERT INTO provider (id, practice_id, name, active, created_at) "
             "VALUES (1, 1, 'Dr. Bench', true, :now)"), {"now": naive_now})

@@ -9,15 +9,14 @@ several processes on one database skip without it. `DRILL_ROUNDS` scales the cra
 
 import logging
 import os
-import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import insert, make_url
+from sqlalchemy import insert
 
 from reminder_app import create_app
 from reminder_app.extensions import db
+from tests.scratch_databases import scratch_database
 
 ROUNDS = int(os.environ.get("DRILL_ROUNDS", "20"))
 SCALE = float(os.environ.get("DRILL_SCALE", "1.0"))
@@ -29,22 +28,9 @@ def scaled(count: int, minimum: int = 10) -> int:
     return max(minimum, int(count * SCALE))
 
 
-@contextmanager
 def scratch_postgres(purpose: str):
-    """A new, empty PostgreSQL database on TEST_DATABASE_URL's server; dropped afterwards."""
-    import psycopg
-
-    base = make_url(os.environ["TEST_DATABASE_URL"])
-    name = f"drill_{purpose}_{uuid.uuid4().hex[:8]}"
-    admin = base.set(drivername="postgresql", database="postgres")
-    dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A database of the drills' own (`drill_<purpose>_…`) on TEST_DATABASE_URL's server."""
+    return scratch_database(os.environ["TEST_DATABASE_URL"], f"drill_{purpose}")
 
 
 @pytest.fixture(scope="session", params=["sqlite"] + (
