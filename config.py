@@ -6,6 +6,7 @@ setting `CLICKATELL_CONNECT_URL`, `CLICKATELL_API_URL` and `CLICKATELL_CONNECT_T
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -50,11 +51,22 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+    # Signed-in sessions (reminder_app/auth/sessions.py): each ends on the server as well.
+    SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+    SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 15)  # 0 = no idle sign-out
+    REMEMBER_DAYS = env_int("REMEMBER_DAYS", 14)
+    REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_DAYS)
+
     WTF_CSRF_TIME_LIMIT = None
     BOOTSTRAP_SERVE_LOCAL = True
 
-    LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+    # Sign-in throttling (reminder_app/auth/service.py), all within one window:
     LOGIN_WINDOW_MINUTES = env_int("LOGIN_WINDOW_MINUTES", 15)
+    LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)  # one account from one address
+    LOGIN_MAX_ADDRESS_FAILURES = env_int("LOGIN_MAX_ADDRESS_FAILURES", 20)  # any accounts
+    LOGIN_MAX_ACCOUNT_FAILURES = env_int("LOGIN_MAX_ACCOUNT_FAILURES", 10)  # unknown browsers
+    #: How many reverse proxies in front of the app set X-Forwarded-For (0: trust none).
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
     PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")

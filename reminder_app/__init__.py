@@ -7,6 +7,7 @@ pages, security headers, command-line commands.
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
 
@@ -18,6 +19,7 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     a dict of overrides on top of development settings."""
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config)
+    trust_proxies(app)
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -43,6 +45,15 @@ def configure(app: Flask, config) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
 
 
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address from X-Forwarded-For only when a deployment says how many
+    proxies stand in front of it; otherwise anyone could claim any address (and dodge, or
+    aim, the sign-in throttle)."""
+    count = app.config.get("PROXY_COUNT", 0)
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+
+
 def configure_logging(app: Flask) -> None:
     from .logs import init_app
 
@@ -60,11 +71,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
-    from .models import StaffUser
+    from .auth.sessions import init_app as init_sessions
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(StaffUser, int(user_id))
+    init_sessions(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

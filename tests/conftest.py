@@ -95,6 +95,21 @@ class FormClient(FlaskClient):
         return super().post(*args, **kwargs)
 
 
+class BrowserClient(FormClient):
+    """A client that is one browser among several: each request runs in an app context of
+    its own, as in production, so Flask's `g` (where Flask-Login and Flask-WTF cache the
+    user and the CSRF token) and the database session are never shared with another
+    client's requests or with the test itself."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def new_browser(app) -> BrowserClient:
+    return BrowserClient(app, app.response_class, use_cookies=True)
+
+
 @pytest.fixture
 def client(app):
     app.test_client_class = FormClient

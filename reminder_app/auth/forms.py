@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 def strip(value: str | None) -> str | None:
@@ -13,3 +13,18 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
     remember = BooleanField("Keep me signed in on this computer")
     submit = SubmitField("Sign in")
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=128)])
+    new = PasswordField("New password", validators=[
+        DataRequired(), Length(min=8, max=128, message="Use 8 to 128 characters.")])
+    confirm = PasswordField("New password again", validators=[
+        DataRequired(), EqualTo("new", message="The two new passwords differ.")])
+    submit = SubmitField("Change password")
+
+
+class SignOutOthersForm(FlaskForm):
+    """A button with its CSRF token."""
+
+    submit = SubmitField("Sign out")

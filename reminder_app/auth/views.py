@@ -1,10 +1,20 @@
-"""Sign in and out."""
+"""Sign in and out, the browsers a person is signed in on, and their password."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from .forms import LoginForm
-from .service import LoginRefused, authenticate
+from ..extensions import db
+from . import devices
+from .forms import LoginForm, PasswordForm, SignOutOthersForm
+from .service import LoginRefused, PasswordChangeRefused, authenticate, change_password
+from .sessions import (
+    current_session,
+    end_one_session,
+    end_other_sessions,
+    sessions_of,
+    sign_in,
+    sign_out,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -20,19 +30,70 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
+            user = authenticate(form.email.data, form.password.data, request.remote_addr or "",
+                                known_device=devices.is_known(form.email.data))
         except LoginRefused as refusal:
+            db.session.commit()  # the failed attempt counts towards the throttle
             flash(str(refusal), "danger")
             return render_template("auth/login.html", form=form), 200
-        login_user(user, remember=form.remember.data)
+        sign_in(user, remember=form.remember.data)
+        db.session.commit()
         target = request.args.get("next")
-        return redirect(target if is_safe_next(target) else url_for("dashboard.index"), code=303)
+        response = redirect(target if is_safe_next(target) else url_for("dashboard.index"),
+                            code=303)
+        devices.remember(response, user.email)
+        return response
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    sign_out(current_user)
+    db.session.commit()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/sessions", methods=["GET", "POST"])
+@login_required
+def sessions():
+    """Where this person is signed in; each browser can be signed out from here."""
+    form = SignOutOthersForm()
+    if form.validate_on_submit():
+        ended = end_other_sessions(current_user)
+        db.session.commit()
+        flash(f"Signed out of {ended} other browser{'s' if ended != 1 else ''}.", "success")
+        return redirect(url_for(".sessions"), code=303)
+    this = current_session(current_user)
+    return render_template("auth/sessions.html", form=form, sessions=sessions_of(current_user),
+                           this_id=this.id if this else None)
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    form = SignOutOthersForm()
+    if form.validate_on_submit() and end_one_session(current_user, session_id):
+        db.session.commit()
+        flash("That browser is signed out.", "success")
+    return redirect(url_for(".sessions"), code=303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.new.data)
+        except PasswordChangeRefused as refusal:
+            form.current.errors = [*form.current.errors, str(refusal)]
+        else:
+            ended = end_other_sessions(current_user)
+            db.session.commit()
+            flash("Your password is changed" + (f"; {ended} other browser"
+                  f"{'s were' if ended != 1 else ' was'} signed out." if ended else "."),
+                  "success")
+            return redirect(url_for(".sessions"), code=303)
+    return render_template("auth/password.html", form=form)

@@ -1,6 +1,9 @@
 """What the business is made of. Each area of the product keeps its models in a module here;
 importing this package registers them all with SQLAlchemy (and so with Alembic)."""
 
+from sqlalchemy import Integer
+
+from ..extensions import db
 from .api_tokens import ApiToken
 from .appointments import Appointment, AppointmentStatus, CancelledBy, StatusChangeRefused
 from .clickatell_account import ClickatellAccount, PendingRegistration
@@ -17,7 +20,7 @@ from .outbox import SendSlot
 from .patients import Language, Patient, Provider
 from .practice import Practice
 from .reminders import Reminder, ReminderRule, ReminderStatus, ReminderTemplate
-from .staff import LoginAttempt, Role, StaffUser
+from .staff import LoginAttempt, Role, StaffSession, StaffUser
 from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, WaitlistEntry
 
 __all__ = [
@@ -26,5 +29,18 @@ __all__ = [
     "CancelledBy", "ClickatellAccount", "Direction", "Language", "LoginAttempt", "Message",
     "MessageKind", "MessageStatus", "Patient", "PendingRegistration", "Practice",
     "PracticeKeyword", "Provider", "Reminder", "ReminderRule", "ReminderStatus",
-    "ReminderTemplate", "Role", "SendSlot", "StaffUser", "StatusChangeRefused",
+    "ReminderTemplate", "Role", "SendSlot", "StaffSession", "StaffUser", "StatusChangeRefused",
 ]
+
+
+def never_reuse_ids(metadata) -> None:
+    """SQLite hands a deleted row's id to the next row unless the table says AUTOINCREMENT;
+    a removed staff member's id given to a new one is how an old link or cookie could name
+    someone else. PostgreSQL's identity columns never reuse ids."""
+    for table in metadata.tables.values():
+        key = list(table.primary_key.columns)
+        if len(key) == 1 and key[0].type._type_affinity is Integer:
+            table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
+never_reuse_ids(db.metadata)

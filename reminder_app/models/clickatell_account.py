@@ -84,6 +84,8 @@ class PendingRegistration(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set when the `register` call ended with no usable answer; until then it may be running.
     unanswered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Hash of the secret in the starting browser's session: only that browser may resume.
+    proof_hash: Mapped[str | None] = mapped_column(String(64))
 
     def in_flight(self, now: datetime, longest_call: timedelta) -> bool:
         return self.unanswered_at is None and self.started_at > now - longest_call

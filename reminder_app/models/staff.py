@@ -1,6 +1,8 @@
-"""People who work at a practice and sign in to the staff web app."""
+"""People who work at a practice, and the signed-in sessions through which they use the app."""
 
 import enum
+import hashlib
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -29,6 +31,18 @@ class StaffUser(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     practice: Mapped[Practice] = relationship()
+    sessions: Mapped[list["StaffSession"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True)
+
+    #: The raw token of the session this object was loaded through (set per request by
+    #: `auth.sessions`, never stored).
+    session_token = None
+
+    def get_id(self) -> str | None:
+        """What Flask-Login puts in the session and the remember cookie: the token of one
+        signed-in session, never the row id, so a cookie dies with its session and can never
+        name another user (ids of removed staff could be reused; tokens are not)."""
+        return self.session_token
 
     @property
     def is_owner(self) -> bool:
@@ -53,3 +67,32 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(45), index=True)
     succeeded: Mapped[bool]
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class StaffSession(db.Model):
+    """One signed-in browser: what the session and remember cookies point at.
+
+    Only a hash of the token is stored, so the table itself opens nothing. Deleting the row
+    ends the session at once, everywhere its cookies are; removing the user deletes them all.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"),
+                                         index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(45), default="")
+
+    user: Mapped[StaffUser] = relationship(back_populates="sessions")
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)

@@ -149,3 +149,11 @@ class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token is sent."""
 
     submit = SubmitField("Go")
+
+
+class NumberForm(FlaskForm):
+    """Keeping the two-way number Clickatell sent the owner back with."""
+
+    number = HiddenField(validators=[DataRequired(), Length(max=20)])
+    state = HiddenField(validators=[DataRequired(), Length(max=64)])
+    submit = SubmitField("Use this number")

@@ -12,8 +12,15 @@ If step 3 fails with a Clickatell error, the pending row is deleted and nothing 
 If its answer never arrives, or step 4 fails, the pending row stays behind; the next
 submit with that username finds it and asks Clickatell whether the account exists with
 this password (`authenticate_user`). If it does, we adopt it instead of registering twice.
+
+Sign-up never signs anyone in to an existing account, and only the browser that started a
+sign-up can resume it: the pending row keeps a hash of a proof held in that browser's signed
+session. Refusals that could help a guesser (a username or e-mail already here, a resume
+without the proof, a wrong password on resume) count towards the sign-in throttle of
+`auth.service`, per username and per address.
 """
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,10 +28,16 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..auth.service import normalise_email
+from ..auth.service import (
+    TooManyAttempts,
+    check_not_throttled,
+    normalise_email,
+    record_attempt,
+)
 from ..clickatell import ClickatellError, ProviderUnavailable, Registration
 from ..extensions import db
 from ..models import ClickatellAccount, PendingRegistration, Practice, Role, StaffUser
+from ..models.staff import hash_token
 from ..models.types import utcnow
 from ..provider import connect_client, public_url
 
@@ -76,60 +89,72 @@ class SignUp:
 class SignUpError(Exception):
     """The sign-up did not go through; `message` is for the person, next to `field`."""
 
-    def __init__(self, message: str, field: str | None = None, *, code: str | None = None):
+    def __init__(self, message: str, field: str | None = None, *, code: str | None = None,
+                 counts_as_failure: bool = False):
         super().__init__(message)
         self.message = message
         self.field = field
         self.code = code
+        #: A refusal that tells a guesser something, and so counts towards the throttle.
+        self.counts_as_failure = counts_as_failure
 
     @property
     def offers_force_create(self) -> bool:
         return self.code == EMAIL_EXISTS_AT_CLICKATELL
 
 
-class AlreadySignedUp(Exception):
-    """The same person submitted again after it had all worked: sign them in instead."""
-
-    def __init__(self, owner: StaffUser):
-        super().__init__(owner.email)
-        self.owner = owner
+def throttle_key(username: str) -> str:
+    """Sign-up refusals are counted like failed sign-ins, under a key no e-mail can equal."""
+    return f"signup:{username}"
 
 
-def sign_up(details: SignUp, now: datetime | None = None) -> StaffUser:
-    """Create the practice, its owner and its Clickatell account; return the owner."""
+def sign_up(details: SignUp, *, proof: str, address: str = "",
+            now: datetime | None = None) -> StaffUser:
+    """Create the practice, its owner and its Clickatell account; return the owner.
+
+    `proof` is a secret of this browser's session; `address` is the client's, for throttling.
+    Refusals are recorded as failed attempts, which the caller commits.
+    """
     now = now or utcnow()
     email = normalise_email(details.email)
-    check_not_ours_already(details, email)
-
-    pending = db.session.scalar(
-        select(PendingRegistration).where(PendingRegistration.username == details.username))
-    if pending is not None:
-        email_activated = adopt_if_registered(details, pending, now)
-        if email_activated is not None:
-            return create_records(details, email, email_activated_at=now if email_activated
-                                  else None)
-    register_at_clickatell(details, email, now)
+    key = throttle_key(details.username)
+    try:
+        check_not_throttled(key, address, known_device=False, now=now)
+    except TooManyAttempts as refusal:
+        raise SignUpError(str(refusal)) from refusal
+    try:
+        check_not_ours_already(details, email)
+        pending = db.session.scalar(
+            select(PendingRegistration).where(PendingRegistration.username == details.username))
+        if pending is not None:
+            email_activated = adopt_if_registered(details, pending, proof, now)
+            if email_activated is not None:
+                return create_records(details, email, email_activated_at=now if email_activated
+                                      else None)
+    except SignUpError as refusal:
+        if refusal.counts_as_failure:
+            record_attempt(key, address, False, now)
+        raise
+    register_at_clickatell(details, email, proof, now)
     return create_records(details, email, email_activated_at=None)
 
 
 def check_not_ours_already(details: SignUp, email: str) -> None:
-    account = db.session.scalar(
-        select(ClickatellAccount).where(ClickatellAccount.username == details.username))
-    if account is not None:
-        owner = db.session.scalar(select(StaffUser).where(
-            StaffUser.practice_id == account.practice_id, StaffUser.role == Role.OWNER,
-            StaffUser.email == email))
-        if owner is not None and owner.check_password(details.password):
-            raise AlreadySignedUp(owner)
-        raise SignUpError("That username is already taken. Choose another.", "username")
+    """Never sign anyone in here, not even with the right password: that would make sign-up a
+    second, unthrottled sign-in."""
+    if db.session.scalar(select(ClickatellAccount.id).where(
+            ClickatellAccount.username == details.username)):
+        raise SignUpError("That username is already taken. Choose another, or sign in if "
+                          "this practice is yours.", "username", counts_as_failure=True)
     if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
         raise SignUpError("Someone already signs in here with that e-mail address. "
-                          "Sign in instead, or use another address.", "email")
+                          "Sign in instead, or use another address.", "email",
+                          counts_as_failure=True)
 
 
-def adopt_if_registered(details: SignUp, pending: PendingRegistration,
+def adopt_if_registered(details: SignUp, pending: PendingRegistration, proof: str,
                         now: datetime) -> bool | None:
-    """Ask Clickatell whether an earlier submit already made this account.
+    """Ask Clickatell whether an earlier submit from this browser already made this account.
 
     Returns whether it is e-mail activated if it exists with this password, None if not
     (the pending row is then dropped and a normal registration follows).
@@ -138,6 +163,11 @@ def adopt_if_registered(details: SignUp, pending: PendingRegistration,
     if pending.in_flight(now, longest_call):
         raise SignUpError("We are still creating this account from your first click. "
                           "Wait a few seconds and submit again; it will not be created twice.")
+    if pending.proof_hash is None or not hmac.compare_digest(pending.proof_hash,
+                                                             hash_token(proof)):
+        raise SignUpError("A sign-up with this username was started in another browser. "
+                          "Finish it there, or choose another username.", "username",
+                          counts_as_failure=True)
     try:
         with connect_client() as client:
             try:
@@ -161,10 +191,10 @@ def adopt_if_registered(details: SignUp, pending: PendingRegistration,
     return activated
 
 
-def register_at_clickatell(details: SignUp, email: str, now: datetime) -> None:
+def register_at_clickatell(details: SignUp, email: str, proof: str, now: datetime) -> None:
     try:
         db.session.add(PendingRegistration(username=details.username, email=email,
-                                           started_at=now))
+                                           started_at=now, proof_hash=hash_token(proof)))
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()

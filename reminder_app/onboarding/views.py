@@ -1,10 +1,15 @@
 """Sign-up and the onboarding checklist: a practice never leaves our UI to get its SMS service."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+import hmac
+import secrets
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from ..auth.sessions import sign_in
 from ..clickatell import ClickatellError
+from ..extensions import db
 from ..provider import public_url
 from ..tenancy import current_practice, owner_required
 from . import checklist
@@ -12,15 +17,19 @@ from .forms import (
     PRACTICE_COUNTRIES,
     ActionForm,
     LowBalanceForm,
+    NumberForm,
     ResendActivationForm,
     SendSmsCodeForm,
     SignUpForm,
     SmsCodeForm,
 )
 from .lookups import account_type_help, country_id_for, new_captcha, sign_up_choices
-from .signup import AlreadySignedUp, SignUp, SignUpError, sign_up, unavailable_message
+from .signup import SignUp, SignUpError, sign_up, unavailable_message
 
 bp = Blueprint("onboarding", __name__)
+
+SIGNUP_PROOF = "signup_proof"
+NUMBER_STATE = "number_state"
 
 
 # ---------------------------------------------------------------- sign-up
@@ -43,19 +52,19 @@ def signup():
     offer_force_create = False
     if form.validate_on_submit():
         try:
-            owner = sign_up(details_from(form))
-        except AlreadySignedUp as again:
-            login_user(again.owner)
-            flash("Your practice account was already created; you are signed in.", "info")
-            return redirect(url_for(".index"), code=303)
+            owner = sign_up(details_from(form), proof=signup_proof(),
+                            address=request.remote_addr or "")
         except SignUpError as error:
+            db.session.commit()  # a refusal that helps a guesser counts towards the throttle
             target = form._fields.get(error.field or "")
             if target is not None:
                 target.errors = [*target.errors, error.message]
             flash(error.message, "danger")
             offer_force_create = error.offers_force_create
         else:
-            login_user(owner)
+            session.pop(SIGNUP_PROOF, None)
+            sign_in(owner)
+            db.session.commit()
             flash("Welcome! Your practice and its Clickatell account are created. "
                   "Check your e-mail for the activation link.", "success")
             return redirect(url_for(".index"), code=303)
@@ -71,6 +80,12 @@ def signup():
         country_map={code: country_id_for(choices, name)
                      for code, (name, _) in PRACTICE_COUNTRIES.items()},
         zone_map={code: zone for code, (_, zone) in PRACTICE_COUNTRIES.items()})
+
+
+def signup_proof() -> str:
+    """A secret of this browser's session that a half-finished sign-up is tied to, so only
+    the browser that started it can finish it."""
+    return session.setdefault(SIGNUP_PROOF, secrets.token_urlsafe(32))
 
 
 def details_from(form: SignUpForm) -> SignUp:
@@ -187,26 +202,47 @@ def apply_for_number():
     account = current_account()
     if account is None or not ActionForm().validate_on_submit():
         return redirect(url_for(".index"), code=303)
+    state = session[NUMBER_STATE] = secrets.token_urlsafe(24)
     try:
-        url = checklist.number_application_url(account,
-                                               public_url(url_for(".number_assigned")))
+        url = checklist.number_application_url(
+            account, public_url(url_for(".number_assigned", state=state)))
     except checklist.OnboardingError as error:
         flash(str(error), "danger")
         return redirect(url_for(".index"), code=303)
     return redirect(url, code=303)
 
 
-@bp.get("/onboarding/number/assigned")
+@bp.route("/onboarding/number/assigned", methods=["GET", "POST"])
 @login_required
 def number_assigned():
-    """Where Clickatell's number application page sends the user back."""
-    number = request.args.get("number", "")
-    if not number:
+    """Where Clickatell's number application page sends the owner back, with the number.
+
+    A link anyone could craft must not change where patients' replies go: the return is
+    honoured only with the one-time `state` this browser was given when it left for
+    Clickatell, and only a POST (with its CSRF token) from the page shown here stores it."""
+    owner_required()
+    form = NumberForm()
+    if request.method == "GET":
+        form.number.data = request.args.get("number", "")
+        form.state.data = request.args.get("state", "")
+    if not valid_number_state(form.state.data):
+        flash("That link back from Clickatell is not one this browser asked for, so no "
+              "number was saved. Apply for the number again from the checklist.", "danger")
+        return redirect(url_for(".index"), code=303)
+    if not form.number.data:
         flash("Clickatell has not assigned a number yet. It can take up to 48 hours; "
               "this page will show it once it has.", "info")
-        return redirect(url_for(".index"))
-    return act(lambda account: checklist.record_number(account, number),
-               "Your two-way number is {outcome}.")
+        return redirect(url_for(".index"), code=303)
+    if request.method == "POST" and form.validate_on_submit():
+        session.pop(NUMBER_STATE, None)
+        return act(lambda account: checklist.record_number(account, form.number.data),
+                   "Your two-way number is {outcome}.")
+    return render_template("onboarding/number_assigned.html", form=form)
+
+
+def valid_number_state(state: str | None) -> bool:
+    expected = session.get(NUMBER_STATE)
+    return bool(state and expected) and hmac.compare_digest(state, expected)
 
 
 @bp.post("/onboarding/credits/buy")

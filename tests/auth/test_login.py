@@ -1,9 +1,13 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from reminder_app.auth.service import LoginRefused, TooManyAttempts, authenticate
+from reminder_app.extensions import db
+from reminder_app.models import LoginAttempt
 from reminder_app.models.types import utcnow
+from tests.conftest import new_browser
 from tests.factories import DEFAULT_PASSWORD, make_practice
 
 
@@ -46,22 +50,44 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, auth
     assert client.get("/").status_code == 302
 
 
+def fail(times: int, email: str, address: str, now) -> None:
+    for _ in range(times):
+        with pytest.raises(LoginRefused):
+            authenticate(email, "wrong", address, now=now)
+
+
 def test_the_lock_lifts_after_the_window(app, owner):
     start = utcnow() - timedelta(minutes=20)
-    for _ in range(5):
-        with pytest.raises(LoginRefused):
-            authenticate("dana@example.com", "wrong", "10.0.0.1", now=start)
+    fail(5, "dana@example.com", "10.0.0.1", start)
     with pytest.raises(TooManyAttempts):
-        authenticate("dana@example.com", DEFAULT_PASSWORD, "10.0.0.2",
+        authenticate("dana@example.com", DEFAULT_PASSWORD, "10.0.0.1",
                      now=start + timedelta(minutes=1))
-    assert authenticate("dana@example.com", DEFAULT_PASSWORD, "10.0.0.2").id == owner.id
+    assert authenticate("dana@example.com", DEFAULT_PASSWORD, "10.0.0.1").id == owner.id
 
 
-def test_failures_from_one_address_across_accounts_lock_that_address(app, owner):
+def test_a_guessers_failures_do_not_lock_the_real_user_elsewhere(app, owner):
+    """Finding 3: five bad tries from one address used to lock the account for everyone."""
     now = utcnow()
-    for n in range(5):
-        with pytest.raises(LoginRefused):
-            authenticate(f"nobody{n}@example.com", "guess", "10.9.9.9", now=now)
+    fail(5, "dana@example.com", "203.0.113.9", now)
+    with pytest.raises(TooManyAttempts):
+        authenticate("dana@example.com", DEFAULT_PASSWORD, "203.0.113.9", now=now)
+    assert authenticate("dana@example.com", DEFAULT_PASSWORD, "10.0.0.2", now=now).id == owner.id
+
+
+def test_many_addresses_guessing_one_account_lock_it_except_on_known_devices(app, owner):
+    now = utcnow()
+    for n in range(app.config["LOGIN_MAX_ACCOUNT_FAILURES"]):
+        fail(1, "dana@example.com", f"198.51.100.{n}", now)
+    with pytest.raises(TooManyAttempts):
+        authenticate("dana@example.com", DEFAULT_PASSWORD, "10.0.0.2", now=now)
+    assert authenticate("dana@example.com", DEFAULT_PASSWORD, "10.0.0.2", known_device=True,
+                        now=now).id == owner.id
+
+
+def test_one_address_spraying_many_accounts_is_locked(app, owner):
+    now = utcnow()
+    for n in range(app.config["LOGIN_MAX_ADDRESS_FAILURES"]):
+        fail(1, f"nobody{n}@example.com", "10.9.9.9", now)
     with pytest.raises(TooManyAttempts):
         authenticate("dana@example.com", DEFAULT_PASSWORD, "10.9.9.9", now=now)
     assert authenticate("dana@example.com", DEFAULT_PASSWORD, "10.1.1.1", now=now).id == owner.id
@@ -69,14 +95,59 @@ def test_failures_from_one_address_across_accounts_lock_that_address(app, owner)
 
 def test_a_success_clears_the_account_failures(app, owner):
     now = utcnow()
-    for _ in range(4):
-        with pytest.raises(LoginRefused):
-            authenticate("dana@example.com", "wrong", "10.0.0.1", now=now)
+    for n in range(app.config["LOGIN_MAX_ACCOUNT_FAILURES"] - 1):
+        fail(1, "dana@example.com", f"198.51.100.{n}", now)
     authenticate("dana@example.com", DEFAULT_PASSWORD, "10.0.0.2", now=now)
-    for _ in range(4):
-        with pytest.raises(LoginRefused):
-            authenticate("dana@example.com", "wrong", "10.0.0.3", now=now)
+    for n in range(app.config["LOGIN_MAX_ACCOUNT_FAILURES"] - 1):
+        fail(1, "dana@example.com", f"192.0.2.{n}", now)
     assert authenticate("dana@example.com", DEFAULT_PASSWORD, "10.0.0.4", now=now).id == owner.id
+
+
+def test_a_browser_that_signed_in_before_is_known_after_a_lock(client, auth, owner, app):
+    assert auth.login("dana@example.com").status_code == 303
+    auth.logout()
+    now = utcnow()
+    for n in range(app.config["LOGIN_MAX_ACCOUNT_FAILURES"]):
+        fail(1, "dana@example.com", f"198.51.100.{n}", now)
+    db.session.commit()
+    stranger = new_browser(app)
+    page = stranger.post("/auth/login", data={"email": "dana@example.com",
+                                              "password": DEFAULT_PASSWORD})
+    assert "Too many failed sign-ins" in page.get_data(as_text=True)
+    assert auth.login("dana@example.com").status_code == 303
+
+
+def test_forwarded_addresses_are_trusted_only_when_configured(app, owner):
+    from reminder_app import create_app
+
+    def address_seen(proxies: int) -> set[str]:
+        other = create_app(dict(app.config, PROXY_COUNT=proxies))
+        browser = new_browser(other)
+        for _ in range(2):
+            browser.post("/auth/login", data={"email": "dana@example.com", "password": "x"},
+                         headers={"X-Forwarded-For": "198.51.100.77"})
+        with other.app_context():
+            db.engine.dispose()
+        db.session.rollback()
+        return set(db.session.scalars(select(LoginAttempt.address)))
+
+    assert address_seen(0) == {"127.0.0.1"}
+    assert "198.51.100.77" in address_seen(1)
+
+
+def test_an_unknown_email_costs_a_password_check_too(app, owner, monkeypatch):
+    """Finding 11: a known e-mail took 120-170 ms and an unknown one 8-16 ms."""
+    from reminder_app.models import staff
+
+    checks = []
+    real = staff.check_password_hash
+    monkeypatch.setattr(staff, "check_password_hash",
+                        lambda hashed, password: checks.append(1) or real(hashed, password))
+    with pytest.raises(LoginRefused):
+        authenticate("nobody@example.com", "guess", "10.0.0.1")
+    with pytest.raises(LoginRefused):
+        authenticate("dana@example.com", "guess", "10.0.0.1")
+    assert len(checks) == 2
 
 
 def test_logout_ends_the_session(client, auth, owner):

@@ -70,6 +70,7 @@ def test_a_new_practice_signs_up_and_a_patient_confirms_tomorrows_reminder(
     page.get_by_role("button", name="Apply for a two-way number").click()
     page.get_by_role("heading", name="Apply for a two-way number").wait_for()
     page.get_by_role("button", name="Apply").click()
+    page.get_by_role("button", name="Use this number").click()
     page.get_by_text("Your two-way number is +1").wait_for()
 
     # Clickatell's credit page, and back.

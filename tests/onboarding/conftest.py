@@ -1,4 +1,5 @@
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -82,3 +83,13 @@ def account_of(username: str) -> ClickatellAccount:
 @pytest.fixture
 def signup(client, sandbox):
     return SignUpActions(client, sandbox)
+
+
+def come_back_with_number(client, location: str):
+    """Land on the return page as Clickatell's redirect does, then press "Use this number"."""
+    back = urlsplit(location)
+    page = client.get(f"{back.path}?{back.query}")
+    assert page.status_code == 200, page.headers.get("Location")
+    query = parse_qs(back.query)
+    return client.post(back.path, data={"number": query["number"][0],
+                                        "state": query["state"][0]})

@@ -8,7 +8,7 @@ import pytest
 from reminder_app.extensions import db
 from reminder_app.onboarding import checklist
 from tests.factories import make_practice
-from tests.onboarding.conftest import OWNER_MOBILE, account_of
+from tests.onboarding.conftest import OWNER_MOBILE, account_of, come_back_with_number
 
 
 def step_states(page: str) -> dict[str, str]:
@@ -130,7 +130,7 @@ def test_applying_for_a_number_and_coming_back_with_it(app, client, sandbox, sig
     back = urlsplit(chosen.headers["Location"])
     assert back.path == "/onboarding/number/assigned"
     number = parse_qs(back.query)["number"][0]
-    client.get(f"/onboarding/number/assigned?{back.query}")
+    come_back_with_number(client, chosen.headers["Location"])
 
     account = account_of("riverside")
     assert account.long_number == f"+{number}"
@@ -151,8 +151,12 @@ def test_a_number_of_another_practice_is_refused(app, client, sandbox, signup):
     taken.password = "Other123"
     db.session.add(taken)
     db.session.commit()
-    page = client.get("/onboarding/number/assigned?number=12015550123",
-                      follow_redirects=True).get_data(as_text=True)
+    client.post("/onboarding/number/apply")
+    with client.session_transaction() as browser_session:
+        state = browser_session["number_state"]
+    page = client.post("/onboarding/number/assigned",
+                       data={"number": "12015550123", "state": state},
+                       follow_redirects=True).get_data(as_text=True)
     assert "belongs to another practice" in page
     assert account_of("riverside").long_number is None
 
@@ -185,7 +189,7 @@ def test_everything_done_then_the_test_sms_reaches_the_phone(client, sandbox, si
     signup.complete()
     response = client.post("/onboarding/number/apply")
     chosen = sandbox.pick_number(response.headers["Location"])
-    client.get("/onboarding/number/assigned?" + urlsplit(chosen.headers["Location"]).query)
+    come_back_with_number(client, chosen.headers["Location"])
     page = client.get("/onboarding").get_data(as_text=True)
     assert set(step_states(page).values()) == {"Done"}
     assert "All done: reminders can go out." in page
@@ -228,3 +232,25 @@ def test_one_practice_never_sees_or_acts_on_anothers_account(client, auth, sandb
     client.post("/onboarding/mobile/code")
     assert sandbox.emails("evil@example.com") == [] and sandbox.messages(OWNER_MOBILE) == []
     assert account_of("riverside").email == "dana@example.com"
+
+
+def test_a_crafted_link_back_from_clickatell_changes_nothing(app, client, sandbox, signup):
+    """Finding 4: a cross-site GET used to change the practice's two-way number."""
+    signup.complete()
+    for query in ("number=12015550999", "number=12015550999&state=guessed"):
+        client.get(f"/onboarding/number/assigned?{query}")
+        client.post("/onboarding/number/assigned",
+                    data={"number": "12015550999", "state": "guessed"})
+    assert account_of("riverside").long_number is None
+
+
+def test_the_return_page_only_shows_the_number_until_it_is_confirmed(client, sandbox, signup):
+    signup.complete()
+    response = client.post("/onboarding/number/apply")
+    chosen = sandbox.pick_number(response.headers["Location"])
+    back = urlsplit(chosen.headers["Location"])
+    page = client.get(f"{back.path}?{back.query}").get_data(as_text=True)
+    assert "Use this number" in page
+    assert account_of("riverside").long_number is None
+    come_back_with_number(client, chosen.headers["Location"])
+    assert account_of("riverside").long_number is not None

@@ -11,6 +11,7 @@ from reminder_app.models import (
     Role,
     StaffUser,
 )
+from tests.conftest import new_browser
 from tests.onboarding.conftest import OWNER_MOBILE, account_of, captcha_id_on
 
 
@@ -210,14 +211,55 @@ def test_a_failed_local_commit_is_reconciled_without_a_second_clickatell_account
     assert len(sandbox.accounts()) == 1
 
 
-def test_submitting_again_after_success_signs_in_and_creates_nothing(client, sandbox, signup):
+def test_submitting_again_after_success_signs_no_one_in_and_creates_nothing(
+        client, sandbox, signup):
+    """Finding 2: this used to sign in, even while sign-in was locked for the owner."""
     data = signup.form()
     assert client.post("/signup", data=data).status_code == 303
     client.post("/auth/logout")
-    response = signup.submit()
-    assert response.status_code == 303
-    assert client.get("/").status_code == 200
+    page = signup.submit().get_data(as_text=True)
+    assert "That username is already taken" in page and "sign in" in page
+    assert client.get("/").status_code == 302
     assert count(Practice) == 1 and len(sandbox.accounts()) == 1
+
+
+def test_sign_up_is_no_way_past_a_locked_sign_in(app, client, sandbox, signup):
+    assert signup.submit().status_code == 303
+    client.post("/auth/logout")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        client.post("/auth/login", data={"email": "dana@example.com", "password": "wrong"})
+    locked = client.post("/auth/login", data={"email": "dana@example.com",
+                                               "password": "Secret123"})
+    assert "Too many failed sign-ins" in locked.get_data(as_text=True)
+    signup.submit()
+    assert client.get("/settings/practice").status_code == 302
+
+
+def test_only_the_browser_that_started_a_sign_up_can_finish_it(app, client, sandbox, signup):
+    data = signup.form()
+    sandbox.faults(1.0, ["timeout"], endpoints=["connect"])
+    client.post("/signup", data=data)
+    sandbox.clear_faults()
+    assert count(PendingRegistration) == 1 and count(Practice) == 0
+
+    other = new_browser(app)
+    other_signup = type(signup)(other, sandbox)
+    page = other_signup.submit().get_data(as_text=True)
+    assert "started in another browser" in page
+    assert count(Practice) == 0 and count(PendingRegistration) == 1
+    assert other.get("/settings/practice").status_code == 302
+
+    assert signup.submit().status_code == 303
+    assert count(Practice) == 1 and len(sandbox.accounts()) == 1
+
+
+def test_refusals_that_help_a_guesser_are_throttled(app, client, sandbox, signup):
+    assert signup.submit().status_code == 303
+    client.post("/auth/logout")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert "already taken" in signup.submit().get_data(as_text=True)
+    page = signup.submit().get_data(as_text=True)
+    assert "Too many failed sign-ins" in page and "already taken" not in page
 
 
 def test_someone_elses_username_here_is_refused_without_calling_clickatell(

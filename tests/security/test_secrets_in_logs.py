@@ -8,7 +8,6 @@ lines, urllib3 at DEBUG): `reminder_app.logs` redacts them there."""
 
 import logging
 import time
-from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -24,6 +23,7 @@ from tests.onboarding.conftest import (
     SIGN_UP,
     SignUpActions,
     account_of,
+    come_back_with_number,
     fresh_lookups,  # noqa: F401  (a fixture)
 )
 
@@ -54,7 +54,7 @@ def test_a_whole_flow_logged_at_debug_shows_no_secret(app, live_app, client, san
     account = signup.complete()
     response = client.post("/onboarding/number/apply")
     chosen = sandbox.pick_number(response.headers["Location"])
-    client.get("/onboarding/number/assigned?" + urlsplit(chosen.headers["Location"]).query)
+    come_back_with_number(client, chosen.headers["Location"])
     account = account_of(SIGN_UP["username"])
     practice = account.practice
     _, api_token = create_api_token(practice, "PMS")
