@@ -27,6 +27,9 @@ from ..models.types import utcnow
 #: How often a session's last-seen time is written: every request would be a write per page.
 TOUCH_EVERY = timedelta(seconds=60)
 
+#: Asking how long is left must not itself count as activity.
+NOT_ACTIVITY = frozenset({"auth.idle_status", "static"})
+
 
 def lifetime(remember: bool) -> timedelta:
     config = current_app.config
@@ -69,9 +72,11 @@ def find_session(token: str | None, now: datetime | None = None) -> StaffSession
     if session.expires_at <= now or (idle is not None and session.last_seen_at + idle <= now):
         db.session.delete(session)
         return None
-    if now - session.last_seen_at >= TOUCH_EVERY:
+    touch_every = min(TOUCH_EVERY, idle / 10) if idle is not None else TOUCH_EVERY
+    if now - session.last_seen_at >= touch_every and request.endpoint not in NOT_ACTIVITY:
         session.last_seen_at = now
     session.user.session_token = token
+    session.user.session_idle_ends = (session.last_seen_at + idle) if idle else None
     return session
 
 
@@ -124,9 +129,26 @@ def settle_session_bookkeeping() -> None:
         db.session.commit()
 
 
+def seconds_left(user: StaffUser, now: datetime | None = None) -> int | None:
+    """How long this session has before the idle sign-out; None if it has no idle limit."""
+    ends = getattr(user, "session_idle_ends", None)
+    if ends is None:
+        return None
+    return max(0, int((ends - (now or utcnow())).total_seconds()))
+
+
+def idle_template_values() -> dict:
+    """Pages of a session with an idle limit warn before it ends (static/js/idle.js)."""
+    if not current_user.is_authenticated:
+        return {}
+    limit = idle_limit(False) if seconds_left(current_user) is not None else None
+    return {"idle_seconds": int(limit.total_seconds()) if limit else None}
+
+
 def init_app(app) -> None:
     login_manager.user_loader(load_user)
     app.before_request(settle_session_bookkeeping)
+    app.context_processor(idle_template_values)
 
 
 def sign_in(user: StaffUser, *, remember: bool = False) -> None:

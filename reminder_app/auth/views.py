@@ -1,6 +1,6 @@
 """Sign in and out, the browsers a person is signed in on, and their password."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -11,6 +11,7 @@ from .sessions import (
     current_session,
     end_one_session,
     end_other_sessions,
+    seconds_left,
     sessions_of,
     sign_in,
     sign_out,
@@ -28,6 +29,9 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
+    if request.method == "GET" and request.args.get("idle"):
+        flash("You were signed out because nothing happened for a while. Sign in again to "
+              "go on.", "info")
     if form.validate_on_submit():
         try:
             user = authenticate(form.email.data, form.password.data, request.remote_addr or "",
@@ -44,6 +48,20 @@ def login():
         devices.remember(response, user.email)
         return response
     return render_template("auth/login.html", form=form)
+
+
+@bp.get("/idle-status")
+def idle_status():
+    """How many seconds the session has left; asking does not count as activity."""
+    left = seconds_left(current_user) if current_user.is_authenticated else 0
+    return jsonify(remaining=left if left is not None else 3600)
+
+
+@bp.get("/keep-alive")
+@login_required
+def keep_alive():
+    """"Stay signed in": any request is activity; this one does nothing else."""
+    return "", 204
 
 
 @bp.post("/logout")

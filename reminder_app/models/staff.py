@@ -37,6 +37,8 @@ class StaffUser(UserMixin, db.Model):
     #: The raw token of the session this object was loaded through (set per request by
     #: `auth.sessions`, never stored).
     session_token = None
+    #: When that session's idle sign-out falls, if it has one (also set per request).
+    session_idle_ends = None
 
     def get_id(self) -> str | None:
         """What Flask-Login puts in the session and the remember cookie: the token of one
