@@ -157,6 +157,7 @@ def make_ready_practice(sandbox, name: str | None = None, *, owner_email: str | 
 def one_record_of_each(practice) -> dict:
     """One record of each model a staff URL takes the id of, all of `practice` (which has a
     Clickatell account): for the tenancy and CSRF walks over every staff URL."""
+    from reminder_app.auth.sessions import start_session
     from reminder_app.inbound.understanding import Intent
     from reminder_app.models import (
         ApiToken,
@@ -164,6 +165,7 @@ def one_record_of_each(practice) -> dict:
         Message,
         PracticeKeyword,
         ReminderRule,
+        StaffSession,
         WaitlistEntry,
     )
     from reminder_app.reminders.rules import rules_for
@@ -176,8 +178,10 @@ def one_record_of_each(practice) -> dict:
                           providers=[appointment.provider])
     db.session.add_all([keyword, entry])
     slot = offers.slot_freed(appointment, datetime.now(UTC))
+    staff = make_staff(practice)
+    signed_in = start_session(staff, remember=False)
     db.session.commit()
-    return {StaffUser: make_staff(practice), Patient: appointment.patient,
+    return {StaffUser: staff, StaffSession: signed_in, Patient: appointment.patient,
             Provider: appointment.provider, Appointment: appointment,
             ApiToken: create_api_token(practice, "PMS")[0],
             Message: make_sent_text(practice, patient=appointment.patient),

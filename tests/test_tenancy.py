@@ -11,6 +11,7 @@ from reminder_app.models import (
     PracticeKeyword,
     Provider,
     ReminderRule,
+    StaffSession,
     StaffUser,
     WaitlistEntry,
 )
@@ -34,6 +35,7 @@ ID_ARGUMENTS = {
     "rule_id": ReminderRule,
     "entry_id": WaitlistEntry,
     "slot_id": FreedSlot,
+    "session_id": StaffSession,
 }
 
 PUBLIC_PREFIXES = ("/static", "/healthz", "/webhooks/", "/api/", "/calendar/")

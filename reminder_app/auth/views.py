@@ -1,6 +1,6 @@
 """Sign in and out, the browsers a person is signed in on, and their password."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -91,10 +91,10 @@ def sessions():
 @bp.post("/sessions/<int:session_id>/end")
 @login_required
 def end_session(session_id: int):
-    form = SignOutOthersForm()
-    if form.validate_on_submit() and end_one_session(current_user, session_id):
-        db.session.commit()
-        flash("That browser is signed out.", "success")
+    if not end_one_session(current_user, session_id):  # (CSRF is checked before any view)
+        abort(404)
+    db.session.commit()
+    flash("That browser is signed out.", "success")
     return redirect(url_for(".sessions"), code=303)
 
 

@@ -62,7 +62,10 @@ def practice():
 @bp.get("/clickatell")
 def clickatell():
     account = current_practice().clickatell_account
-    urls = {kind: callback_url(account, kind) for kind in ("status", "inbound")} if account else {}
+    # The secret in these addresses lets anyone forge replies and reports (and make the
+    # practice answer texts): owners only.
+    urls = ({kind: callback_url(account, kind) for kind in ("status", "inbound")}
+            if account and current_user.is_owner else {})
     return render_template("settings/clickatell.html", account=account, callback_urls=urls,
                            steps=checklist.steps(account) if account else [],
                            account_type=checklist.account_type_name(account))

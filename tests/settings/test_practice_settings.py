@@ -52,3 +52,20 @@ def test_the_clickatell_page_shows_the_account_and_its_callback_urls(app, client
     assert f'value="{base}/webhooks/clickatell/{account.callback_secret}/inbound"' in page
     assert f'value="{base}/webhooks/clickatell/{account.callback_secret}/status"' in page
     assert "Secret123" not in page
+
+
+def test_only_owners_see_the_callback_secret(app, client, auth):
+    """Finding 6: the secret in the callback addresses was shown to every staff role."""
+    owner = make_practice("Riverside", owner_email="dana@example.com")
+    make_staff(owner.practice, email="sam@example.com")
+    account = ClickatellAccount(practice=owner.practice, username="riverside",
+                                email="dana@example.com", mobile="+12015550142", country_id=226,
+                                api_id="3500001", long_number="+12015550123")
+    account.password = "Secret123"
+    db.session.add(account)
+    db.session.commit()
+    auth.login("sam@example.com")
+    page = client.get("/settings/clickatell").get_data(as_text=True)
+    assert "+12015550123" in page
+    assert account.callback_secret not in page
+    assert "Only the practice's owners can see these addresses." in page
