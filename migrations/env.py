@@ -74,6 +74,31 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def never_reuse_ids_on_sqlite(connection):
+    """Rebuild each SQLite table that has an integer id but not AUTOINCREMENT (tables from
+    before revision 0009, or recreated by a batch migration, which drops the keyword), so
+    that SQLite never hands a deleted row's id to a new row."""
+    import sqlalchemy as sa
+    from alembic.operations import Operations
+
+    operations = Operations(context.get_context())
+    inspector = sa.inspect(connection)
+    for name in inspector.get_table_names():
+        if name == 'alembic_version' or name.startswith('sqlite_'):
+            continue
+        key = inspector.get_pk_constraint(name)['constrained_columns']
+        columns = {c['name']: c for c in inspector.get_columns(name)}
+        if len(key) != 1 or not isinstance(columns[key[0]]['type'], sa.Integer):
+            continue
+        sql = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = ?", (name,)).scalar()
+        if 'AUTOINCREMENT' in sql.upper():
+            continue
+        with operations.batch_alter_table(name, recreate='always',
+                                          table_kwargs={'sqlite_autoincrement': True}):
+            pass
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -115,6 +140,8 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                never_reuse_ids_on_sqlite(connection)
 
         if sqlite:
             broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()

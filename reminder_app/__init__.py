@@ -72,8 +72,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     from .auth.sessions import init_app as init_sessions
+    from .auth.two_factor import init_app as init_two_factor
 
     init_sessions(app)
+    init_two_factor(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

@@ -54,9 +54,12 @@ def test_sqlite_tables_are_rebuilt_so_ids_are_never_reused(database_url, tmp_pat
     with app.app_context():
         upgrade(revision="0008")
         with db.engine.begin() as connection:
-            connection.execute(db.metadata.tables["practice"].insert().values(
-                id=1, name="Old Practice", country="US", timezone="America/New_York",
-                phone="+12015550100", address=""))
+            connection.execute(text(  # the practice table as it was at 0008
+                "INSERT INTO practice (id, name, country, timezone, phone, address,"
+                " quiet_start, quiet_end, offer_slots, offer_notice_minutes, offer_wave_size,"
+                " offer_hold_minutes, created_at) VALUES (1, 'Old Practice', 'US',"
+                " 'America/New_York', '+12015550100', '', '21:00:00', '08:00:00', 1, 120, 3,"
+                " 15, '2026-01-01 00:00:00')"))
             for n in (1, 2):
                 connection.execute(text(
                     "INSERT INTO staff_user (id, practice_id, email, name, password_hash, role,"

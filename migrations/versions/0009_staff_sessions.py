@@ -4,9 +4,10 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-01 22:30:00
 
-Every SQLite table with an integer id is rebuilt with AUTOINCREMENT, so that the id of a
-deleted row (a removed staff member, say) is never handed to a new one. `env.py` turns
-SQLite's foreign-key enforcement off around the migrations, as a table rebuild needs.
+From this revision on, `env.py` rebuilds every SQLite table with an integer id that lacks
+AUTOINCREMENT after each upgrade, so that the id of a deleted row (a removed staff member,
+say) is never handed to a new one; a later batch migration that recreates a table (which
+forgets AUTOINCREMENT) is mended the same way.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -42,27 +43,6 @@ def upgrade():
     with op.batch_alter_table('pending_registration', schema=None) as batch_op:
         batch_op.add_column(sa.Column('proof_hash', sa.String(length=64), nullable=True))
 
-    if op.get_bind().dialect.name == 'sqlite':
-        never_reuse_ids_on_sqlite()
-
-
-def never_reuse_ids_on_sqlite():
-    bind = op.get_bind()
-    inspector = sa.inspect(bind)
-    for name in inspector.get_table_names():
-        if name in ('alembic_version', 'staff_session') or name.startswith('sqlite_'):
-            continue
-        key = inspector.get_pk_constraint(name)['constrained_columns']
-        columns = {c['name']: c for c in inspector.get_columns(name)}
-        if len(key) != 1 or not isinstance(columns[key[0]]['type'], sa.Integer):
-            continue
-        sql = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = :n"),
-                           {'n': name}).scalar()
-        if 'AUTOINCREMENT' in sql.upper():
-            continue
-        with op.batch_alter_table(name, recreate='always',
-                                  table_kwargs={'sqlite_autoincrement': True}):
-            pass
 
 
 def downgrade():

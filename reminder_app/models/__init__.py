@@ -20,7 +20,7 @@ from .outbox import SendSlot
 from .patients import Language, Patient, Provider
 from .practice import Practice
 from .reminders import Reminder, ReminderRule, ReminderStatus, ReminderTemplate
-from .staff import LoginAttempt, Role, StaffSession, StaffUser
+from .staff import LoginAttempt, RecoveryCode, Role, StaffSession, StaffUser
 from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, WaitlistEntry
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
     "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord",
     "CancelledBy", "ClickatellAccount", "Direction", "Language", "LoginAttempt", "Message",
     "MessageKind", "MessageStatus", "Patient", "PendingRegistration", "Practice",
-    "PracticeKeyword", "Provider", "Reminder", "ReminderRule", "ReminderStatus",
+    "PracticeKeyword", "Provider", "RecoveryCode", "Reminder", "ReminderRule", "ReminderStatus",
     "ReminderTemplate", "Role", "SendSlot", "StaffSession", "StaffUser", "StatusChangeRefused",
 ]
 

@@ -29,6 +29,8 @@ class Practice(db.Model):
     #: …to this many patients at a time, each wave holding the offer this long.
     offer_wave_size: Mapped[int] = mapped_column(default=3)
     offer_hold_minutes: Mapped[int] = mapped_column(default=15)
+    #: Every staff member must sign in with a second factor (an owner's choice).
+    require_two_factor: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

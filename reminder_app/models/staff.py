@@ -29,6 +29,11 @@ class StaffUser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.STAFF)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Two-factor sign-in (`auth.two_factor`): the TOTP secret, encrypted like the Clickatell
+    #: password; when it was turned on; the last time step used, so no code works twice.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(256))
+    two_factor_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None]
 
     practice: Mapped[Practice] = relationship()
     sessions: Mapped[list["StaffSession"]] = relationship(
@@ -45,6 +50,10 @@ class StaffUser(UserMixin, db.Model):
         signed-in session, never the row id, so a cookie dies with its session and can never
         name another user (ids of removed staff could be reused; tokens are not)."""
         return self.session_token
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_since is not None
 
     @property
     def is_owner(self) -> bool:
@@ -98,3 +107,14 @@ class StaffSession(db.Model):
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for signing in when the authenticator app is lost; only its hash is
+    kept, and using it marks it used."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"),
+                                         index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

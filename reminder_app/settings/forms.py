@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -55,3 +56,8 @@ class PracticeForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = zone_choices()
+
+
+class TwoFactorPolicyForm(FlaskForm):
+    require = BooleanField("Require two-factor sign-in for everyone at this practice")
+    submit = SubmitField("Save")

@@ -19,7 +19,7 @@ from ..models import ApiToken, Role, StaffUser
 from ..onboarding import checklist
 from ..provider import callback_url
 from ..tenancy import current_practice, get_or_404, owner_required, scoped
-from .forms import AddStaffForm, ApiTokenForm, ConfirmForm, PracticeForm
+from .forms import AddStaffForm, ApiTokenForm, ConfirmForm, PracticeForm, TwoFactorPolicyForm
 from .service import (
     StaffError,
     add_staff,
@@ -87,7 +87,23 @@ def staff():
             return redirect(url_for(".staff"), code=303)
     members = db.session.scalars(scoped(StaffUser).order_by(StaffUser.name)).all()
     return render_template("settings/staff.html", form=form, members=members,
-                           remove_form=ConfirmForm())
+                           remove_form=ConfirmForm(),
+                           two_factor_form=TwoFactorPolicyForm(
+                               require=current_practice().require_two_factor))
+
+
+@bp.post("/two-factor")
+def two_factor_policy():
+    """Owners decide whether everyone must sign in with a second factor."""
+    owner_required()
+    form = TwoFactorPolicyForm()
+    if form.validate_on_submit():
+        current_practice().require_two_factor = form.require.data
+        db.session.commit()
+        flash("Everyone must now sign in with two-factor sign-in; those who have not set it "
+              "up are asked to at their next page." if form.require.data
+              else "Two-factor sign-in is now each person's choice.", "success")
+    return redirect(url_for(".staff"), code=303)
 
 
 @bp.post("/staff/<int:user_id>/remove")

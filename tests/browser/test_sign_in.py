@@ -58,3 +58,29 @@ def test_stay_signed_in_keeps_the_session(live_app, page, short_idle):
     page.wait_for_timeout(4_000)  # past the first deadline, well before the second
     page.goto(f"{live_app.url}/settings/practice")
     assert "/settings/practice" in page.url
+
+
+def test_two_factor_enrolment_and_sign_in(live_app, page):
+    import time
+
+    import pyotp
+
+    sign_in_as_dana(live_app, page)
+    page.goto(f"{live_app.url}/auth/sessions")
+    page.get_by_role("link", name="Set up two-factor sign-in").click()
+    page.get_by_alt_text("QR code for your authenticator app").wait_for()
+    totp = pyotp.TOTP(page.locator("#totp-secret").inner_text())
+    page.get_by_label("Code from your authenticator app").fill(totp.now())
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Two-factor sign-in is on").wait_for()
+    assert page.locator("#recovery-codes li").count() == 10
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("E-mail").fill("dana@example.com")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Two-factor sign-in").wait_for()
+    page.get_by_label("Code from your authenticator app").fill(
+        totp.at(time.time() + totp.interval))
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Riverside Family Practice").wait_for()
