@@ -73,9 +73,11 @@ def register_extensions(app: Flask) -> None:
 
     from .auth.sessions import init_app as init_sessions
     from .auth.two_factor import init_app as init_two_factor
+    from .permissions import init_app as init_permissions
 
     init_sessions(app)
     init_two_factor(app)
+    init_permissions(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

@@ -9,7 +9,8 @@ from .extensions import db
 MESSAGES = {
     400: "The request could not be understood.",
     401: "Please sign in to see this page.",
-    403: "You do not have permission to do that.",
+    403: "Your role at this practice does not allow that. An owner can change roles under "
+         "Settings, Staff.",
     404: "We could not find that page.",
     405: "That action is not allowed here.",
     429: "Too many attempts. Please wait a little and try again.",

@@ -42,11 +42,3 @@ def get_or_404(model: type[T], record_id: int) -> T:
     if record is None:
         abort(404)
     return record
-
-
-def owner_required() -> None:
-    """Abort with 403 unless the signed-in staff member owns the practice."""
-    if not current_user.is_authenticated:
-        abort(401)
-    if not current_user.is_owner:
-        abort(403)

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import Message, MessageKind, MessageStatus, Patient, PracticeKeyword
 from ..reminders.templates import CREDITS_PER_PART
 from ..settings.forms import ConfirmForm
-from ..tenancy import current_practice, get_or_404, owner_required, scoped
+from ..tenancy import current_practice, get_or_404, scoped
 from . import conversations
 from .conversations import ConversationError
 from .forms import AttachForm, KeywordForm, StaffReplyForm
@@ -178,8 +178,6 @@ def message_handled(message_id: int):
 def reply_words():
     practice = current_practice()
     form = KeywordForm()
-    if request.method == "POST":
-        owner_required()
     if form.validate_on_submit():
         try:
             keyword = conversations.add_keyword(practice, form.word.data,
@@ -199,7 +197,6 @@ def reply_words():
 
 @bp.post("/reply-words/<int:keyword_id>/remove")
 def remove_reply_word(keyword_id: int):
-    owner_required()
     keyword = get_or_404(PracticeKeyword, keyword_id)
     if ConfirmForm().validate_on_submit():
         conversations.remove_keyword(keyword)

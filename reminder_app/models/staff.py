@@ -17,8 +17,11 @@ from .types import UTCDateTime, enum_type, utcnow
 
 
 class Role(enum.StrEnum):
+    """What each role may do is listed in `reminder_app.permissions`."""
+
     OWNER = "owner"
     STAFF = "staff"
+    READ_ONLY = "read_only"
 
 
 class StaffUser(UserMixin, db.Model):

@@ -8,7 +8,7 @@ from flask_login import login_required
 from ..extensions import db
 from ..models import Language, Provider, ReminderRule
 from ..models.types import utcnow
-from ..tenancy import current_practice, get_or_404, owner_required, scoped
+from ..tenancy import current_practice, get_or_404, scoped
 from . import rules, templates
 from .forms import QuietHoursForm, RuleForm
 
@@ -72,7 +72,6 @@ def _show_error(form: RuleForm, error: rules.RuleError) -> None:
 
 @bp.route("/rules/new", methods=["GET", "POST"])
 def new_rule():
-    owner_required()
     form = RuleForm()
     if request.method == "GET":
         form.hours_before.data = 24
@@ -104,8 +103,6 @@ def edit_rule(rule_id: int):
             template = rule.template_for(language)
             form[f"body_{language.value}"].data = (
                 template.body if template else templates.DEFAULT_TEMPLATES[language])
-    if request.method == "POST":
-        owner_required()
     if form.validate_on_submit():
         minutes = form.hours_before.data * 60
         if rule.minutes_before % 60 and form.hours_before.data == rule.minutes_before // 60:
@@ -125,7 +122,6 @@ def edit_rule(rule_id: int):
 
 @bp.post("/quiet-hours")
 def quiet_hours():
-    owner_required()
     form = QuietHoursForm()
     if form.validate_on_submit():
         rules.set_quiet_hours(current_practice(), start=form.quiet_start.data,

