@@ -3,14 +3,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..urls import safe_next
 from .forms import LoginForm
 from .service import LoginRefused, authenticate
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def is_safe_next(target: str | None) -> bool:
-    return bool(target) and target.startswith("/") and not target.startswith("//")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -26,7 +23,7 @@ def login():
             return render_template("auth/login.html", form=form), 200
         login_user(user, remember=form.remember.data)
         target = request.args.get("next")
-        return redirect(target if is_safe_next(target) else url_for("dashboard.index"), code=303)
+        return redirect(safe_next(target, url_for("dashboard.index")), code=303)
     return render_template("auth/login.html", form=form)
 
 
