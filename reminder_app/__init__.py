@@ -1,7 +1,7 @@
 """reminder-app: appointment reminders for doctors' offices, on Clickatell.
 
-`create_app` tells the whole start-up story: settings, logging, extensions, blueprints, error
-pages, security headers, command-line commands.
+`create_app` tells the whole start-up story: settings, logging, request size limits,
+extensions, blueprints, error pages, security headers, command-line commands.
 """
 
 import os
@@ -19,6 +19,7 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config)
     configure_logging(app)
+    register_request_limits(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -45,6 +46,12 @@ def configure(app: Flask, config) -> None:
 
 def configure_logging(app: Flask) -> None:
     from .logs import init_app
+
+    init_app(app)
+
+
+def register_request_limits(app: Flask) -> None:
+    from .limits import init_app
 
     init_app(app)
 

@@ -39,9 +39,10 @@ def field_with_nul(value, name: str = "") -> str | None:
 def refuse_nul_characters():
     """No person types a NUL, and no text column can store one (PostgreSQL refuses it with
     an error, which would be a 500): refuse the request instead. The webhooks are left to
-    their own parsers, which store the callback raw first and then refuse or clean it."""
-    if request.blueprint == "webhooks":
-        return None
+    their own parsers, which store the callback raw first and then refuse or clean it; a
+    URL with no route is not read at all."""
+    if request.url_rule is None or request.blueprint == "webhooks":
+        return None  # no route (nothing reads the body), or a parser of its own
     field = (field_with_nul(request.args) or field_with_nul(request.form)
              or (field_with_nul(request.get_json(silent=True)) if request.is_json else None))
     if field is None:
