@@ -41,7 +41,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = env(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'reminder.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: hide_parameters: an error (or SQL echo) never prints the values, which can be a
+    #: patient's text or a secret (reminder_app/logs.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
