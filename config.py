@@ -56,7 +56,11 @@ class Config:
     #: own (reminder_app/limits.py).
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 256 * 1024)
 
-    WTF_CSRF_TIME_LIMIT = None
+    #: Strict-Transport-Security max-age in seconds; 0 sends none (production turns it on).
+    HSTS_SECONDS = 0
+
+    #: A form's CSRF token lasts a working day (and a new one starts at sign-in and out).
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
     BOOTSTRAP_SERVE_LOCAL = True
 
     LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
@@ -104,6 +108,9 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    #: Browsers then refuse plain HTTP to this host for a year (not its subdomains: the
+    #: app often lives on one of a practice group's hosts).
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
     @classmethod
     def check(cls, app) -> None:

@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
+    register_csrf_rotation(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -76,6 +77,12 @@ def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             configure_sqlite(db.engine)
+
+
+def register_csrf_rotation(app: Flask) -> None:
+    from .csrf_tokens import init_app
+
+    init_app(app)
 
 
 def configure_sqlite(engine) -> None:
