@@ -42,7 +42,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = env(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'reminder.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: hide_parameters: an error (or SQL echo) never prints the values, which can be a
+    #: patient's text or a secret (reminder_app/logs.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -57,7 +59,16 @@ class Config:
     REMEMBER_DAYS = env_int("REMEMBER_DAYS", 14)
     REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_DAYS)
 
-    WTF_CSRF_TIME_LIMIT = None
+
+    #: Largest request body, in bytes; the CSV import and the webhooks have caps of their
+    #: own (reminder_app/limits.py).
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 256 * 1024)
+
+    #: Strict-Transport-Security max-age in seconds; 0 sends none (production turns it on).
+    HSTS_SECONDS = 0
+
+    #: A form's CSRF token lasts a working day (and a new one starts at sign-in and out).
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
     BOOTSTRAP_SERVE_LOCAL = True
 
     # Sign-in throttling (reminder_app/auth/service.py), all within one window:
@@ -76,6 +87,8 @@ class Config:
     CLICKATELL_CONNECT_TOKEN = env("CLICKATELL_CONNECT_TOKEN", SANDBOX_CONNECT_TOKEN)
     CLICKATELL_CONNECT_TIMEOUT = env_float("CLICKATELL_CONNECT_TIMEOUT", 3.05)
     CLICKATELL_READ_TIMEOUT = env_float("CLICKATELL_READ_TIMEOUT", 10.0)
+    #: A whole call, retries included, however slowly the answer's bytes trickle in.
+    CLICKATELL_TOTAL_TIMEOUT = env_float("CLICKATELL_TOTAL_TIMEOUT", 15.0)
 
     SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
     ONBOARDING_CHECK_SECONDS = env_int("ONBOARDING_CHECK_SECONDS", 60)
@@ -110,6 +123,9 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    #: Browsers then refuse plain HTTP to this host for a year (not its subdomains: the
+    #: app often lives on one of a practice group's hosts).
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
     @classmethod
     def check(cls, app) -> None:

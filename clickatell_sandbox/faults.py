@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
 
-REQUEST_KINDS = ("timeout", "http500", "error_code", "slow")
+REQUEST_KINDS = ("timeout", "http500", "error_code", "slow", "drip")
 KINDS = (*REQUEST_KINDS, "duplicate_callback")
 ENDPOINTS = ("connect", "messaging")
 
@@ -96,9 +96,12 @@ def init_app(app: Flask, faults: Faults, error_answers: dict[str, Callable[[], R
     """Hook the faults around the Connect and messaging blueprints.
 
     `http500` and `error_code` answer before the view runs (nothing happens); `slow` waits, then
-    lets the request through; `timeout` lets the request take effect and holds the answer back.
+    lets the request through; `timeout` lets the request take effect and holds the answer back;
+    `drip` lets it take effect and sends the answer one byte at a time, a pause of
+    `SANDBOX_DRIP_SECONDS` before each (a read timeout never fires, a total deadline must).
     """
     timeout = app.config["SANDBOX_FAULT_TIMEOUT_SECONDS"]
+    drip_pause = float(app.config["SANDBOX_DRIP_SECONDS"])
 
     @app.before_request
     def inject_fault():
@@ -121,4 +124,12 @@ def init_app(app: Flask, faults: Faults, error_answers: dict[str, Callable[[], R
     def hold_answer(response: Response) -> Response:
         if g.get("sandbox_fault") == "timeout":
             time.sleep(float(timeout))
+        if g.get("sandbox_fault") == "drip":
+            response.response = _drip(response.get_data(), drip_pause)  # Content-Length kept
         return response
+
+
+def _drip(body: bytes, pause: float):
+    for n in range(len(body)):
+        time.sleep(pause)
+        yield body[n:n + 1]

@@ -1,7 +1,7 @@
 """reminder-app: appointment reminders for doctors' offices, on Clickatell.
 
-`create_app` tells the whole start-up story: settings, logging, extensions, blueprints, error
-pages, security headers, command-line commands.
+`create_app` tells the whole start-up story: settings, logging, request size limits,
+extensions, blueprints, error pages, security headers, command-line commands.
 """
 
 import os
@@ -21,6 +21,7 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     configure(app, config)
     trust_proxies(app)
     configure_logging(app)
+    register_request_limits(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -60,12 +61,19 @@ def configure_logging(app: Flask) -> None:
     init_app(app)
 
 
+def register_request_limits(app: Flask) -> None:
+    from .limits import init_app
+
+    init_app(app)
+
+
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers the tables)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
+    register_csrf_rotation(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -82,6 +90,12 @@ def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             configure_sqlite(db.engine)
+
+
+def register_csrf_rotation(app: Flask) -> None:
+    from .csrf_tokens import init_app
+
+    init_app(app)
 
 
 def configure_sqlite(engine) -> None:

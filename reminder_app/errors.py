@@ -13,6 +13,7 @@ MESSAGES = {
          "Settings, Staff.",
     404: "We could not find that page.",
     405: "That action is not allowed here.",
+    413: "That is more than we accept in one request.",
     429: "Too many attempts. Please wait a little and try again.",
     500: "Something went wrong on our side. The team has been told; please try again.",
 }

@@ -15,16 +15,23 @@ def _timeout() -> tuple[float, float]:
             current_app.config["CLICKATELL_READ_TIMEOUT"])
 
 
+def _deadline() -> float:
+    """Seconds a whole call may take, retries and a trickling answer included."""
+    return current_app.config["CLICKATELL_TOTAL_TIMEOUT"]
+
+
 def connect_client() -> ConnectClient:
     return ConnectClient(current_app.config["CLICKATELL_CONNECT_URL"],
-                         current_app.config["CLICKATELL_CONNECT_TOKEN"], timeout=_timeout())
+                         current_app.config["CLICKATELL_CONNECT_TOKEN"], timeout=_timeout(),
+                         deadline=_deadline())
 
 
 def messaging_client(account: ClickatellAccount) -> MessagingClient:
     if not account.api_id:
         raise ValueError("the account has no messaging connection yet")
     return MessagingClient(current_app.config["CLICKATELL_API_URL"], api_id=account.api_id,
-                           user=account.username, password=account.password, timeout=_timeout())
+                           user=account.username, password=account.password, timeout=_timeout(),
+                           deadline=_deadline())
 
 
 def callback_url(account: ClickatellAccount, kind: str) -> str:

@@ -1,7 +1,7 @@
 """Request bodies checked against the OpenAPI document's own schemas, with messages for people
 and the field names a client sent."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from jsonschema import Draft202012Validator
 from referencing import Registry
@@ -83,4 +83,8 @@ def parse_instant(value: str, field: str) -> datetime:
     if moment.tzinfo is None:
         raise FieldError(field, "Give the UTC offset too, like 2026-03-09T14:30:00-04:00 or "
                                 "2026-03-09T18:30:00Z.")
+    try:
+        moment.astimezone(UTC)  # 9999-12-31T23:00-05:00 is after the last UTC instant
+    except OverflowError:
+        raise FieldError(field, "That date is out of range.") from None
     return moment

@@ -6,7 +6,7 @@ rewrites or cancels reminders, and the waitlist offers a cancelled time (or stop
 time someone was just booked into). Time is an argument (`now=`), so tests can set the clock.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from ..reminders import planning
-from ..validation import FieldError
+from ..validation import FieldError, check_appointment_day
 from ..waitlist import offers
 
 MIN_DURATION = 5
@@ -59,6 +59,11 @@ def _check_start(starts_at: datetime, now: datetime) -> datetime:
     if starts_at < now:
         raise AppointmentError("starts_at", "That time has already passed; appointments can only "
                                         "be booked in the future.")
+    try:
+        check_appointment_day(starts_at.date(), now.astimezone(UTC).date(),
+                              "starts_at")
+    except FieldError as error:
+        raise AppointmentError(error.field, error.message) from None
     return starts_at
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from sqlalchemy.orm import joinedload
 
+from ..arguments import calendar_day
 from ..extensions import db
 from ..models import Appointment, AppointmentStatus, CancelledBy, Patient, Provider
 from ..models.types import utcnow
@@ -75,16 +76,6 @@ def status_badge(status: AppointmentStatus) -> str:
     return STATUS_BADGES[status]
 
 
-def _date_arg(name: str) -> date | None:
-    text = request.args.get(name)
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        abort(400)
-
-
 def _providers(active_only: bool = False) -> list[Provider]:
     query = scoped(Provider).order_by(Provider.name, Provider.id)
     if active_only:
@@ -124,7 +115,7 @@ def overlapping_ids(appointments: list[Appointment]) -> set[int]:
 @bp.get("/day")
 def day():
     practice = current_practice()
-    shown = _date_arg("date") or today(practice.zone)
+    shown = calendar_day("date", today(practice.zone)) or today(practice.zone)
     providers = _providers()
     provider = _chosen_provider(providers)
     start, end = day_bounds(shown, practice.zone)
@@ -148,7 +139,7 @@ def day():
 def week():
     practice = current_practice()
     current = today(practice.zone)
-    first = _date_arg("start") or current - timedelta(days=current.weekday())
+    first = calendar_day("start", current) or current - timedelta(days=current.weekday())
     providers = _providers()
     provider = _chosen_provider(providers) or next(
         (p for p in providers if p.active), providers[0] if providers else None)
@@ -208,7 +199,7 @@ def new():
     if request.method == "GET":
         form.patient.data = request.args.get("patient", type=int)
         form.provider.data = request.args.get("provider", type=int)
-        form.date.data = _date_arg("date")
+        form.date.data = calendar_day("date", today(current_practice().zone))
     if form.validate_on_submit():
         chosen = {patient.id: patient for patient in patients}
         by_id = {provider.id: provider for provider in providers}

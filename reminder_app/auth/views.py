@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import StaffUser
 from ..models.types import utcnow
+from ..urls import safe_next
 from . import devices, two_factor
 from .forms import CodeForm, LoginForm, PasswordForm, SignOutOthersForm, TurnOffTwoFactorForm
 from .service import (
@@ -42,10 +43,6 @@ from .sessions import (
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-def is_safe_next(target: str | None) -> bool:
-    return bool(target) and target.startswith("/") and not target.startswith("//")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -63,7 +60,7 @@ def login():
             flash(str(refusal), "danger")
             return render_template("auth/login.html", form=form), 200
         target = request.args.get("next")
-        target = target if is_safe_next(target) else url_for("dashboard.index")
+        target = safe_next(target, url_for("dashboard.index"))
         if user.has_two_factor:
             db.session.commit()
             session[TWO_FACTOR_PENDING] = {"user": user.id, "remember": form.remember.data,

@@ -35,7 +35,11 @@ MAX_INBOUND_TEXT = 4000
 _MAX_RAW_BYTES = 64 * 1024
 
 _ID = re.compile(r"[A-Za-z0-9]{1,64}\Z")
-_DIGITS = re.compile(r"\+?[0-9]{3,20}\Z")
+#: A phone number: E.164 has at most 15 digits (and the columns hold no more).
+_DIGITS = re.compile(r"\+?[0-9]{3,15}\Z")
+#: Years a callback's timestamp may name: anything else is not a real callback (and the
+#: year 1 in GMT+2 is before the first instant a datetime can hold in UTC).
+_PLAUSIBLE_YEARS = range(2000, 2100)
 _HEX = re.compile(r"(?:[0-9A-Fa-f]{2})*\Z")
 _LATIN1 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "windows-1252",
                      "cp1252"})
@@ -125,6 +129,8 @@ def parse_delivery_report(params: Mapping[str, str]) -> DeliveryReport:
         timestamp = datetime.fromtimestamp(int(stamp), UTC)
     except (ValueError, OverflowError, OSError):
         raise CallbackError("timestamp", "invalid") from None
+    if timestamp.year not in _PLAUSIBLE_YEARS:
+        raise CallbackError("timestamp", "invalid")
 
     try:
         status = codes.normalise_code(p.required("status"))
@@ -216,6 +222,8 @@ def parse_inbound(params: Mapping[str, str], raw_body: bytes | str | None = None
         local = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S")
     except ValueError:
         raise CallbackError("timestamp", "invalid") from None
+    if local.year not in _PLAUSIBLE_YEARS:
+        raise CallbackError("timestamp", "invalid")
     received_at = local.replace(tzinfo=MO_TIMEZONE).astimezone(UTC)
 
     charset = p.optional("charset") or "ISO-8859-1"

@@ -20,7 +20,7 @@ import requests
 from . import codes
 from ._numbers import without_formatting
 from .errors import ClickatellError, ErrorDetail, ProtocolError
-from .transport import DEFAULT_TIMEOUT, Transport
+from .transport import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, Transport
 from .xml import MAX_ANSWER_BYTES, ConnectAnswer, build_request, parse_answer
 
 __all__ = [
@@ -181,6 +181,7 @@ class ConnectClient:
         retries: int = 2,
         backoff: float = 0.25,
         max_bytes: int = MAX_ANSWER_BYTES,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         if not token or "/" in token or not token.isascii():
             raise ValueError("the Connect token must be a single URL segment")
@@ -188,7 +189,7 @@ class ConnectClient:
         self._url = f"{self.base_url}/{token}"
         self._max_bytes = max_bytes
         self._transport = Transport(timeout=timeout, retries=retries, backoff=backoff,
-                                    session=session, max_bytes=max_bytes)
+                                    session=session, max_bytes=max_bytes, deadline=deadline)
 
     def __repr__(self) -> str:
         return f"ConnectClient({self.base_url!r}, token=<hidden>)"

@@ -25,7 +25,7 @@ from . import codes
 from ._numbers import to_msisdn
 from .errors import ClickatellError, ProtocolError
 from .segments import UCS2, analyse, to_ucs2_hex
-from .transport import DEFAULT_TIMEOUT, Transport
+from .transport import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, Transport
 
 __all__ = [
     "DEFAULT_SESSION_STORE",
@@ -215,6 +215,7 @@ class MessagingClient:
         session_store: SessionStore | None = None,
         retries: int = 2,
         backoff: float = 0.25,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         if not api_id or not user or not password:
             raise ValueError("api_id, user and password are required")
@@ -225,7 +226,7 @@ class MessagingClient:
         self._store = session_store if session_store is not None else DEFAULT_SESSION_STORE
         self._key = (self.base_url, self.api_id, self.user)
         self._transport = Transport(timeout=timeout, retries=retries, backoff=backoff,
-                                    session=session)
+                                    session=session, deadline=deadline)
 
     def __repr__(self) -> str:
         return f"MessagingClient({self.base_url!r}, api_id={self.api_id!r}, user={self.user!r})"

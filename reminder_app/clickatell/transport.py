@@ -4,6 +4,10 @@ Every failure to get an answer becomes `ProviderUnavailable`; an answer that is 
 (and not 5xx) or is too large becomes `ProtocolError`. Only calls declared idempotent are
 repeated. Nothing here logs a request body (it holds passwords) or a full URL (the Connect
 URL holds the developer token).
+
+Besides the connect and read timeouts (each wait for a byte), a call has an overall
+`deadline`, retries included: an answer that trickles a byte at a time never trips a read
+timeout, so the body is read as it arrives and the clock is checked after every piece.
 """
 
 from __future__ import annotations
@@ -13,18 +17,26 @@ import time
 from collections.abc import Callable, Mapping
 
 import requests
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NameResolutionError,
+    NewConnectionError,
+)
 
 from .errors import ProtocolError, ProviderUnavailable
 
-__all__ = ["DEFAULT_TIMEOUT", "Transport"]
+__all__ = ["DEFAULT_DEADLINE", "DEFAULT_TIMEOUT", "Transport"]
 
 log = logging.getLogger(__name__)
 
 #: (connect, read) seconds. A connect timeout a little over a multiple of 3 s is the
 #: conventional choice (TCP retransmission window).
 DEFAULT_TIMEOUT = (3.05, 10.0)
+#: Seconds a whole call may take, however the bytes arrive.
+DEFAULT_DEADLINE = 15.0
 DEFAULT_MAX_BYTES = 256 * 1024
+_PIECE = 16 * 1024
 
 
 def _never_connected(exc: BaseException) -> bool:
@@ -56,11 +68,17 @@ class Transport:
         backoff: float = 0.25,
         session: requests.Session | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        deadline: float = DEFAULT_DEADLINE,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if retries < 0:
             raise ValueError("retries must be >= 0")
+        if deadline <= 0:
+            raise ValueError("deadline must be > 0")
         self.timeout = timeout
+        self.deadline = deadline
+        self._clock = clock
         self.retries = retries
         self.backoff = backoff
         self.max_bytes = max_bytes
@@ -88,27 +106,37 @@ class Transport:
         """
         shown = log_url or url
         attempts = 1 + (self.retries if idempotent else 0)
+        until = self._clock() + self.deadline
         for attempt in range(1, attempts + 1):
             try:
-                return self._post_once(url, data, action=action, idempotent=idempotent)
+                return self._post_once(url, data, action=action, idempotent=idempotent,
+                                       until=until)
             except ProviderUnavailable as exc:
                 log.warning(
                     "clickatell %s to %s failed (attempt %d of %d): %s",
                     action, shown, attempt, attempts, exc.reason,
                 )
-                if attempt == attempts:
+                pause = self.backoff * (2 ** (attempt - 1))
+                if attempt == attempts or self._clock() + pause >= until:
                     raise
-                self._sleep(self.backoff * (2 ** (attempt - 1)))
+                self._sleep(pause)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _timeouts(self, until: float) -> tuple[float, float]:
+        """The connect and read timeouts, neither beyond what is left of the deadline."""
+        connect, read = self.timeout if isinstance(self.timeout, tuple) else (self.timeout,) * 2
+        left = max(until - self._clock(), 0.001)
+        return min(connect, left), min(read, left)
+
     def _post_once(
-        self, url: str, data: Mapping[str, str], *, action: str, idempotent: bool
+        self, url: str, data: Mapping[str, str], *, action: str, idempotent: bool,
+        until: float,
     ) -> bytes:
         # A non-idempotent call that may have reached Clickatell must not be repeated
         # blindly: the caller has to ask what happened first.
         reached = not idempotent
         try:
-            response = self.session.post(url, data=dict(data), timeout=self.timeout,
+            response = self.session.post(url, data=dict(data), timeout=self._timeouts(until),
                                          stream=True)
         except requests.Timeout as exc:
             raise ProviderUnavailable(
@@ -144,18 +172,24 @@ class Transport:
             if declared.isdigit() and int(declared) > self.max_bytes:
                 raise ProtocolError(f"answer larger than {self.max_bytes} bytes",
                                     action=action)
-            return self._read_capped(response, action=action, reached=reached)
+            return self._read_capped(response, action=action, reached=reached, until=until)
 
-    def _read_capped(self, response: requests.Response, *, action: str, reached: bool
-                     ) -> bytes:
+    def _read_capped(self, response: requests.Response, *, action: str, reached: bool,
+                     until: float) -> bytes:
+        """The body as it arrives (`read1`: whatever one read brings, not a full piece), with
+        the size cap and the deadline checked after each piece."""
         body = bytearray()
         try:
-            for chunk in response.iter_content(chunk_size=16 * 1024):
+            while chunk := response.raw.read1(_PIECE, decode_content=True):
                 body += chunk
                 if len(body) > self.max_bytes:
                     raise ProtocolError(f"answer larger than {self.max_bytes} bytes",
                                         action=action)
-        except requests.RequestException as exc:  # the answer broke off while reading
+                if self._clock() > until:
+                    raise ProviderUnavailable(
+                        action=action, maybe_processed=reached,
+                        reason=f"no whole answer within {self.deadline:g} s")
+        except (requests.RequestException, HTTPError, OSError) as exc:  # broke off
             raise ProviderUnavailable(
                 action=action, maybe_processed=reached, reason=type(exc).__name__
             ) from None

@@ -319,14 +319,16 @@ def send_answer(practice: Practice, inbound: Message, body: str, *, patient: Pat
     if has_opted_out(patient) and not always:
         return
     if not always and recent_auto_answers(practice, inbound.sender, now) >= AUTO_ANSWER_LIMIT:
-        log.warning("automatic answer to %s held back: too many this hour", inbound.sender)
+        # Named by our message id: a patient's number does not belong in a log.
+        log.warning("automatic answer to message %s held back: too many this hour",
+                    inbound.id)
         return
     try:
         enqueue(practice, to=inbound.sender, body=body, kind=MessageKind.AUTO_REPLY,
                 patient=patient, appointment=appointment,
                 dedupe_key=answer_dedupe_key(inbound.provider_message_id), now=now)
     except OutboxError as error:
-        log.warning("no automatic answer to %s: %s", inbound.sender, error)
+        log.warning("no automatic answer to message %s: %s", inbound.id, error)
 
 
 def needs_no_staff(intent: Intent, patient: Patient | None,

@@ -1,9 +1,10 @@
 """Staff pages for patients' texts: the conversations, the unmatched inbox, the practice's own
 reply words. Views parse, call `conversations`, and render or redirect."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..arguments import page_number
 from ..clickatell.segments import GSM7_BASIC, GSM7_EXTENSION
 from ..extensions import db
 from ..models import Message, MessageKind, MessageStatus, Patient, PracticeKeyword
@@ -54,14 +55,10 @@ def conversation_globals() -> dict:
     return {"unread_replies": unread_replies}
 
 
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 @bp.get("")
 def index():
     practice = current_practice()
-    page = _page()
+    page = page_number()
     threads, more = conversations.threads(practice, page)
     return render_template("inbound/index.html", threads=threads, page=page, more=more,
                            unmatched_unread=conversations.unmatched_unread_count(practice))

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Language, Patient, Practice
 from ..models.types import utcnow
 from ..reminders import planning
-from ..validation import FieldError
+from ..validation import FieldError, check_birth_date
 
 
 def parse_mobile(text: str | None, country: str, *, field: str = "mobile") -> str:
@@ -37,9 +37,7 @@ def _name(value: str | None, field: str, label: str) -> str:
 
 
 def _date_of_birth(value: date | None, now: datetime) -> date | None:
-    if value is not None and value > now.date():
-        raise FieldError("date_of_birth", "The date of birth cannot be in the future.")
-    return value
+    return check_birth_date(value, now.date())
 
 
 def create_patient(practice: Practice, *, first_name: str, last_name: str, mobile: str,

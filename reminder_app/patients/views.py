@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from ..arguments import page_number
 from ..extensions import db
 from ..models import Appointment, Language, Patient
 from ..tenancy import current_practice, get_or_404, scoped
@@ -27,7 +28,7 @@ def index():
     form.validate()
     query = service.search(scoped(Patient), form.q.data).order_by(
         Patient.last_name, Patient.first_name, Patient.id)
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("patients/index.html", form=form, page=page)
 
 

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import FreedSlot, Patient, Priority, Provider, SlotStatus, WaitlistEntry
 from ..settings.forms import ConfirmForm
 from ..tenancy import current_practice, get_or_404, scoped
+from ..urls import safe_next
 from ..validation import FieldError
 from . import offers, service
 from .forms import EntryForm, OfferSettingsForm
@@ -130,15 +131,7 @@ def stop_offering(slot_id: int):
         offers.stop_offering(slot)
         flash("The slot is no longer offered. Patients who answer now are told it is gone.",
               "success")
-    return redirect(request.form.get("next") if _local(request.form.get("next"))
-                    else url_for(".index"), code=303)
-
-
-def _local(target: str | None) -> bool:
-    """Only our own pages are a place to go back to."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") \
-        and "\\" not in target
-
+    return redirect(safe_next(request.form.get("next"), url_for(".index")), code=303)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -157,3 +157,73 @@ def test_our_logs_name_the_action_but_never_the_password_or_token(stub, caplog):
     assert "auth" in ours and "get_list_country" in ours
     assert "s3cretpw" not in ours
     assert TOKEN not in ours
+
+
+# ------------------------------------------------------------------ the overall deadline
+# Issue #20, finding 15: an answer dripping a byte at a time held a request for as long as
+# the provider liked, since each byte came well within the read timeout.
+
+@pytest.fixture
+def sandbox_settings(sandbox_settings):
+    return {**sandbox_settings, "SANDBOX_DRIP_SECONDS": 0.05}
+
+
+@pytest.fixture
+def dripping(sandbox):
+    """A sandbox account whose every messaging answer drips (36 bytes: about 2 s)."""
+    account = sandbox.create_account(user="drip", password="Drip12345", credits=5)
+    sandbox.faults(1.0, ["drip"], endpoints=["messaging"])
+    return account
+
+
+def test_an_answer_that_trickles_in_is_cut_off_at_the_deadline(sandbox, dripping):
+    """Over real HTTP: every byte arrives within the read timeout, the whole does not
+    within the deadline."""
+    with MessagingClient(sandbox.url, api_id=str(dripping["api_id"]), user="drip",
+                         password="Drip12345", timeout=(1, 1), deadline=0.5,
+                         session_store=SessionStore()) as client, \
+            pytest.raises(ProviderUnavailable) as caught:
+        client.ping()
+    assert caught.value.reason == "no whole answer within 0.5 s"
+    assert caught.value.retryable
+
+
+def test_the_same_answer_arrives_whole_within_a_longer_deadline(sandbox, dripping):
+    with MessagingClient(sandbox.url, api_id=str(dripping["api_id"]), user="drip",
+                         password="Drip12345", timeout=(1, 1), deadline=30,
+                         session_store=SessionStore()) as client:
+        client.ping()
+
+
+class SteppingClock:
+    """Ten seconds pass each time anyone looks."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 10.0
+        return self.now
+
+
+def test_no_retry_is_started_once_the_deadline_has_passed(stub):
+    stub.answer(CONNECT_PATH, b"down", status=503)
+    transport = Transport(retries=5, backoff=0, deadline=15, clock=SteppingClock(),
+                          sleep=lambda _: None)
+    with pytest.raises(ProviderUnavailable):
+        transport.post(f"{stub.url}{CONNECT_PATH}", {}, action="ping", idempotent=True)
+    assert len(stub.hits(CONNECT_PATH)) == 1  # not 1 + 5
+
+
+def test_each_attempt_waits_no_longer_than_the_deadline_left():
+    transport = Transport(timeout=(3.05, 10.0), deadline=15, clock=lambda: 100.0)
+    assert transport._timeouts(until=104.0) == (3.05, 4.0)
+    assert transport._timeouts(until=120.0) == (3.05, 10.0)
+
+
+def test_the_app_builds_its_clients_with_the_configured_deadline(app):
+    from reminder_app import provider
+
+    assert app.config["CLICKATELL_TOTAL_TIMEOUT"] == 15.0
+    app.config["CLICKATELL_TOTAL_TIMEOUT"] = 7.5
+    assert provider.connect_client()._transport.deadline == 7.5

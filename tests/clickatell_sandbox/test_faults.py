@@ -58,6 +58,18 @@ def test_slow_answers_late_but_normally(api):
     assert 0.3 <= time.monotonic() - started < 3
 
 
+def test_drip_takes_effect_and_sends_the_whole_answer_a_byte_at_a_time(api, practice, http):
+    set_faults(api, kinds=["drip"], endpoints=["messaging"])
+    response = http.get(f"{api.url}/http/sendmsg", stream=True, params={
+        **practice, "to": "27991234567", "text": "Hi", "climsgid": "d1"})
+    pieces = list(iter(lambda: response.raw.read1(1024), b""))
+    assert b"".join(pieces).startswith(b"ID: ")
+    assert len(pieces) > 1  # not one read: the bytes came apart
+    assert len(b"".join(pieces)) == int(response.headers["Content-Length"])
+    api.http.delete(f"{api.url}/sandbox/api/faults")
+    assert len(api.messages(to="27991234567")) == 1
+
+
 def test_duplicate_callback_pushes_everything_twice(api, receiver):
     account = api.demo_account(user="hooked", callback_url=receiver.url("/status"))
     set_faults(api, kinds=["duplicate_callback"])

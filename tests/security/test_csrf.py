@@ -39,3 +39,48 @@ def test_a_token_from_another_session_is_refused_too(app, signed_in, records):
         "mobile": "+12015550199"})
     assert response.status_code == 400
     assert snapshot() == before
+
+
+# ------------------------------------------------------------------ tokens that end
+# Issue #20, finding 14: tokens never expired and survived signing in.
+
+def test_a_token_read_before_signing_in_is_refused_afterwards(client, auth, owner):
+    before = client.csrf_token()
+    assert auth.login("a@example.com").status_code == 303
+    response = client.post("/auth/logout", csrf=False, data={"csrf_token": before})
+    assert response.status_code == 400
+    assert client.post("/auth/logout").status_code == 303  # a fresh token works
+
+
+def test_a_token_read_while_signed_in_is_refused_after_signing_out(client, auth, owner):
+    auth.login("a@example.com")
+    signed_in_token = client.csrf_token()
+    assert auth.logout().status_code == 303
+    response = client.post("/auth/login", csrf=False, data={
+        "csrf_token": signed_in_token, "email": "a@example.com", "password": "x"})
+    assert response.status_code == 400
+
+
+def _hours_later(monkeypatch, hours: float) -> None:
+    from itsdangerous.timed import TimestampSigner
+
+    now = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp",
+                        lambda self: now(self) + int(hours * 3600))
+
+
+def test_a_token_lasts_a_working_day(client, auth, owner, monkeypatch):
+    auth.login("a@example.com")
+    token = client.csrf_token()
+    _hours_later(monkeypatch, 7.9)
+    assert client.post("/auth/logout", csrf=False, data={"csrf_token": token}).status_code \
+        == 303
+
+
+def test_a_token_older_than_eight_hours_is_refused(client, auth, owner, monkeypatch):
+    auth.login("a@example.com")
+    token = client.csrf_token()
+    _hours_later(monkeypatch, 8.1)
+    response = client.post("/auth/logout", csrf=False, data={"csrf_token": token})
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)

@@ -79,3 +79,54 @@ def test_the_policy_allows_only_our_own_scripts_and_the_providers_form_targets()
     assert policy["form-action"] == ["'self'", "https://api.clickatell.com",
                                      "https://connect.clickatell.com"]
     assert policy["frame-ancestors"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+
+
+# ------------------------------------------------------------------ caching and HSTS
+# Issue #20, finding 13.
+
+def test_every_signed_in_staff_page_is_never_stored_by_a_browser_or_proxy(app, signed_in,
+                                                                          records):
+    for rule in staff_rules(app, "GET"):
+        url = url_for_rule(rule, records)
+        response = signed_in.get(url)
+        assert "no-store" in response.headers.get("Cache-Control", ""), f"GET {url}"
+
+
+def test_api_answers_are_never_stored_either(client, owner):
+    from reminder_app.settings.service import create_api_token
+
+    headers = {"Authorization": f"Bearer {create_api_token(owner.practice, 'PMS')[1]}"}
+    for url in ("/api/v1/patients", "/api/v1/appointments", "/api/v1/patients/999"):
+        response = client.get(url, headers=headers)
+        assert response.headers.get("Cache-Control") == "no-store", url
+
+
+@pytest.mark.parametrize("url", ["/static/css/app.css",
+                                 "/bootstrap/static/css/bootstrap.min.css"])
+def test_static_files_keep_their_caching(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    response.close()
+
+
+def test_hsts_is_on_in_production_only():
+    from config import DevelopmentConfig, ProductionConfig, TestingConfig
+
+    assert ProductionConfig.HSTS_SECONDS >= 180 * 24 * 3600
+    assert DevelopmentConfig.HSTS_SECONDS == TestingConfig.HSTS_SECONDS == 0
+
+
+def test_an_app_with_hsts_sends_it_on_every_answer(app_config):
+    from reminder_app import create_app
+
+    app = create_app({**app_config, "HSTS_SECONDS": 31536000})
+    client = app.test_client()
+    for url in ("/auth/login", "/no-such-page", "/static/css/app.css"):
+        response = client.get(url)
+        assert response.headers.get("Strict-Transport-Security") == "max-age=31536000", url
+        response.close()
+
+
+def test_without_hsts_no_header_is_sent(client):
+    assert "Strict-Transport-Security" not in client.get("/auth/login").headers

@@ -239,3 +239,32 @@ def test_ids_longer_than_any_real_one_are_stored_without_a_key_and_refused(clien
     assert response.status_code == 400
     [record] = stored()
     assert record.dedupe_key is None and record.error
+
+
+# ------------------------------------------------------------------ out-of-range values
+# Found by the outside review (issue #20, finding 10): each was a 500.
+
+@pytest.mark.parametrize("field, value", [
+    ("timestamp", "0001-01-01 00:00:00"), ("timestamp", "9999-12-31 23:59:59"),
+    ("timestamp", "1970-01-01 00:00:00"),
+    ("from", "9" * 20), ("to", "9" * 20), ("from", "1" * 16)])
+def test_an_inbound_value_out_of_range_is_a_400_and_kept(texts, field, value):
+    form = {"api_id": "3523864", "from": PATIENT_MOBILE[1:], "to": "12015550199",
+            "timestamp": mo_timestamp(), "text": "C", "charset": "ISO-8859-1", "udh": "",
+            "moMsgId": "cd" * 16, field: value}
+    response = texts.send_raw(urlencode(form))
+    assert response.status_code == 400
+    [record] = stored()
+    assert record.error and field in record.error
+
+
+@pytest.mark.parametrize("field, value", [
+    ("timestamp", "0"), ("timestamp", "-62135596800"), ("timestamp", "253402300799"),
+    ("to", "9" * 20), ("from", "9" * 20)])
+def test_a_delivery_report_value_out_of_range_is_a_400(client, account, field, value):
+    form = {"api_id": "3523864", "apiMsgId": "abc123", "cliMsgId": "x",
+            "timestamp": "1428393100", "to": "12015550123", "from": "12015550199",
+            "status": "004", "charge": "1.0", field: value}
+    response = client.post(f"/webhooks/clickatell/{account.callback_secret}/status",
+                           data=form, csrf=False)
+    assert response.status_code == 400

@@ -103,7 +103,81 @@ def test_the_filter_rewrites_formatted_records(app):
                                ("GET", "/webhooks/clickatell/abc/inbound?x=1", "HTTP/1.1", 200),
                                None)
     assert RedactSecretsInPaths().filter(record)
-    assert record.getMessage() == f'"GET /webhooks/clickatell/{REDACTED}/inbound?x=1 ' \
+    assert record.getMessage() == f'"GET /webhooks/clickatell/{REDACTED}/inbound?{REDACTED} ' \
                                   'HTTP/1.1" 200'
     assert any(isinstance(f, RedactSecretsInPaths)
                for f in logging.getLogger("werkzeug").filters)
+
+
+# ------------------------------------------------------------------ failed and GET callbacks
+# Issue #20, finding 10: a webhook 500 logged the secret (Flask's "Exception on <path>") and,
+# through SQLAlchemy, the patient's text; a GET callback's access line printed the patient's
+# number and text.
+
+PATIENT_TEXT = "Kidney results worry me 7731"
+PATIENT_DIGITS = "12015550177"
+
+
+@pytest.fixture
+def texting(app):
+    from tests.factories import make_clickatell_account, make_practice
+    from tests.inbound.conftest import Texts
+
+    owner = make_practice()
+    make_patient(owner.practice, mobile="+" + PATIENT_DIGITS)
+    return make_clickatell_account(owner.practice, long_number="+12015550199"), Texts
+
+
+def _failing_on_the_database(account, message):
+    """Processing that fails in the database with the patient's text as a value."""
+    from sqlalchemy import text
+
+    db.session.execute(text("INSERT INTO no_such_table (body) VALUES (:body)"),
+                       {"body": message.text})
+
+
+def _logged(caplog) -> str:
+    return "\n".join(f"{r.name} {r.getMessage()}\n{r.exc_text or ''}" for r in caplog.records) \
+        + caplog.text
+
+
+def test_a_failing_callback_logs_neither_the_secret_nor_the_text(app, client, texting, caplog,
+                                                                 monkeypatch):
+    account, Texts = texting
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a 500 as in production, logged by Flask
+    monkeypatch.setattr("reminder_app.inbound.replies.handle_inbound", _failing_on_the_database)
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # SQL echo, values and all
+    response = Texts(client, account).send(PATIENT_TEXT, sender="+" + PATIENT_DIGITS)
+    assert response.status_code == 500
+    log = _logged(caplog)
+    assert "Exception on /webhooks/clickatell/" in log and "no_such_table" in log
+    assert account.callback_secret not in log
+    assert PATIENT_TEXT not in log and PATIENT_TEXT.replace(" ", "+") not in log
+    assert PATIENT_DIGITS not in log
+
+
+@pytest.mark.parametrize("kind", ["inbound", "status"])
+def test_a_get_callbacks_access_line_shows_no_number_text_or_secret(app, live_app, texting,
+                                                                    caplog, kind):
+    account, Texts = texting
+    caplog.set_level(logging.INFO)
+    query = Texts(None, account).params(PATIENT_TEXT, sender="+" + PATIENT_DIGITS)
+    response = requests.get(f"{live_app.url}/webhooks/clickatell/{account.callback_secret}"
+                            f"/{kind}?{query}", timeout=10)
+    assert response.status_code in (200, 400)
+    log = _logged(caplog)
+    assert f"/webhooks/clickatell/{REDACTED}/{kind}?{REDACTED}" in log
+    for what in (account.callback_secret, PATIENT_DIGITS, "Kidney", "7731"):
+        assert what not in log, what
+
+
+def test_a_gunicorn_access_record_is_redacted_too():
+    """gunicorn logs its access line as a format with a dict of atoms."""
+    line = "/webhooks/clickatell/s3cr3t/inbound?from=12015550177&text=Kidney"
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '"%(r)s" %(s)s',
+                               None, None)
+    record.args = {"r": f"GET {line} HTTP/1.1", "s": "200"}
+    assert RedactSecretsInPaths().filter(record)
+    assert record.getMessage() == \
+        f'"GET /webhooks/clickatell/{REDACTED}/inbound?{REDACTED} HTTP/1.1" 200'

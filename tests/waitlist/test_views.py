@@ -236,3 +236,13 @@ def test_cancelling_says_what_becomes_of_the_time(client, signed_in, practice, p
                            follow_redirects=True)
     assert ("Not offered to the waitlist: it was less than 2 hours away when it was "
             "cancelled.") in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\\evil.example", "///evil.example",
+                                    "https://evil.example", " //evil.example"], ids=repr)
+def test_stopping_never_sends_staff_to_another_host(client, signed_in, practice, provider,
+                                                    target):
+    waitlisted(practice, provider)
+    slot = free_slot(practice, provider)
+    response = client.post(f"/waitlist/slots/{slot.id}/stop", data={"next": target})
+    assert response.status_code == 303 and response.headers["Location"] == "/waitlist/"
