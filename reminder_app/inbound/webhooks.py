@@ -8,7 +8,8 @@ time it is processed (`processed_at`): both are committed together. Processing r
 a SAVEPOINT: if it fails, only its own work is rolled back, and the raw callback is
 committed with the error instead of a processing time, for Clickatell's retry to process.
 
-A repeated callback is recognised by its unique key (`key`) and changes nothing. A repeat
+A repeated callback is recognised by its key (`key`), unique per account, and changes
+nothing; another practice's callback with the same key is not a repeat. A repeat
 that arrives while the first delivery is still being processed waits for that request's
 commit (the key's unique index makes it wait) and then finds it processed.
 """
@@ -67,19 +68,22 @@ def _param(column):
 
 
 def _store_unless_known(dialect):
-    """INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, in this dialect."""
+    """INSERT … ON CONFLICT (account_id, dedupe_key) DO NOTHING RETURNING id, in this
+    dialect."""
     return (dialect.insert(callbacks)
             .values({column.name: _param(column) for column in (
                 callbacks.c.account_id, callbacks.c.kind, callbacks.c.dedupe_key,
                 callbacks.c.method, callbacks.c.payload, callbacks.c.received_at,
                 callbacks.c.processed_at)})
-            .on_conflict_do_nothing(index_elements=[callbacks.c.dedupe_key])
+            .on_conflict_do_nothing(index_elements=[callbacks.c.account_id,
+                                                    callbacks.c.dedupe_key])
             .returning(callbacks.c.id))
 
 
 _STORE = {"postgresql": _store_unless_known(postgresql), "sqlite": _store_unless_known(sqlite)}
 _SEEN = (select(callbacks.c.id, callbacks.c.processed_at)
-         .where(callbacks.c.dedupe_key == _param(callbacks.c.dedupe_key)).with_for_update())
+         .where(callbacks.c.account_id == _param(callbacks.c.account_id),
+                callbacks.c.dedupe_key == _param(callbacks.c.dedupe_key)).with_for_update())
 _NOTE = (update(callbacks).where(callbacks.c.id == _param(callbacks.c.id))
          .values(processed_at=_param(callbacks.c.processed_at),
                  error=_param(callbacks.c.error)))
@@ -100,7 +104,8 @@ def store_raw(account: ClickatellAccount, kind: CallbackKind, dedupe_key: str | 
         return stored, True
     # Known already; locked until we commit, so two repeats of a callback whose processing
     # failed are not both processed again.
-    seen = db.session.execute(_SEEN, {"c_dedupe_key": dedupe_key}).one()
+    seen = db.session.execute(_SEEN, {"c_account_id": account.id,
+                                      "c_dedupe_key": dedupe_key}).one()
     if seen.processed_at is not None:
         return seen.id, False
     note(seen.id, processed_at=now)

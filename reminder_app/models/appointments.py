@@ -3,10 +3,11 @@
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .constraints import same_practice, tenant_key
 from .patients import Patient, Provider
 from .types import UTCDateTime, enum_type, utcnow
 
@@ -61,12 +62,16 @@ class Appointment(db.Model):
     __table_args__ = (
         Index("ix_appointment_practice_id_starts_at", "practice_id", "starts_at"),
         Index("ix_appointment_provider_id_starts_at", "provider_id", "starts_at"),
+        tenant_key(),
+        same_practice("patient_id", "patient"),
+        same_practice("provider_id", "provider"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"))
+    patient_id: Mapped[int] = mapped_column(index=True)
+    provider_id: Mapped[int] = mapped_column()
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(default=15)
     reason: Mapped[str] = mapped_column(String(200), default="")
@@ -78,8 +83,8 @@ class Appointment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    patient: Mapped[Patient] = relationship()
-    provider: Mapped[Provider] = relationship()
+    patient: Mapped[Patient] = relationship(foreign_keys=[patient_id])
+    provider: Mapped[Provider] = relationship(foreign_keys=[provider_id])
 
     @property
     def ends_at(self) -> datetime:

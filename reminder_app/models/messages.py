@@ -5,10 +5,11 @@ import secrets
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .constraints import same_practice, tenant_key
 from .patients import Patient
 from .types import UTCDateTime, enum_type, utcnow
 
@@ -63,12 +64,21 @@ class Message(db.Model):
         Index("ix_message_status_send_after", "status", "send_after"),
         Index("ix_message_practice_id_patient_id_created_at", "practice_id", "patient_id",
               "created_at"),
+        tenant_key(),
+        same_practice("patient_id", "patient"),
+        same_practice("appointment_id", "appointment"),
+        # What a patient sent us is received, and only that; the rest is a text we send.
+        CheckConstraint("(direction = 'in') = (status = 'received')",
+                        name="received_iff_inbound"),
+        CheckConstraint("(direction = 'in') = (kind = 'reply')", name="reply_iff_inbound"),
+        CheckConstraint("parts >= 1", name="parts_positive"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
-    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
-    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), index=True)
+    patient_id: Mapped[int | None] = mapped_column()
+    appointment_id: Mapped[int | None] = mapped_column(index=True)
     direction: Mapped[Direction] = mapped_column(enum_type(Direction))
     kind: Mapped[MessageKind] = mapped_column(enum_type(MessageKind))
     sender: Mapped[str] = mapped_column(String(20))
@@ -96,7 +106,7 @@ class Message(db.Model):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    patient: Mapped[Patient | None] = relationship()
+    patient: Mapped[Patient | None] = relationship(foreign_keys=[patient_id])
 
     def __repr__(self) -> str:
         return f"<Message {self.id} {self.direction.value} {self.kind.value} {self.status.value}>"
@@ -110,14 +120,18 @@ class CallbackKind(enum.StrEnum):
 class CallbackRecord(db.Model):
     """A callback exactly as Clickatell sent it, stored before anything acts on it.
 
-    `dedupe_key` (the inbound message id, or a report's message id and status) is unique,
-    so a repeated callback is recognised and changes nothing.
+    `dedupe_key` (the inbound message id, or a report's message id and status) is unique
+    per account, so a repeated callback is recognised and changes nothing; the same id in
+    another practice's callback is another callback (ids are Clickatell's, and nothing
+    promises they are unique across accounts).
     """
+
+    __table_args__ = (UniqueConstraint("account_id", "dedupe_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[CallbackKind] = mapped_column(enum_type(CallbackKind))
-    account_id: Mapped[int] = mapped_column(ForeignKey("clickatell_account.id"), index=True)
-    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("clickatell_account.id"))
+    dedupe_key: Mapped[str | None] = mapped_column(String(120))
     method: Mapped[str] = mapped_column(String(8))
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,10 +4,11 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .constraints import tenant_key
 from .types import UTCDateTime, enum_type, utcnow
 
 
@@ -28,6 +29,10 @@ class Patient(db.Model):
     __table_args__ = (
         Index("ix_patient_practice_id_mobile", "practice_id", "mobile"),
         Index("ix_patient_practice_id_last_name", "practice_id", "last_name"),
+        tenant_key(),
+        # `opt_in` clears the opt-out, `opt_out` withdraws consent: never both at once.
+        CheckConstraint("NOT (sms_consent AND opted_out_at IS NOT NULL)",
+                        name="consent_or_opted_out"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +75,8 @@ class Patient(db.Model):
 
 class Provider(db.Model):
     """A doctor (or nurse, hygienist…) whom patients have appointments with."""
+
+    __table_args__ = (tenant_key(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)

@@ -3,7 +3,7 @@
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, Time
+from sqlalchemy import CheckConstraint, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -15,6 +15,12 @@ DEFAULT_QUIET_END = time(8, 0)
 
 
 class Practice(db.Model):
+    __table_args__ = (
+        CheckConstraint("offer_notice_minutes >= 0", name="offer_notice_not_negative"),
+        CheckConstraint("offer_wave_size >= 1", name="offer_wave_size_positive"),
+        CheckConstraint("offer_hold_minutes >= 1", name="offer_hold_positive"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2), default="US")

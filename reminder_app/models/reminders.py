@@ -7,11 +7,12 @@ instant it is due (`send_at`); the dispatcher turns due rows into texts in the o
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .appointments import Appointment
+from .constraints import same_practice, tenant_key, unique_while
 from .patients import Language
 from .types import UTCDateTime, enum_type, utcnow
 
@@ -19,7 +20,8 @@ from .types import UTCDateTime, enum_type, utcnow
 class ReminderRule(db.Model):
     """"Text the patient this long before the appointment", for one practice."""
 
-    __table_args__ = (UniqueConstraint("practice_id", "position"),)
+    __table_args__ = (UniqueConstraint("practice_id", "position"), tenant_key(),
+                      CheckConstraint("minutes_before > 0", name="minutes_before_positive"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
@@ -99,23 +101,30 @@ class Reminder(db.Model):
 
     __table_args__ = (
         Index("ix_reminder_status_send_at", "status", "send_at"),
+        # One reminder still to send per rule: a move rewrites it, or (once one went out)
+        # adds a new one (`reminders.planning.replan`).
+        unique_while("uq_reminder_pending_appointment_id_rule_id", "status = 'pending'",
+                     "appointment_id", "rule_id"),
+        same_practice("appointment_id", "appointment"),
+        same_practice("rule_id", "reminder_rule"),
+        same_practice("message_id", "message"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
-    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"), index=True)
-    rule_id: Mapped[int] = mapped_column(ForeignKey("reminder_rule.id"), index=True)
+    appointment_id: Mapped[int] = mapped_column(index=True)
+    rule_id: Mapped[int] = mapped_column(index=True)
     send_at: Mapped[datetime] = mapped_column(UTCDateTime)
     appointment_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[ReminderStatus] = mapped_column(enum_type(ReminderStatus),
                                                    default=ReminderStatus.PENDING)
     reason: Mapped[str] = mapped_column(String(300), default="")
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    appointment: Mapped[Appointment] = relationship()
-    rule: Mapped[ReminderRule] = relationship()
+    appointment: Mapped[Appointment] = relationship(foreign_keys=[appointment_id])
+    rule: Mapped[ReminderRule] = relationship(foreign_keys=[rule_id])
 
     def __repr__(self) -> str:
         return f"<Reminder {self.id} {self.send_at:%Y-%m-%d %H:%M}Z {self.status.value}>"

@@ -35,10 +35,12 @@ def utcnow() -> datetime:
 
 
 def enum_type(enum_class: type[enum.Enum]) -> Enum:
-    """Store an enum by its value as plain text, so the database reads like the code."""
+    """Store an enum by its value as plain text, so the database reads like the code; a CHECK
+    constraint (`ck_<table>_<enum name>`) refuses any other value."""
     return Enum(
         enum_class,
         native_enum=False,
+        create_constraint=True,
         length=max(len(member.value) for member in enum_class),
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,

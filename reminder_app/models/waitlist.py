@@ -9,6 +9,7 @@ import enum
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .appointments import Appointment
+from .constraints import same_practice, tenant_key, unique_while
 from .patients import Patient, Provider
 from .types import UTCDateTime, enum_type, utcnow
 
@@ -56,9 +58,21 @@ class WaitlistEntry(db.Model):
     `latest_time` (the practice's local time), from `available_from`, given at least
     `notice_minutes` of notice."""
 
+    __table_args__ = (
+        # One entry per patient on the list: staff change it (`waitlist.service.add`).
+        unique_while("uq_waitlist_entry_active_patient_id", "removed_at IS NULL",
+                     "patient_id"),
+        tenant_key(),
+        same_practice("patient_id", "patient"),
+        CheckConstraint("priority BETWEEN 1 AND 3", name="priority_known"),
+        CheckConstraint("weekdays BETWEEN 1 AND 127", name="weekdays_some_day"),
+        CheckConstraint("earliest_time < latest_time", name="latest_after_earliest"),
+        CheckConstraint("notice_minutes >= 0", name="notice_not_negative"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(index=True)
     priority: Mapped[int] = mapped_column(default=Priority.NORMAL)
     weekdays: Mapped[int] = mapped_column(default=WORKING_DAYS)
     earliest_time: Mapped[time] = mapped_column(Time, default=time(8, 0))
@@ -72,7 +86,7 @@ class WaitlistEntry(db.Model):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_reason: Mapped[str] = mapped_column(String(200), default="")
 
-    patient: Mapped[Patient] = relationship()
+    patient: Mapped[Patient] = relationship(foreign_keys=[patient_id])
     providers: Mapped[list[Provider]] = relationship(secondary=waitlist_entry_provider,
                                                      order_by=Provider.name)
 
@@ -117,29 +131,40 @@ class FreedSlot(db.Model):
     which puts concurrent answers to its offers in a line (see `waitlist/offers.py`).
     """
 
-    __table_args__ = (Index("ix_freed_slot_status_next_wave_at", "status", "next_wave_at"),)
+    __table_args__ = (
+        Index("ix_freed_slot_status_next_wave_at", "status", "next_wave_at"),
+        tenant_key(),
+        same_practice("provider_id", "provider"),
+        same_practice("appointment_id", "appointment"),
+        same_practice("filled_appointment_id", "appointment"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        CheckConstraint("waves >= 0", name="waves_not_negative"),
+        # Offering until it is closed (`close`), with the time it was.
+        CheckConstraint("(status = 'offering') = (closed_at IS NULL)",
+                        name="closed_unless_offering"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"))
-    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"), unique=True)
+    provider_id: Mapped[int] = mapped_column()
+    appointment_id: Mapped[int] = mapped_column(unique=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int]
     status: Mapped[SlotStatus] = mapped_column(enum_type(SlotStatus))
     reason: Mapped[str] = mapped_column(String(200), default="")
     waves: Mapped[int] = mapped_column(default=0)
     next_wave_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    filled_appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
+    filled_appointment_id: Mapped[int | None] = mapped_column()
     version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    provider: Mapped[Provider] = relationship()
+    provider: Mapped[Provider] = relationship(foreign_keys=[provider_id])
     appointment: Mapped[Appointment] = relationship(foreign_keys=[appointment_id])
     filled_appointment: Mapped[Appointment | None] = relationship(
         foreign_keys=[filled_appointment_id])
-    offers: Mapped[list["Offer"]] = relationship(back_populates="slot",
-                                                 order_by="Offer.id")
+    offers: Mapped[list["Offer"]] = relationship(back_populates="slot", order_by="Offer.id",
+                                                 foreign_keys="Offer.slot_id")
 
     def close(self, status: SlotStatus, reason: str, now: datetime) -> None:
         self.status, self.reason, self.closed_at, self.next_wave_at = status, reason, now, None
@@ -167,15 +192,26 @@ class OfferStatus(enum.StrEnum):
 class Offer(db.Model):
     """One text offering a freed slot to one waitlisted patient, open until `expires_at`."""
 
-    __table_args__ = (UniqueConstraint("slot_id", "patient_id"),
-                      Index("ix_offer_patient_id_offered_at", "patient_id", "offered_at"))
+    __table_args__ = (
+        UniqueConstraint("slot_id", "patient_id"),
+        Index("ix_offer_patient_id_offered_at", "patient_id", "offered_at"),
+        # A patient holds one open offer at a time, so a YES is never ambiguous (an offer
+        # past its hold stays open until its slot's next wave expires it: see `candidates`).
+        unique_while("uq_offer_open_patient_id", "status = 'open'", "patient_id"),
+        same_practice("slot_id", "freed_slot"),
+        same_practice("patient_id", "patient"),
+        same_practice("entry_id", "waitlist_entry"),
+        same_practice("message_id", "message"),
+        CheckConstraint("wave >= 1", name="wave_positive"),
+        CheckConstraint("expires_at > offered_at", name="expires_after_offered"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
-    slot_id: Mapped[int] = mapped_column(ForeignKey("freed_slot.id"))
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
-    entry_id: Mapped[int] = mapped_column(ForeignKey("waitlist_entry.id"))
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    slot_id: Mapped[int] = mapped_column()
+    patient_id: Mapped[int] = mapped_column()
+    entry_id: Mapped[int] = mapped_column()
+    message_id: Mapped[int | None] = mapped_column()
     wave: Mapped[int]
     status: Mapped[OfferStatus] = mapped_column(enum_type(OfferStatus),
                                                 default=OfferStatus.OPEN)
@@ -183,9 +219,9 @@ class Offer(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    slot: Mapped[FreedSlot] = relationship(back_populates="offers")
-    patient: Mapped[Patient] = relationship()
-    entry: Mapped[WaitlistEntry] = relationship()
+    slot: Mapped[FreedSlot] = relationship(back_populates="offers", foreign_keys=[slot_id])
+    patient: Mapped[Patient] = relationship(foreign_keys=[patient_id])
+    entry: Mapped[WaitlistEntry] = relationship(foreign_keys=[entry_id])
 
     def __repr__(self) -> str:
         return f"<Offer {self.id} slot={self.slot_id} patient={self.patient_id} {self.status}>"

@@ -146,6 +146,16 @@ def _expire(slot: FreedSlot, now: datetime) -> list[Offer]:
     return still_open
 
 
+def _expire_held_elsewhere(patient_ids: list[int], now: datetime) -> None:
+    """Expire these patients' offers of other slots whose hold is over but whose slot's next
+    wave has not come yet: a patient holds one open offer (`uq_offer_open_patient_id`), and
+    such an offer is expired for a YES already (`answer`)."""
+    db.session.execute(
+        update(Offer).where(Offer.patient_id.in_(patient_ids), Offer.status == OfferStatus.OPEN,
+                            Offer.expires_at <= now)
+        .values(status=OfferStatus.EXPIRED))
+
+
 def run_wave(slot: FreedSlot, practice: Practice, now: datetime) -> list[Offer]:
     """Expire what is over, then text the next few who fit, or close the slot if no one is
     left and no offer is open. Returns the offers made. The caller holds the slot's turn."""
@@ -166,6 +176,7 @@ def run_wave(slot: FreedSlot, practice: Practice, now: datetime) -> list[Offer]:
         return []
     slot.waves, slot.reason = slot.waves + 1, ""
     expires_at = now + hold
+    _expire_held_elsewhere([entry.patient_id for entry in picks], now)
     made = []
     for entry in picks:
         patient = entry.patient

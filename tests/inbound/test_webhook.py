@@ -209,3 +209,24 @@ def test_one_practices_secret_cannot_post_to_another_practices_number(
     assert inbound_messages(other) == []
     assert refreshed(other_appointment).status is AppointmentStatus.BOOKED
     assert refreshed(appointment).status is AppointmentStatus.BOOKED
+
+
+def test_the_same_message_id_for_two_practices_is_processed_for_both(
+        client, texts, practice, patient, appointment):
+    """Callback ids are Clickatell's, unique per account at best: one practice's callback
+    must not shadow another's (security review, finding 9)."""
+    from tests.inbound.conftest import Texts
+
+    other = make_practice("Hillside Dental", owner_email="hill@example.com").practice
+    other_account = make_clickatell_account(other, long_number="+12015550188")
+    twin = make_patient(other, first_name="Maria", last_name="Lopez", mobile=PATIENT_MOBILE)
+    other_appointment = reminded_appointment(other, twin)
+
+    assert texts.send("C", mo_id="c" * 32).status_code == 200
+    assert Texts(client, other_account).send("X", mo_id="c" * 32).status_code == 200
+
+    assert [m.body for m in inbound_messages(practice)] == ["C"]
+    assert [m.body for m in inbound_messages(other)] == ["X"]
+    assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
+    assert refreshed(other_appointment).status is AppointmentStatus.CANCELLED_BY_PATIENT
+    assert callback_records() == 2

@@ -88,6 +88,7 @@ def test_a_patient_on_two_lists_is_offered_either_providers_slot_one_at_a_time(
     from reminder_app.waitlist import offers
     [offer] = first.offers
     offer.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    offer.offered_at = offer.expires_at - timedelta(minutes=15)  # its hold is over
     db.session.commit()
     slot = db.session.get(FreedSlot, second.id)
     slot.next_wave_at = datetime.now(UTC)

@@ -99,6 +99,7 @@ def test_an_expired_offer_is_told_so(texts, slot, three):
     db.session.expire_all()
     for offer in offers_of(slot):
         offer.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        offer.offered_at = offer.expires_at - timedelta(minutes=15)  # its hold is over
     db.session.commit()
     texts.send("YES", sender=three[0].mobile)
     assert booked(slot) == []
@@ -229,6 +230,7 @@ def test_the_dashboard_counts_freed_and_refilled_slots_of_the_last_30_days(
 def test_no_after_the_offer_ended_just_keeps_the_patient_on_the_list(texts, slot, three):
     for offer in offers_of(slot):
         offer.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        offer.offered_at = offer.expires_at - timedelta(minutes=15)  # its hold is over
     db.session.commit()
     texts.send("no", sender=three[0].mobile)
     assert "no problem" in last_answer(three[0])
