@@ -1,0 +1,52 @@
+"""outbox owns messages: read_at (inbound) and settled_at (outbound) instead of handled_at,
+and held_by for texts the outbox holds while the account cannot send
+
+Revision ID: 0011
+Revises: 0008
+Create Date: 2026-12-01 22:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0011'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+message = sa.table(
+    'message',
+    sa.column('direction', sa.String(3)),
+    sa.column('handled_at', sa.DateTime()),
+    sa.column('read_at', sa.DateTime()),
+    sa.column('settled_at', sa.DateTime()),
+)
+
+
+def upgrade():
+    with op.batch_alter_table('message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('held_by', sa.Enum('not_set_up', 'no_credit', name='blockerkind', native_enum=False), nullable=True))
+        batch_op.add_column(sa.Column('read_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('settled_at', sa.DateTime(), nullable=True))
+    # The one column meant "read by staff" for inbound texts and "settled" for outbound ones.
+    op.execute(message.update().where(message.c.direction == 'in')
+               .values(read_at=message.c.handled_at))
+    op.execute(message.update().where(message.c.direction == 'out')
+               .values(settled_at=message.c.handled_at))
+    with op.batch_alter_table('message', schema=None) as batch_op:
+        batch_op.drop_column('handled_at')
+
+
+def downgrade():
+    with op.batch_alter_table('message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('handled_at', sa.DateTime(), nullable=True))
+    op.execute(message.update().where(message.c.direction == 'in')
+               .values(handled_at=message.c.read_at))
+    op.execute(message.update().where(message.c.direction == 'out')
+               .values(handled_at=message.c.settled_at))
+    with op.batch_alter_table('message', schema=None) as batch_op:
+        batch_op.drop_column('settled_at')
+        batch_op.drop_column('read_at')
+        batch_op.drop_column('held_by')
