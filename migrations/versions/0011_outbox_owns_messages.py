@@ -25,16 +25,20 @@ message = sa.table(
 )
 
 
+def _copy(columns):
+    """For each direction, copy (source, target) columns of its messages."""
+    for direction, (source, target) in columns.items():
+        op.execute(message.update().where(message.c.direction == direction)
+                   .values({target: message.c[source]}))
+
+
 def upgrade():
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.add_column(sa.Column('held_by', sa.Enum('not_set_up', 'no_credit', name='blockerkind', native_enum=False), nullable=True))
         batch_op.add_column(sa.Column('read_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('settled_at', sa.DateTime(), nullable=True))
     # The one column meant "read by staff" for inbound texts and "settled" for outbound ones.
-    op.execute(message.update().where(message.c.direction == 'in')
-               .values(read_at=message.c.handled_at))
-    op.execute(message.update().where(message.c.direction == 'out')
-               .values(settled_at=message.c.handled_at))
+    _copy({'in': ('handled_at', 'read_at'), 'out': ('handled_at', 'settled_at')})
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_column('handled_at')
 
@@ -42,10 +46,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.add_column(sa.Column('handled_at', sa.DateTime(), nullable=True))
-    op.execute(message.update().where(message.c.direction == 'in')
-               .values(handled_at=message.c.read_at))
-    op.execute(message.update().where(message.c.direction == 'out')
-               .values(handled_at=message.c.settled_at))
+    _copy({'in': ('read_at', 'handled_at'), 'out': ('settled_at', 'handled_at')})
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_column('settled_at')
         batch_op.drop_column('read_at')

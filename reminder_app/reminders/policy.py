@@ -23,9 +23,6 @@ STARTED = "The appointment had already started."
 QUIET_WAIT = "Due in quiet hours: moved to when they end."
 QUIET_OFFER = "Quiet hours: an offer is not sent at night."
 
-#: Kinds of text that need the patient's consent at the moment they leave.
-NEEDS_CONSENT = frozenset({MessageKind.REMINDER, MessageKind.OFFER})
-
 
 def consent_problem(patient: Patient) -> str | None:
     """Why the patient must not get reminders, or None."""
@@ -65,6 +62,12 @@ def check_offer(outgoing: Outgoing, now: datetime) -> Verdict | None:
     return Verdict.cancel(QUIET_OFFER) if is_quiet(now, outgoing.practice) else None
 
 
+CHECKS = {MessageKind.REMINDER: check_reminder, MessageKind.OFFER: check_offer}
+#: Kinds of text that need the patient's consent at the moment they leave (each check
+#: above asks for it).
+NEEDS_CONSENT = frozenset(CHECKS)
+
+
 def init_app(app: Flask) -> None:
-    register_check(app, MessageKind.REMINDER, check_reminder)
-    register_check(app, MessageKind.OFFER, check_offer)
+    for kind, check in CHECKS.items():
+        register_check(app, kind, check)
