@@ -88,6 +88,11 @@ class Blocker:
     reason: str
 
 
+#: No credit left, as a balance of 0 says, or Clickatell's 301 at send time.
+NO_CREDIT = Blocker(BlockerKind.NO_CREDIT,
+                    "Reminders are on hold: the Clickatell account has no credit.")
+
+
 def sending_blocker(account: ClickatellAccount | None) -> Blocker | None:
     """What stops the practice's texts going out now; None when they can.
 
@@ -107,8 +112,7 @@ def sending_blocker(account: ClickatellAccount | None) -> Blocker | None:
     if not account.long_number:
         return not_set_up("Reminders are on hold until the practice has a two-way number.")
     if account.balance is not None and account.balance <= 0:
-        return Blocker(BlockerKind.NO_CREDIT,
-                       "Reminders are on hold: the Clickatell account has no credit.")
+        return NO_CREDIT
     return None
 
 

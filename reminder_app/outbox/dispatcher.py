@@ -51,6 +51,7 @@ from ..models import (
     Reminder,
     ReminderStatus,
 )
+from ..models.clickatell_account import NO_CREDIT as NO_CREDIT_LEFT
 from ..models.clickatell_account import Blocker, BlockerKind, sending_blocker
 from ..models.types import utcnow
 from ..provider import messaging_client
@@ -64,9 +65,6 @@ NO_CREDIT = "301"
 EXPIRED = "Too late: what it said no longer holds (the offer ended)."
 #: A held text is looked at again after this long even if nothing released it.
 HOLD = timedelta(minutes=5)
-#: What Clickatell's "no credit" answer means for the practice's texts.
-NO_CREDIT_LEFT = Blocker(BlockerKind.NO_CREDIT,
-                         "Reminders are on hold: the Clickatell account has no credit.")
 
 messages = Message.__table__
 reminders = Reminder.__table__
