@@ -71,7 +71,7 @@ def run_dispatcher(count: int, concurrency: int, database_url: str, sandbox: San
     from reminder_app import create_app
     from reminder_app.extensions import db
     from reminder_app.models import Message, MessageStatus
-    from reminder_app.outbox.dispatcher import run_pass
+    from reminder_app.reminders.passes import run_pass
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SCHEDULER_ENABLED": False,
                       "CLICKATELL_API_URL": sandbox.url, "OUTBOX_RATE_PER_SECOND": 0,

@@ -27,6 +27,7 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
+    register_send_policy(app)
     register_scheduler(app)
     return app
 
@@ -151,6 +152,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     from .security import init_app
+
+    init_app(app)
+
+
+def register_send_policy(app: Flask) -> None:
+    """What reminders and offers must satisfy to leave, given to the outbox (which cannot
+    import the reminders)."""
+    from .reminders.policy import init_app
 
     init_app(app)
 

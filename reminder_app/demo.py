@@ -8,7 +8,7 @@ What happened *before* today is written as rows, as if it had happened (the sand
 go back in time). What happens around now goes through the real code, with the clock set
 back: appointments are booked a few days ago by `appointments.service.book` (which plans
 their reminders), every reminder already due is sent by the real dispatcher at the minute
-it was due (`outbox.dispatcher.run_pass(now=…)`), so the sandbox's phones really received
+it was due (`reminders.passes.run_pass(now=…)`), so the sandbox's phones really received
 them, and patients' replies are texted from the sandbox's phones and understood by
 `inbound.replies.handle_inbound`. Reminders due later are left pending: the scheduler of
 `make run` sends them while you watch.
@@ -340,7 +340,7 @@ def _history_reply(appointment: Appointment, practice: Practice, text: str,
         recipient=practice.clickatell_account.long_number if practice.clickatell_account
         else LONG_NUMBERS[0], body=text, parts=1, status=MessageStatus.RECEIVED,
         provider_message_id=secrets.token_hex(16), dedupe_key=f"demo-history:{appointment.id}",
-        created_at=at, handled_at=at))
+        created_at=at, read_at=at))
     appointment.last_reply_text, appointment.last_reply_at = text, at
 
 
@@ -383,7 +383,7 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
                      providers: list[Provider], now: datetime) -> None:
     """Book a few days ago, then live the days since in order: each dispatch pass at the
     minute reminders were due, each patient's reply a few minutes after their reminder."""
-    from .outbox.dispatcher import run_pass
+    from .reminders.passes import run_pass
 
     booked = _book_upcoming(practice, patients, providers, now - timedelta(days=4))
     due = {appointment.id: sorted(db.session.scalars(select(Reminder.send_at).where(
@@ -452,7 +452,7 @@ def _reply(account: ClickatellAccount, appointment: Appointment, text: str,
 def _text(account: ClickatellAccount, patient: Patient, text: str, at: datetime) -> None:
     from .clickatell import InboundMessage
     from .inbound.replies import handle_inbound
-    from .outbox.dispatcher import run_pass
+    from .reminders.passes import run_pass
 
     response = requests.post(f"{local_sandbox_url()}/sandbox/api/inbound", timeout=10, json={
         "from": patient.mobile, "to": account.long_number, "text": text})

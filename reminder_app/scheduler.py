@@ -14,7 +14,7 @@ from flask import Flask
 JOBS: list[tuple[str, str, str]] = [
     ("onboarding-check", "reminder_app.onboarding.checklist:refresh_pending_activations",
      "ONBOARDING_CHECK_SECONDS"),
-    ("dispatch", "reminder_app.outbox.dispatcher:run_pass", "DISPATCH_INTERVAL_SECONDS"),
+    ("dispatch", "reminder_app.reminders.passes:run_pass", "DISPATCH_INTERVAL_SECONDS"),
     ("waitlist-offers", "reminder_app.waitlist.offers:advance", "WAITLIST_CHECK_SECONDS"),
 ]
 

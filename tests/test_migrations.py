@@ -207,3 +207,51 @@ def row_counts(connection) -> dict[str, int]:
     """Rows per table, of the tables there are at this revision."""
     return {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
             for name in inspect(connection).get_table_names()}
+
+def _row(table, **given):
+    """A row for `table` with `given`, and a plain value in each other required column."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    plain = {sa.String: "x", sa.Text: "x", sa.Integer: 1, sa.Boolean: False,
+             sa.DateTime: dt.datetime(2026, 6, 1, 9), sa.Time: dt.time(9), sa.Numeric: 0}
+    row = dict(given)
+    for column in table.columns:
+        if column.name in row or column.nullable or column.primary_key:
+            continue
+        row[column.name] = next(value for kind, value in plain.items()
+                                if isinstance(column.type, kind))
+    return row
+
+
+def test_0011_keeps_handled_at_as_read_at_inbound_and_settled_at_outbound(empty_database_url):
+    import datetime as dt
+
+    from sqlalchemy import MetaData, insert, select
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    read, settled = dt.datetime(2026, 6, 1, 10), dt.datetime(2026, 6, 1, 11)
+    with app.app_context():
+        upgrade(revision="0008")
+        old = MetaData()
+        old.reflect(db.engine, only=["practice", "message"])
+        with db.engine.begin() as connection:
+            connection.execute(insert(old.tables["practice"]).values(_row(
+                old.tables["practice"], id=1)))
+            for n, (direction, at) in enumerate((("in", read), ("out", settled)), start=1):
+                connection.execute(insert(old.tables["message"]).values(_row(
+                    old.tables["message"], id=n, practice_id=1, direction=direction,
+                    kind="reply" if direction == "in" else "reminder",
+                    status="received" if direction == "in" else "cancelled",
+                    handled_at=at)))
+        upgrade(revision="0011")
+        new = MetaData()
+        new.reflect(db.engine, only=["message"])
+        message = new.tables["message"]
+        with db.engine.connect() as connection:
+            rows = connection.execute(select(message.c.id, message.c.read_at,
+                                             message.c.settled_at).order_by(message.c.id)).all()
+        db.engine.dispose()
+    assert [tuple(row) for row in rows] == [(1, read, None), (2, None, settled)]
+    assert "handled_at" not in message.columns

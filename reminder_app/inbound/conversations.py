@@ -21,7 +21,7 @@ from .understanding import MAX_WORD_LENGTH, Intent, builtin_meaning, interpret, 
 MAX_STAFF_REPLY_PARTS = 6
 THREADS_PER_PAGE = 50
 
-UNREAD = and_(Message.direction == Direction.INBOUND, Message.handled_at.is_(None))
+UNREAD = and_(Message.direction == Direction.INBOUND, Message.read_at.is_(None))
 
 
 class ConversationError(Exception):
@@ -78,7 +78,7 @@ def unmatched(practice: Practice) -> list[Message]:
         select(Message).where(Message.practice_id == practice.id,
                               Message.direction == Direction.INBOUND,
                               Message.patient_id.is_(None))
-        .order_by(Message.handled_at.is_not(None), Message.created_at.desc(), Message.id.desc())
+        .order_by(Message.read_at.is_not(None), Message.created_at.desc(), Message.id.desc())
         .limit(200)))
 
 
@@ -93,15 +93,15 @@ def mark_thread_handled(practice: Practice, patient: Patient, now: datetime | No
     count = db.session.execute(
         update(Message).where(Message.practice_id == practice.id,
                               Message.patient_id == patient.id, UNREAD)
-        .values(handled_at=now or utcnow()), execution_options={"synchronize_session": False}
+        .values(read_at=now or utcnow()), execution_options={"synchronize_session": False}
     ).rowcount
     db.session.commit()
     return count
 
 
 def mark_handled(message: Message, now: datetime | None = None) -> None:
-    if message.direction is Direction.INBOUND and message.handled_at is None:
-        message.handled_at = now or utcnow()
+    if message.direction is Direction.INBOUND and message.read_at is None:
+        message.read_at = now or utcnow()
     db.session.commit()
 
 

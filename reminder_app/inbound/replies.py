@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import phonenumbers
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..appointments import service as appointments
@@ -39,11 +39,11 @@ from ..models import (
     PracticeKeyword,
 )
 from ..models.appointments import OPEN_STATUSES, CancelledBy
+from ..models.messages import LEFT_STATUSES
 from ..models.types import utcnow
-from ..outbox import OutboxError, enqueue
-from ..outbox.dispatcher import NEEDS_CONSENT
+from ..outbox import OutboxError, cancel_queued, enqueue
 from ..reminders import planning
-from ..reminders.planning import OPTED_OUT
+from ..reminders.policy import NEEDS_CONSENT, OPTED_OUT
 from ..waitlist import offers
 from ..waitlist.texts import OfferText
 from ..waitlist.texts import render as offer_text
@@ -52,8 +52,6 @@ from .understanding import Intent, Reading, interpret, offer_answer
 
 log = logging.getLogger(__name__)
 
-#: Outbound statuses of a reminder that went out (or is leaving right now).
-WENT_OUT = (MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
 #: At most this many automatic answers to one number per hour (the opt-out confirmation is
 #: always sent): two auto-responders must never talk to each other for ever.
 AUTO_ANSWER_LIMIT = 5
@@ -107,7 +105,7 @@ def reminded(appointment_id) -> object:
     return exists().where(Message.appointment_id == appointment_id,
                           Message.kind == MessageKind.REMINDER,
                           Message.direction == Direction.OUTBOUND,
-                          Message.status.in_(WENT_OUT))
+                          Message.status.in_(LEFT_STATUSES))
 
 
 def appointment_replied_to(practice: Practice, patients: Sequence[Patient],
@@ -149,14 +147,9 @@ def has_opted_out(patient: Patient | None) -> bool:
 
 def cancel_queued_texts(practice: Practice, mobile: str, *, now: datetime) -> int:
     """After an opt-out: no answer still waiting in the outbox goes to this number.
-    (Reminders are the dispatcher's: it checks consent as each one leaves.)"""
-    return db.session.execute(
-        update(Message)
-        .where(Message.practice_id == practice.id, Message.recipient == mobile,
-               Message.direction == Direction.OUTBOUND, Message.status == MessageStatus.QUEUED,
-               Message.kind.not_in(NEEDS_CONSENT))
-        .values(status=MessageStatus.CANCELLED, status_detail=OPTED_OUT, handled_at=now),
-        execution_options={"synchronize_session": False}).rowcount
+    (Reminders and offers are the dispatcher's: it checks consent as each one leaves.)"""
+    return cancel_queued(practice.id, OPTED_OUT, now, recipient=mobile,
+                         kinds=set(MessageKind) - NEEDS_CONSENT)
 
 
 def recent_auto_answers(practice: Practice, mobile: str, now: datetime) -> int:
@@ -218,7 +211,7 @@ def _answer_offer(practice: Practice, message: InboundMessage, sender: str, key:
                      now=now)
     if inbound is None:
         return None
-    inbound.handled_at = now
+    inbound.read_at = now
     outcome = offers.answer(offer, accepted, now)
     send_answer(practice, inbound,
                 offer_text(outcome, practice, offer.patient.language.value, offer.slot,
@@ -270,7 +263,7 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         appointment.last_reply_text = inbound.body
         appointment.last_reply_at = now
     if needs_no_staff(reading.intent, patient, appointment):
-        inbound.handled_at = now
+        inbound.read_at = now
 
     def answer(kind: Answer, *, always: bool = False) -> None:
         send_answer(practice, inbound, render(kind, practice, language,

@@ -84,7 +84,7 @@ def _thread_page(patient: Patient, form: StaffReplyForm):
         gsm7_extension="".join(sorted(GSM7_EXTENSION)),
         credits_per_part=CREDITS_PER_PART,
         max_parts=conversations.MAX_STAFF_REPLY_PARTS,
-        unread=any(m.kind is MessageKind.REPLY and m.handled_at is None for m in messages))
+        unread=any(m.kind is MessageKind.REPLY and m.read_at is None for m in messages))
 
 
 @bp.post("/<int:patient_id>/reply")

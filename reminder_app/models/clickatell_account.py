@@ -1,6 +1,9 @@
-"""A practice's own Clickatell account, created for it by the Connect API at sign-up."""
+"""A practice's own Clickatell account, created for it by the Connect API at sign-up, and
+what stops it sending (`sending_blocker`)."""
 
+import enum
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -64,10 +67,53 @@ class ClickatellAccount(db.Model):
 
     @property
     def can_send(self) -> bool:
-        return bool(self.is_active and self.api_id and self.long_number)
+        return sending_blocker(self) is None
 
     def __repr__(self) -> str:
         return f"<ClickatellAccount {self.username!r} practice={self.practice_id}>"
+
+
+class BlockerKind(enum.StrEnum):
+    """Why an account cannot send: set-up unfinished (no text can even be queued without a
+    number), or no credit (texts wait in the outbox until credit returns)."""
+
+    NOT_SET_UP = "not_set_up"
+    NO_CREDIT = "no_credit"
+
+
+@dataclass(frozen=True)
+class Blocker:
+    kind: BlockerKind
+    #: In the words shown to staff (the banner, a held reminder's or text's reason).
+    reason: str
+
+
+#: No credit left, as a balance of 0 says, or Clickatell's 301 at send time.
+NO_CREDIT = Blocker(BlockerKind.NO_CREDIT,
+                    "Reminders are on hold: the Clickatell account has no credit.")
+
+
+def sending_blocker(account: ClickatellAccount | None) -> Blocker | None:
+    """What stops the practice's texts going out now; None when they can.
+
+    The one rule, used by planning, the dispatcher and the staff banner. Credit blocks only
+    when it is known to be gone (a balance of 0, read from Clickatell or set by its "no
+    credit" answer): an unread balance does not hold texts, Clickatell would say so.
+    """
+    def not_set_up(reason: str) -> Blocker:
+        return Blocker(BlockerKind.NOT_SET_UP, reason)
+
+    if account is None:
+        return not_set_up("This practice has no Clickatell account.")
+    if not account.is_active:
+        return not_set_up("Reminders are on hold until the Clickatell account is activated.")
+    if not account.api_id:
+        return not_set_up("Reminders are on hold until the messaging connection is set up.")
+    if not account.long_number:
+        return not_set_up("Reminders are on hold until the practice has a two-way number.")
+    if account.balance is not None and account.balance <= 0:
+        return NO_CREDIT
+    return None
 
 
 class PendingRegistration(db.Model):

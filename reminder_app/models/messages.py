@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .clickatell_account import BlockerKind
 from .constraints import same_practice, tenant_key
 from .patients import Patient
 from .types import UTCDateTime, enum_type, utcnow
@@ -46,6 +47,16 @@ class MessageStatus(enum.StrEnum):
         return self in (MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.CANCELLED,
                         MessageStatus.RECEIVED)
 
+    @property
+    def has_left(self) -> bool:
+        """The text went out, or is leaving right now (a sender has it): the patient may
+        have it, so a reply can be about it, and it can no longer be stopped."""
+        return self in LEFT_STATUSES
+
+
+#: `MessageStatus.has_left`, for SQL (`Message.status.in_(LEFT_STATUSES)`).
+LEFT_STATUSES = frozenset({MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED})
+
 
 def new_client_message_id() -> str:
     """Our own id for an outbound text (Clickatell's `climsgid`: ≤32 letters and digits)."""
@@ -53,7 +64,8 @@ def new_client_message_id() -> str:
 
 
 class Message(db.Model):
-    """One SMS. Outbound rows are also the outbox: the dispatcher claims `queued` rows.
+    """One SMS. Outbound rows are also the outbox: the dispatcher claims `queued` rows, and
+    only the outbox (`reminder_app.outbox`) writes them once queued.
 
     `dedupe_key` makes enqueueing idempotent: the answer to an inbound message is keyed by
     that message's id, so a callback delivered twice still gets one answer.
@@ -100,11 +112,17 @@ class Message(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set while the outbox holds a queued text because the account cannot send (no
+    #: credit); the first pass after the blocker has gone releases it.
+    held_by: Mapped[BlockerKind | None] = mapped_column(enum_type(BlockerKind))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Inbound: when staff read it (or the app answered it completely). None: unread.
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Outbound: when the outbox settled a text that did not leave (cancelled or failed).
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     patient: Mapped[Patient | None] = relationship(foreign_keys=[patient_id])
 

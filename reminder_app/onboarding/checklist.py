@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..clickatell import ClickatellError, ProviderUnavailable, codes
 from ..extensions import db
 from ..models import ClickatellAccount
+from ..models.clickatell_account import sending_blocker
 from ..models.types import utcnow
 from ..phones import InvalidPhoneNumber, to_e164
 from ..provider import callback_url, connect_client, messaging_client
@@ -77,21 +78,6 @@ def has_credit(account: ClickatellAccount) -> bool:
 
 def is_ready(account: ClickatellAccount | None) -> bool:
     return account is not None and all(step.done for step in steps(account))
-
-
-def blocking_reason(account: ClickatellAccount | None) -> str | None:
-    """Why reminders cannot go out yet, in the words shown to staff; None when they can."""
-    if account is None:
-        return "This practice has no Clickatell account."
-    if not account.is_active:
-        return "Reminders are on hold until the Clickatell account is activated."
-    if not account.api_id:
-        return "Reminders are on hold until the messaging connection is set up."
-    if not account.long_number:
-        return "Reminders are on hold until the practice has a two-way number."
-    if not has_credit(account):
-        return "Reminders are on hold: the Clickatell account has no credit."
-    return None
 
 
 def is_low_on_credit(account: ClickatellAccount | None) -> bool:
@@ -256,8 +242,8 @@ def set_low_balance_threshold(account: ClickatellAccount, threshold: Decimal) ->
 
 def send_test_sms(account: ClickatellAccount) -> str:
     """Text the owner's mobile from the practice's number; return Clickatell's message id."""
-    if not account.can_send:
-        raise OnboardingError(blocking_reason(account) or "The account cannot send yet.")
+    if blocker := sending_blocker(account):
+        raise OnboardingError(blocker.reason)
     text = (f"Hello from {account.practice.name}! Your appointment reminders are ready to go. "
             "(Test message)")
     with messaging_client(account) as client:

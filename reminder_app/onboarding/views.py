@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from ..auth.sessions import sign_in
 from ..clickatell import ClickatellError
 from ..extensions import db
+from ..models.clickatell_account import sending_blocker
 from ..provider import public_url
 from ..tenancy import current_practice
 from . import checklist
@@ -282,9 +283,9 @@ def practice_alerts():
         return {"practice_alerts": []}
     account = current_user.practice.clickatell_account
     alerts = []
-    reason = checklist.blocking_reason(account) if account is not None else None
-    if reason:
-        alerts.append(("warning", reason))
+    blocker = sending_blocker(account) if account is not None else None
+    if blocker:
+        alerts.append(("warning", blocker.reason))
     elif checklist.is_low_on_credit(account):
         alerts.append(("warning", f"Credit is running low ({account.balance:.0f} left). "
                                   "Buy credits to keep reminders going."))

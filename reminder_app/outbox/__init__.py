@@ -4,8 +4,13 @@
 through Clickatell with our own client message id, and retries safely. Reminders, automatic
 answers to replies and staff replies all take this one road, so the rate limit, the
 exactly-once rules and the delivery tracking hold for every text alike.
+
+It depends on nothing above it (reminders, appointments, replies, the waitlist, onboarding):
+what a reminder or an offer must satisfy to leave is registered with it (`outbox.policy`).
+It is the only code that writes queued and sent texts: `enqueue`, `cancel_queued`, the
+dispatcher and delivery reports.
 """
 
-from .service import OutboxError, enqueue
+from .service import OutboxError, cancel_queued, enqueue
 
-__all__ = ["OutboxError", "enqueue"]
+__all__ = ["OutboxError", "cancel_queued", "enqueue"]

@@ -1,7 +1,9 @@
 """The dispatcher: sends what is due, exactly once, however many processes run it.
 
-A pass (`run_pass`, run by the scheduler job and by `flask reminders send-due`) first turns
-due reminders into texts (`reminders.planning.queue_due`), then sends queued texts:
+A pass (`reminders.passes.run_pass`, run by the scheduler job and by `flask reminders
+send-due`) turns due reminders into texts, and meanwhile this module sends queued texts:
+
+0. **Release** the texts held for an account that can send again (credit bought).
 
 1. **Claim.** One conditional UPDATE marks a batch of due rows `sending` with our lease
    (`lease_owner`, `lease_until`) and counts the attempt; only one claimer can win a row. On
@@ -13,8 +15,10 @@ due reminders into texts (`reminders.planning.queue_due`), then sends queued tex
 3. **Send** from the practice's long number (mo=1, our cliMsgId), one text per slot of the
    number's rate limit, and record Clickatell's message id.
 4. **Record** the outcome: sent; queued again with an exponential back-off; failed with the
-   reason (at once for errors retrying cannot fix, after the last attempt otherwise); or
-   cancelled (the patient said STOP, the appointment was cancelled or has started).
+   reason (at once for errors retrying cannot fix, after the last attempt otherwise);
+   cancelled or waiting, as the send policy says (`outbox.policy`: the patient said STOP,
+   the appointment was cancelled or has started, quiet hours); or held while the account
+   cannot send (no credit, also when Clickatell answers "no credit"), with no attempt made.
 
 Everything takes `now` (a pass may act as if at another instant); only the rate limit and
 the lease check before a send use the real clock.
@@ -42,26 +46,25 @@ from ..models import (
     ClickatellAccount,
     Direction,
     Message,
-    MessageKind,
     MessageStatus,
     Practice,
     Reminder,
     ReminderStatus,
 )
-from ..models.appointments import OPEN_STATUSES
+from ..models.clickatell_account import NO_CREDIT as NO_CREDIT_LEFT
+from ..models.clickatell_account import Blocker, BlockerKind, sending_blocker
 from ..models.types import utcnow
-from ..onboarding.checklist import blocking_reason
 from ..provider import messaging_client
 from .delivery import REMINDER_STATUS, status_for_code
+from .policy import Action, Outgoing, Verdict, verdict
 from .rate_limit import RateLimiter
 from .writes import turn_to_write
 
 NOT_KNOWN = "104"  # querymsg: Clickatell has no message with this client message id
 NO_CREDIT = "301"
-#: Kinds of text that need the patient's consent at the moment they leave.
-NEEDS_CONSENT = frozenset({MessageKind.REMINDER, MessageKind.OFFER})
 EXPIRED = "Too late: what it said no longer holds (the offer ended)."
-QUIET_OFFER = "Quiet hours: an offer is not sent at night."
+#: A held text is looked at again after this long even if nothing released it.
+HOLD = timedelta(minutes=5)
 
 messages = Message.__table__
 reminders = Reminder.__table__
@@ -156,9 +159,8 @@ class Job:
     client_message_id: str
     account_id: int | None
     lease_until: datetime
-    #: Set when the text must not go out: (status, reason), or a later time to try.
-    stop: tuple[MessageStatus, str] | None = None
-    later: tuple[datetime, str] | None = None
+    #: Set when the text must not go out now (`outbox.policy.verdict`).
+    verdict: Verdict | None = None
 
 
 @dataclass
@@ -173,6 +175,7 @@ class Outcome:
     attempts: int | None = None
     no_credit: bool = False
     recovered: bool = False  # found at Clickatell by our id instead of sent again
+    held_by: BlockerKind | None = None  # queued again until the account can send
 
 
 @dataclass
@@ -183,6 +186,7 @@ class DispatchResult:
     failed: int = 0
     cancelled: int = 0
     rescheduled: int = 0
+    held: int = 0
     lease_lost: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -192,6 +196,8 @@ class DispatchResult:
                 self.lease_lost += 1
             elif outcome.recovered:
                 self.recovered += 1
+            elif outcome.held_by is not None:
+                self.held += 1
             elif outcome.status is MessageStatus.QUEUED:
                 if outcome.attempts is not None and outcome.attempts < outcome.job.attempts:
                     self.rescheduled += 1
@@ -205,46 +211,11 @@ class DispatchResult:
                 self.sent += 1
 
 
-def _stop_reason(message: Message, appointment: Appointment | None, practice: Practice,
-                 now: datetime) -> tuple[MessageStatus, str] | None:
-    from ..reminders.planning import STARTED, consent_problem
-
-    problem = (consent_problem(message.patient)
-               if message.kind in NEEDS_CONSENT and message.patient is not None else None)
-    if problem:
-        return MessageStatus.CANCELLED, problem
+def _verdict(message: Message, appointment: Appointment | None, practice: Practice,
+             now: datetime) -> Verdict | None:
     if message.expires_at is not None and message.expires_at <= now:
-        return MessageStatus.CANCELLED, EXPIRED
-    if message.kind is MessageKind.REMINDER and appointment is not None:
-        if appointment.status not in OPEN_STATUSES:
-            return (MessageStatus.CANCELLED,
-                    f"The appointment is {appointment.status.label.lower()}.")
-        if appointment.starts_at <= now:
-            return MessageStatus.CANCELLED, STARTED
-    account = practice.clickatell_account
-    if account is None or not account.can_send:
-        return (MessageStatus.FAILED,
-                blocking_reason(account) or "The practice cannot send texts yet.")
-    return None
-
-
-def _quiet_delay(message: Message, appointment: Appointment | None, practice: Practice,
-                 now: datetime) -> tuple[datetime, str] | tuple[MessageStatus, str] | None:
-    """A reminder never leaves inside quiet hours (a retry can drift into them), nor an
-    offer, which cannot wait for the morning: it is cancelled."""
-    from ..reminders.planning import QUIET
-    from ..reminders.quiet_hours import allowed_time, is_quiet
-
-    if message.kind is MessageKind.OFFER and is_quiet(now, practice):
-        return MessageStatus.CANCELLED, QUIET_OFFER
-    if message.kind is not MessageKind.REMINDER or appointment is None:
-        return None
-    if not is_quiet(now, practice):
-        return None
-    at = allowed_time(now, practice=practice, before=appointment.starts_at, not_before=now)
-    if at is None:
-        return MessageStatus.CANCELLED, QUIET
-    return at, "Waiting for quiet hours to end."
+        return Verdict.cancel(EXPIRED)
+    return verdict(message.kind, Outgoing(practice, message.patient, appointment), now)
 
 
 def load_jobs(ids: list[int], now: datetime, clients: dict[int, MessagingClient]
@@ -272,14 +243,8 @@ def load_jobs(ids: list[int], now: datetime, clients: dict[int, MessagingClient]
         job = Job(id=row.id, attempts=row.attempts, recipient=row.recipient, body=row.body,
                   sender=row.sender, client_message_id=row.client_message_id,
                   account_id=account.id if account else None, lease_until=row.lease_until)
-        job.stop = _stop_reason(row, appointment, practice, now)
-        if job.stop is None:
-            delay = _quiet_delay(row, appointment, practice, now)
-            if delay and isinstance(delay[0], MessageStatus):
-                job.stop = delay
-            elif delay:
-                job.later = delay
-        if job.stop is None and job.later is None and account.id not in clients:
+        job.verdict = _verdict(row, appointment, practice, now)
+        if job.verdict is None and account.id not in clients:
             clients[account.id] = messaging_client(account)
         jobs.append(job)
     db.session.rollback()  # end the read: nothing is held open during the network calls
@@ -296,6 +261,8 @@ class Sender:
         self.real_clock = real_clock
         self.limiter = limiter
         self.clients: dict[int, MessagingClient] = {}
+        #: Accounts Clickatell said have no credit: their other texts are held unsent.
+        self.no_credit: set[int] = set()
 
     def close(self) -> None:
         for client in self.clients.values():
@@ -319,12 +286,23 @@ class Sender:
             return True
         return utcnow() + self.settings.longest_call < job.lease_until
 
+    def _hold(self, job: Job, blocker: Blocker, **extra) -> Outcome:
+        """Queued again, uncounted (no attempt reached Clickatell), until the account can
+        send: released by the first pass after that (`release_held`)."""
+        return Outcome(job, MessageStatus.QUEUED, blocker.reason, held_by=blocker.kind,
+                       send_after=self.clock() + HOLD, attempts=job.attempts - 1, **extra)
+
     def attempt(self, job: Job) -> Outcome | None:
-        if job.stop is not None:
-            return Outcome(job, job.stop[0], job.stop[1])
-        if job.later is not None:
-            return Outcome(job, MessageStatus.QUEUED, job.later[1], send_after=job.later[0],
+        found = job.verdict
+        if found is not None and found.action is Action.CANCEL:
+            return Outcome(job, MessageStatus.CANCELLED, found.reason)
+        if found is not None and found.action is Action.WAIT:
+            return Outcome(job, MessageStatus.QUEUED, found.reason, send_after=found.until,
                            attempts=job.attempts - 1)
+        if found is not None:
+            return self._hold(job, found.blocker)
+        if job.account_id in self.no_credit:
+            return self._hold(job, NO_CREDIT_LEFT)
         client = self.clients[job.account_id]
         if job.attempts > 1:
             found = self._ask(job, client)
@@ -340,10 +318,12 @@ class Sender:
             # It may have gone out: the next attempt asks before sending again.
             return self._again(job, error.meaning)
         except ClickatellError as error:
+            if error.code == NO_CREDIT:  # refused, not sent: hold it until credit returns
+                self.no_credit.add(job.account_id)
+                return self._hold(job, NO_CREDIT_LEFT, no_credit=True)
             if error.retryable:
                 return self._again(job, error.meaning)
-            return Outcome(job, MessageStatus.FAILED, error.meaning,
-                           no_credit=error.code == NO_CREDIT)
+            return Outcome(job, MessageStatus.FAILED, error.meaning)
         return Outcome(job, MessageStatus.SENT, "Accepted by Clickatell.",
                        provider_message_id=result.api_message_id, parts=result.parts)
 
@@ -392,7 +372,8 @@ _SETTLED = (update(messages).where(messages.c.id == _param("b_id", messages.c.id
                     send_after=func.coalesce(_param("b_after", messages.c.send_after),
                                              messages.c.send_after),
                     attempts=_param("b_attempts", messages.c.attempts),
-                    handled_at=_param("b_handled", messages.c.handled_at),
+                    held_by=_param("b_held", messages.c.held_by),
+                    settled_at=_param("b_settled", messages.c.settled_at),
                     lease_owner=None, lease_until=None))
 _MIRROR = (update(reminders).where(reminders.c.message_id == _param("b_id", messages.c.id),
                                    reminders.c.status == ReminderStatus.QUEUED)
@@ -422,8 +403,9 @@ def record(outcomes: list[Outcome], owner: str, now: datetime) -> None:
                 "b_detail": detail,
                 "b_after": outcome.send_after,
                 "b_attempts": job.attempts if outcome.attempts is None else outcome.attempts,
-                "b_handled": None if outcome.status is MessageStatus.QUEUED else now})
-        if outcome.status is not MessageStatus.QUEUED:
+                "b_held": outcome.held_by,
+                "b_settled": None if outcome.status is MessageStatus.QUEUED else now})
+        if outcome.status is not MessageStatus.QUEUED or outcome.held_by is not None:
             mirrored.append({"b_id": job.id, "b_rstatus": REMINDER_STATUS[outcome.status],
                              "b_detail": detail, "b_now": now})
         if outcome.no_credit and job.account_id is not None:
@@ -443,7 +425,8 @@ def _write_outcomes(sent: list[dict], settled: list[dict], mirrored: list[dict],
         connection.execute(_MIRROR, mirrored)
     if no_credit_accounts:
         # Clickatell said the credit is gone: the balance is 0 until the next check, which
-        # puts "no credit" on every staff page (onboarding.checklist.blocking_reason).
+        # holds the practice's texts and puts "no credit" on every staff page
+        # (`sending_blocker`).
         db.session.execute(update(ClickatellAccount)
                            .where(ClickatellAccount.id.in_(no_credit_accounts))
                            .values(balance=0, balance_checked_at=now)
@@ -490,24 +473,43 @@ def _in_context(app: Flask, function: Callable[..., None], *args) -> None:
         function(*args)
 
 
+def release_held(now: datetime) -> int:
+    """Make the texts held for an account that can send again (credit bought, a balance
+    read) due at `now`; committed. Returns how many were released."""
+    held = (Message.status == MessageStatus.QUEUED, Message.held_by.is_not(None))
+    with turn_to_write():
+        practice_ids = db.session.scalars(select(Message.practice_id).where(*held)
+                                          .distinct()).all()
+        free = [account.practice_id for account in db.session.scalars(
+            select(ClickatellAccount).where(ClickatellAccount.practice_id.in_(practice_ids)))
+            if sending_blocker(account) is None] if practice_ids else []
+        released = db.session.execute(
+            update(Message).where(Message.practice_id.in_(free), *held)
+            .values(held_by=None, send_after=now)
+            .execution_options(synchronize_session=False)).rowcount if free else 0
+        db.session.commit()
+    return released
+
+
 def dispatch_due(now: datetime | None = None, *, owner: str | None = None,
                  concurrency: int | None = None) -> DispatchResult:
     """Send every text due at `now` (default: the real time, read afresh at each claim)."""
-    return _dispatch(now, owner=owner, concurrency=concurrency)[0]
+    return dispatch_while(now, owner=owner, concurrency=concurrency)[0]
 
 
-def _dispatch(now: datetime | None, *, owner: str | None = None, concurrency: int | None = None,
-              while_queueing: Callable[[], object] | None = None
-              ) -> tuple[DispatchResult, object]:
-    """`dispatch_due`; with `while_queueing`, that function runs in this thread while the
-    sender threads already send what it puts in the outbox (its result comes back too)."""
+def dispatch_while(now: datetime | None, queueing: Callable[[], object] | None = None, *,
+                   owner: str | None = None, concurrency: int | None = None
+                   ) -> tuple[DispatchResult, object]:
+    """`dispatch_due`; with `queueing`, that function runs in this thread while the sender
+    threads already send what it puts in the outbox (its result comes back too)."""
     app = current_app._get_current_object()
     settings = Settings.from_config(app.config)
     workers = concurrency or settings.concurrency
     clock = (lambda: now) if now is not None else utcnow
     owner = owner or new_owner()
     result = DispatchResult()
-    if workers == 1 and while_queueing is None:
+    release_held(clock())
+    if workers == 1 and queueing is None:
         _work(settings, clock, now is None, owner, result)
         return result, None
     queueing_done = threading.Event()
@@ -516,38 +518,10 @@ def _dispatch(now: datetime | None, *, owner: str | None = None, concurrency: in
         futures = [pool.submit(_in_context, app, _work, settings, clock, now is None,
                                f"{owner}/{n}", result, queueing_done) for n in range(workers)]
         try:
-            if while_queueing is not None:
-                queued = while_queueing()
+            if queueing is not None:
+                queued = queueing()
         finally:
             queueing_done.set()
             for future in futures:
                 future.result()
     return result, queued
-
-
-@dataclass
-class PassResult:
-    reminders: object
-    outbox: DispatchResult
-
-    def summary(self) -> str:
-        r, o = self.reminders, self.outbox
-        return (f"reminders: {r.queued} queued, {r.skipped} skipped, {r.held} on hold, "
-                f"{r.rescheduled} moved out of quiet hours; texts: {o.sent} sent, "
-                f"{o.recovered} found already sent, {o.retried} to retry, {o.failed} failed, "
-                f"{o.cancelled} cancelled, {o.rescheduled} waiting for quiet hours to end")
-
-
-def run_pass(now: datetime | None = None) -> PassResult:
-    """One dispatch pass: due reminders into the outbox, and the outbox out. With several
-    sender threads the two overlap: texts leave while later reminders are still queued."""
-    from ..reminders.planning import QUEUE_BATCH, queue_due
-
-    settings = Settings.from_config(current_app.config)
-    if settings.concurrency == 1:
-        reminders_result = queue_due(now or utcnow())
-        return PassResult(reminders_result, dispatch_due(now))
-    # Small queueing transactions, so the senders' own writes are never held up for long.
-    outbox_result, reminders_result = _dispatch(
-        now, while_queueing=lambda: queue_due(now or utcnow(), batch=QUEUE_BATCH // 4))
-    return PassResult(reminders_result, outbox_result)

@@ -1,8 +1,9 @@
-"""Putting a text in the outbox."""
+"""Putting a text in the outbox, and taking it back out before it leaves."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..clickatell import analyse
@@ -57,3 +58,26 @@ def enqueue(practice: Practice, *, to: str, body: str, kind: MessageKind,
 def find_by_dedupe_key(practice: Practice, dedupe_key: str) -> Message | None:
     return db.session.scalar(select(Message).where(
         Message.practice_id == practice.id, Message.dedupe_key == dedupe_key))
+
+
+def cancel_queued(practice_id: int, reason: str, now: datetime, *,
+                  ids: Iterable[int] | None = None, recipient: str | None = None,
+                  kinds: Iterable[MessageKind] | None = None) -> int:
+    """Cancel the practice's texts still waiting in the outbox (by id, or to `recipient`, of
+    `kinds`), with the reason; the caller commits. A text a sender has already claimed is
+    left alone: it may be leaving. Returns how many were cancelled."""
+    if ids is None and recipient is None:
+        raise ValueError("cancel_queued needs ids or a recipient")
+    query = update(Message).where(Message.practice_id == practice_id,
+                                  Message.direction == Direction.OUTBOUND,
+                                  Message.status == MessageStatus.QUEUED)
+    if ids is not None:
+        query = query.where(Message.id.in_(list(ids)))
+    if recipient is not None:
+        query = query.where(Message.recipient == recipient)
+    if kinds is not None:
+        query = query.where(Message.kind.in_(list(kinds)))
+    return db.session.execute(
+        query.values(status=MessageStatus.CANCELLED, status_detail=reason[:300], held_by=None,
+                     settled_at=now),
+        execution_options={"synchronize_session": False}).rowcount

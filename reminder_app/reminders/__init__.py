@@ -6,6 +6,9 @@ booked, moved or cancelled, and turning due reminders into texts in the outbox.
 - `rules`: each practice's rules (48 and 2 hours before by default) and quiet hours.
 - `quiet_hours`: when a reminder may leave.
 - `planning`: `plan_for`, `replan`, `cancel_for`, `queue_due`.
+- `policy`: what a reminder (or an offer) must satisfy when it leaves, registered with the
+  outbox at app start.
+- `passes`: `run_pass`, one dispatch pass (due reminders into the outbox, the outbox out).
 
 Sending is the outbox's job (`reminder_app.outbox.dispatcher`).
 """

@@ -26,7 +26,7 @@ def parse_instant(_ctx, _param, value: str | None) -> datetime | None:
               help="Act as if it were this instant (default: now).")
 def send_due(at: datetime | None) -> None:
     """Queue the reminders that are due and send every text that is due."""
-    from ..outbox.dispatcher import run_pass
+    from .passes import run_pass
 
     result = run_pass(at)
     click.echo(result.summary())

@@ -16,9 +16,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import (
     Appointment,
-    Message,
     MessageKind,
-    MessageStatus,
     Patient,
     Practice,
     Reminder,
@@ -26,36 +24,26 @@ from ..models import (
     ReminderStatus,
 )
 from ..models.appointments import OPEN_STATUSES
-from ..onboarding.checklist import blocking_reason
-from ..outbox import enqueue
+from ..models.clickatell_account import BlockerKind
+from ..outbox import cancel_queued, enqueue
+from ..outbox.policy import Action, Outgoing, verdict
 from ..outbox.writes import turn_to_write
 from . import templates
-from .quiet_hours import allowed_time, is_quiet
+from .policy import QUIET, consent_problem
+from .quiet_hours import allowed_time
 from .rules import rules_for
 
 #: How many due reminders one transaction turns into texts.
 QUEUE_BATCH = 200
 #: How long a due reminder waits before it is looked at again while the practice's account
-#: cannot send (not activated, no number yet).
+#: is not set up (no text can be queued without a number; one without credit is queued,
+#: and the outbox holds it).
 HOLD = timedelta(minutes=5)
 
 PASSED = "Its time had already passed when the appointment was booked."
-NO_CONSENT = "The patient has not agreed to receive text messages."
-OPTED_OUT = "The patient replied STOP: no more texts."
-QUIET = "Quiet hours: no allowed time to send it before the appointment."
 RULE_OFF = "The rule was switched off."
 MOVED = "The appointment was moved."
 CANCELLED = "The appointment was cancelled."
-STARTED = "The appointment had already started."
-
-
-def consent_problem(patient: Patient) -> str | None:
-    """Why the patient must not get reminders, or None."""
-    if patient.opted_out_at is not None and not patient.sms_consent:
-        return OPTED_OUT
-    if not patient.sms_consent:
-        return NO_CONSENT
-    return None
 
 
 def rule_time(starts_at: datetime, minutes_before: int, zone: ZoneInfo) -> datetime:
@@ -115,21 +103,12 @@ def _reminders_of(appointment: Appointment) -> list[Reminder]:
         Reminder.appointment_id == appointment.id).order_by(Reminder.id)))
 
 
-def cancel_queued_message(message_id: int, reason: str, now: datetime) -> bool:
-    """Stop a text that is still waiting in the outbox; False if a sender already has it."""
-    result = db.session.execute(
-        update(Message).where(Message.id == message_id, Message.status == MessageStatus.QUEUED)
-        .values(status=MessageStatus.CANCELLED, status_detail=reason[:300], handled_at=now)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
 def _withdraw(reminder: Reminder, reason: str, now: datetime) -> None:
     """Cancel a reminder that has not gone out (a queued one only if its text can still be
     stopped)."""
     stoppable = reminder.status is ReminderStatus.PENDING or (
         reminder.status is ReminderStatus.QUEUED and reminder.message_id is not None
-        and cancel_queued_message(reminder.message_id, reason, now))
+        and cancel_queued(reminder.practice_id, reason, now, ids=[reminder.message_id]) == 1)
     if stoppable:
         reminder.status, reminder.reason = ReminderStatus.CANCELLED, reason
 
@@ -246,35 +225,32 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, reason
         result.skipped += 1
 
-    if appointment.status not in OPEN_STATUSES:
-        return skip(f"The appointment is {appointment.status.label.lower()}.")
-    if appointment.starts_at <= now:
-        return skip(STARTED)
+    # The outbox's send policy, as the dispatcher will ask it again when the text leaves.
+    found = verdict(MessageKind.REMINDER, Outgoing(practice, patient, appointment), now)
+    if found is not None and found.action is Action.CANCEL:
+        return skip(found.reason)
     if not reminder.rule.enabled:
         return skip(RULE_OFF)
-    if problem := consent_problem(patient):
-        return skip(problem)
-    if is_quiet(now, practice):
-        at = allowed_time(now, practice=practice, before=appointment.starts_at, not_before=now)
-        if at is None:
-            return skip(QUIET)
-        reminder.status, reminder.send_at = ReminderStatus.PENDING, at
-        reminder.reason = "Due in quiet hours: moved to when they end."
+    if found is not None and found.action is Action.WAIT:
+        reminder.status, reminder.send_at, reminder.reason = (
+            ReminderStatus.PENDING, found.until, found.reason)
         result.rescheduled += 1
         return None
-    account = practice.clickatell_account
-    if account is None or not account.can_send:
+    if found is not None and found.blocker.kind is BlockerKind.NOT_SET_UP:
         reminder.status, reminder.send_at = ReminderStatus.PENDING, now + HOLD
-        reminder.reason = blocking_reason(account) or "The practice cannot send texts yet."
+        reminder.reason = found.reason
         result.held += 1
         return None
+    # No credit: the text is queued all the same, and the outbox holds it until credit
+    # returns (then the first pass sends it).
     template = reminder.rule.template_for(patient.language)
     body = template.body if template else templates.DEFAULT_TEMPLATES[patient.language]
     text = templates.render(body, templates.details_of(appointment, practice))
     message = enqueue(practice, to=patient.mobile, body=text, kind=MessageKind.REMINDER,
                       patient=patient, appointment=appointment,
                       dedupe_key=f"reminder:{reminder.id}", now=now)
-    reminder.status, reminder.reason, reminder.message_id = ReminderStatus.QUEUED, "", message.id
+    reminder.status, reminder.message_id = ReminderStatus.QUEUED, message.id
+    reminder.reason = found.reason if found is not None else ""
     result.queued += 1
     result.reminder_ids.append(reminder.id)
     return None
@@ -284,8 +260,9 @@ def queue_due(now: datetime, *, batch: int = QUEUE_BATCH) -> QueueResult:
     """Turn every reminder due at `now` into a text in the outbox (or skip it, with the
     reason, if it must not go out), one committed batch at a time.
 
-    Consent, the appointment, the rule and quiet hours are checked again at this instant:
-    much can change between booking and sending.
+    The rule, then the send policy (`outbox.policy.verdict`: the appointment, consent, quiet
+    hours, the account) are checked again at this instant: much can change between booking
+    and sending.
     """
     total = QueueResult()
     practices: dict[int, Practice] = {}

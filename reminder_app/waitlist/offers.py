@@ -36,15 +36,15 @@ from ..models import (
     FreedSlot,
     Message,
     MessageKind,
-    MessageStatus,
     Offer,
     OfferStatus,
     Patient,
     Practice,
     SlotStatus,
 )
+from ..models.messages import LEFT_STATUSES
 from ..models.types import utcnow
-from ..outbox import OutboxError, enqueue
+from ..outbox import OutboxError, cancel_queued, enqueue
 from ..reminders.quiet_hours import is_quiet, quiet_period
 from .matching import LONGEST, candidates
 from .service import remove_patients
@@ -56,8 +56,6 @@ log = logging.getLogger(__name__)
 ANSWER_WINDOW = timedelta(hours=24)
 #: What a reply can mean for an offer.
 ACCEPT, DECLINE = True, False
-#: Texts of an offer that left, or may be leaving: a reply can be about them.
-LEFT = (MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
 
 NOT_OFFERING = "The practice does not offer cancelled slots to its waitlist."
 TOO_CLOSE = "It was less than {notice} away when it was cancelled."
@@ -127,12 +125,7 @@ def _close_offers(slot: FreedSlot, status: OfferStatus, now: datetime) -> None:
         offer.status = status
     message_ids = [offer.message_id for offer in closing if offer.message_id]
     if message_ids:
-        db.session.execute(
-            update(Message).where(Message.id.in_(message_ids),
-                                  Message.status == MessageStatus.QUEUED)
-            .values(status=MessageStatus.CANCELLED, handled_at=now,
-                    status_detail="The slot is no longer offered.")
-            .execution_options(synchronize_session=False))
+        cancel_queued(slot.practice_id, "The slot is no longer offered.", now, ids=message_ids)
 
 
 def _expire(slot: FreedSlot, now: datetime) -> list[Offer]:
@@ -264,7 +257,7 @@ def open_offer_for(practice: Practice, patients: list[Patient], now: datetime) -
         .where(Offer.practice_id == practice.id,
                Offer.patient_id.in_([patient.id for patient in patients]),
                Offer.answered_at.is_(None), Offer.offered_at > now - ANSWER_WINDOW,
-               Message.status.in_(LEFT))
+               Message.status.in_(LEFT_STATUSES))
         .order_by(Offer.offered_at.desc(), Offer.id.desc()).limit(1))
     if offer is None:
         return None
@@ -273,7 +266,7 @@ def open_offer_for(practice: Practice, patients: list[Patient], now: datetime) -
                                  Message.patient_id == offer.patient_id,
                                  Message.direction == Direction.OUTBOUND,
                                  Message.kind == MessageKind.REMINDER,
-                                 Message.status.in_(LEFT),
+                                 Message.status.in_(LEFT_STATUSES),
                                  Message.sent_at > offer.offered_at).limit(1))
     return None if reminded_since else offer
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from reminder_app.extensions import db
 from reminder_app.models import Appointment, Reminder, ReminderStatus
-from reminder_app.outbox.dispatcher import run_pass
+from reminder_app.reminders.passes import run_pass
 
 OWNER = {
     "Practice name": "Riverside Family Practice",

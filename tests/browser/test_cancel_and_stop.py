@@ -9,8 +9,8 @@ from sqlalchemy import select
 from reminder_app.appointments import service
 from reminder_app.extensions import db
 from reminder_app.models import AppointmentStatus, Reminder, ReminderStatus
-from reminder_app.outbox.dispatcher import run_pass
-from reminder_app.reminders.planning import OPTED_OUT
+from reminder_app.reminders.passes import run_pass
+from reminder_app.reminders.policy import OPTED_OUT
 from reminder_app.timezones import to_utc
 from tests.browser.journey import reply_from_phone, send_due_reminder, sign_in
 from tests.factories import DEFAULT_PASSWORD, make_patient, make_provider, make_ready_practice

@@ -9,7 +9,7 @@ import pytest
 from reminder_app.appointments import service
 from reminder_app.extensions import db
 from reminder_app.models import AppointmentStatus, FreedSlot, SlotStatus
-from reminder_app.outbox.dispatcher import run_pass
+from reminder_app.reminders.passes import run_pass
 from reminder_app.waitlist import service as waitlist
 from reminder_app.waitlist.service import Availability
 from tests.browser.journey import reply_from_phone, send_due_reminder, sign_in

@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from reminder_app import create_app  # noqa: E402
-from reminder_app.outbox.dispatcher import run_pass  # noqa: E402
+from reminder_app.reminders.passes import run_pass  # noqa: E402
 
 COUNTS = ("sent", "recovered", "retried", "failed", "cancelled", "lease_lost")
 stopping = False

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from reminder_app.extensions import db
 from reminder_app.models import Message, MessageStatus, Reminder, ReminderStatus
-from reminder_app.outbox.dispatcher import run_pass
+from reminder_app.reminders.passes import run_pass
 from tests.factories import make_ready_practice
 
 from .conftest import no_quiet_hours, scaled, seed_due_reminders, utc_now

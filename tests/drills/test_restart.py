@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from reminder_app.extensions import db
 from reminder_app.models import Reminder, ReminderStatus
-from reminder_app.reminders.planning import STARTED
+from reminder_app.reminders.policy import STARTED
 from tests.factories import make_ready_practice
 
 from .conftest import no_quiet_hours, scaled, seed_reminders

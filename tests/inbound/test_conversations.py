@@ -33,7 +33,7 @@ def test_unread_replies_are_counted_in_the_navigation_until_marked_handled(
     response = client.post(f"/conversations/{patient.id}/handled")
     assert response.status_code == 303
     assert nav_unread(client.get("/conversations").get_data(as_text=True)) is None
-    assert all(message.handled_at for message in inbound_messages())
+    assert all(message.read_at for message in inbound_messages())
 
 
 def test_the_thread_shows_texts_in_order_with_delivery_status_and_reading(
@@ -69,7 +69,7 @@ def test_staff_answer_is_queued_with_its_parts_and_handles_the_thread(
     assert (answer.recipient, answer.parts, answer.status) == (patient.mobile, 2,
                                                                MessageStatus.QUEUED)
     assert "2 parts" in client.get(response.location).get_data(as_text=True)
-    assert inbound_messages()[0].handled_at is not None
+    assert inbound_messages()[0].read_at is not None
 
 
 def test_the_answer_box_carries_the_counter_and_its_alphabet(client, auth, patient):
@@ -135,7 +135,7 @@ def test_an_unmatched_text_can_be_marked_handled(texts, client, auth, patient):
     auth.login("dana@example.com")
     [message] = inbound_messages()
     client.post(f"/conversations/messages/{message.id}/handled")
-    assert refreshed(message).handled_at is not None
+    assert refreshed(message).read_at is not None
 
 
 def test_the_owner_adds_and_removes_a_reply_word(client, auth, practice):

@@ -46,7 +46,7 @@ def test_confirm_confirms_and_answers_with_the_practice_and_its_phone(texts, app
     assert answer.appointment_id == appointment.id
     assert "confirmed" in answer.body and "Riverside Family Practice" in answer.body
     assert PRACTICE_PHONE_DISPLAY in answer.body
-    assert inbound_messages()[0].handled_at is not None  # nothing left for staff
+    assert inbound_messages()[0].read_at is not None  # nothing left for staff
 
 
 def test_cancel_cancels_by_the_patient_and_its_pending_reminders(texts, practice, patient):
@@ -60,7 +60,7 @@ def test_cancel_cancels_by_the_patient_and_its_pending_reminders(texts, practice
     assert refreshed(appointment).status is AppointmentStatus.CANCELLED_BY_PATIENT
     assert set(db.session.scalars(select(Reminder.status))) == {ReminderStatus.CANCELLED}
     assert "cancelled" in the_answer() and PRACTICE_PHONE_DISPLAY in the_answer()
-    assert inbound_messages()[0].handled_at is None  # staff should see a freed slot
+    assert inbound_messages()[0].read_at is None  # staff should see a freed slot
 
 
 def test_a_cancellation_shows_at_once_on_the_day_view(texts, auth, client, practice,
@@ -160,7 +160,7 @@ def test_free_text_is_kept_and_flagged_for_staff_without_an_answer(texts, appoin
     assert appointment.status is AppointmentStatus.BOOKED
     assert appointment.last_reply_text == "Running 10 minutes late, sorry!"
     [message] = inbound_messages()
-    assert message.handled_at is None and message.appointment_id == appointment.id
+    assert message.read_at is None and message.appointment_id == appointment.id
     assert answers() == []
 
 
@@ -170,7 +170,7 @@ def test_without_a_reminded_appointment_the_patient_is_told_so(texts, practice, 
     assert refreshed(unreminded).status is AppointmentStatus.BOOKED
     assert "no upcoming appointment" in the_answer()
     assert PRACTICE_PHONE_DISPLAY in the_answer()
-    assert inbound_messages()[0].handled_at is None
+    assert inbound_messages()[0].read_at is None
 
 
 def test_a_reply_after_the_appointment_has_passed_changes_nothing(texts, practice, patient):

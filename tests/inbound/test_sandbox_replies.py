@@ -9,7 +9,7 @@ from sqlalchemy import select
 from reminder_app.appointments import service
 from reminder_app.extensions import db
 from reminder_app.models import AppointmentStatus, Reminder
-from reminder_app.outbox.dispatcher import run_pass
+from reminder_app.reminders.passes import run_pass
 from tests.factories import make_provider
 from tests.inbound.conftest import (
     PATIENT_MOBILE,

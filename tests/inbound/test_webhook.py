@@ -148,7 +148,7 @@ def test_an_unknown_sender_goes_to_the_unmatched_inbox(texts, appointment):
     response = texts.send("Hi, is the office open on Saturday?", sender="+12015559876")
     assert response.status_code == 200
     [message] = inbound_messages()
-    assert message.patient_id is None and message.handled_at is None
+    assert message.patient_id is None and message.read_at is None
     assert message.sender == "+12015559876"
     assert answers() == []
     assert refreshed(appointment).last_reply_text is None

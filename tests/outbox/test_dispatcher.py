@@ -10,10 +10,10 @@ from flask import current_app
 from reminder_app import create_app, scheduler
 from reminder_app.extensions import db
 from reminder_app.models import MessageStatus, ReminderStatus
-from reminder_app.outbox import dispatcher
-from reminder_app.outbox.dispatcher import claim_messages, dispatch_due, run_pass
+from reminder_app.outbox.dispatcher import claim_messages, dispatch_due
 from reminder_app.provider import messaging_client
-from reminder_app.reminders import planning
+from reminder_app.reminders import passes, planning, policy
+from reminder_app.reminders.passes import run_pass
 from reminder_app.reminders.planning import queue_due
 
 from .conftest import MONDAY, at, reminder_of, texts, warm_session
@@ -62,7 +62,7 @@ def test_a_patient_who_replied_stop_after_booking_gets_nothing(booking, sandbox)
     result = run_pass(booking.due)
     assert result.reminders.skipped == 1 and sandbox.messages() == []
     reminder = reminder_of(appointment)
-    assert (reminder.status, reminder.reason) == (ReminderStatus.SKIPPED, planning.OPTED_OUT)
+    assert (reminder.status, reminder.reason) == (ReminderStatus.SKIPPED, policy.OPTED_OUT)
 
 
 def test_stop_between_queueing_and_sending_cancels_the_text(booking, sandbox):
@@ -73,7 +73,7 @@ def test_stop_between_queueing_and_sending_cancels_the_text(booking, sandbox):
     result = dispatch_due(booking.due)
     assert result.cancelled == 1 and sandbox.messages() == []
     [text] = texts(appointment)
-    assert (text.status, text.status_detail) == (MessageStatus.CANCELLED, planning.OPTED_OUT)
+    assert (text.status, text.status_detail) == (MessageStatus.CANCELLED, policy.OPTED_OUT)
     assert reminder_of(appointment).status is ReminderStatus.CANCELLED
 
 
@@ -172,29 +172,6 @@ def test_an_invalid_number_fails_at_once_in_plain_words(booking, sandbox):
     assert reminder_of(appointment).reason == "The mobile number is not valid."
 
 
-def test_no_credit_fails_at_once_and_puts_the_banner_on_staff_pages(
-        sandbox, client, auth, app):
-    from tests.factories import make_ready_practice
-
-    from .conftest import Booking
-
-    owner = make_ready_practice(sandbox, owner_email="broke@example.com", credits=0)
-    account = owner.practice.clickatell_account
-    account.balance = 50  # what we last knew
-    db.session.commit()
-    booking = Booking(owner.practice)
-    appointment = booking.appointment()
-    run_pass(booking.due)
-    [text] = texts(appointment)
-    assert text.status is MessageStatus.FAILED
-    assert text.status_detail.startswith("The Clickatell account has no credits left.")
-    db.session.refresh(account)
-    assert account.balance == 0
-    auth.login("broke@example.com")
-    page = client.get("/").get_data(as_text=True)
-    assert "Reminders are on hold: the Clickatell account has no credit." in page
-
-
 def test_an_account_clickatell_refuses_fails_at_once_in_plain_words(booking, account, sandbox):
     account.password = "Wrong1234"
     db.session.commit()
@@ -287,7 +264,7 @@ def test_two_dispatchers_at_once_send_each_reminder_once(app, booking, sandbox):
 
 def test_the_dispatch_job_runs_a_pass_on_its_interval():
     [job] = [job for job in scheduler.JOBS if job[0] == "dispatch"]
-    assert scheduler.resolve(job[1]) is dispatcher.run_pass
+    assert scheduler.resolve(job[1]) is passes.run_pass
     assert job[2] == "DISPATCH_INTERVAL_SECONDS"
 
 

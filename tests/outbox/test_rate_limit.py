@@ -4,8 +4,8 @@ from datetime import datetime
 
 from flask import current_app
 
-from reminder_app.outbox.dispatcher import run_pass
 from reminder_app.outbox.rate_limit import RateLimiter
+from reminder_app.reminders.passes import run_pass
 
 from .conftest import warm_session
 

@@ -17,7 +17,7 @@ from reminder_app.models import (
     ReminderStatus,
 )
 from reminder_app.outbox import enqueue
-from reminder_app.reminders import planning, rules
+from reminder_app.reminders import planning, policy, rules
 from reminder_app.validation import FieldError
 from tests.factories import make_clickatell_account, make_patient, make_provider
 
@@ -72,7 +72,7 @@ def test_a_patient_without_consent_gets_only_skipped_reminders(practice, provide
     starts = at(practice, MONDAY, 14, 30)
     appointment = book(practice, patient, provider, starts, now=starts - timedelta(days=7))
     assert {(r.status, r.reason) for r in reminders_of(appointment)} == {
-        (ReminderStatus.SKIPPED, planning.NO_CONSENT)}
+        (ReminderStatus.SKIPPED, policy.NO_CONSENT)}
 
 
 def test_a_patient_who_replied_stop_gets_only_skipped_reminders(practice, patient, provider):
@@ -81,7 +81,7 @@ def test_a_patient_who_replied_stop_gets_only_skipped_reminders(practice, patien
     starts = at(practice, MONDAY, 14, 30)
     appointment = book(practice, patient, provider, starts, now=starts - timedelta(days=7))
     assert {(r.status, r.reason) for r in reminders_of(appointment)} == {
-        (ReminderStatus.SKIPPED, planning.OPTED_OUT)}
+        (ReminderStatus.SKIPPED, policy.OPTED_OUT)}
 
 
 def test_48_hours_before_keeps_the_wall_clock_time_across_the_spring_dst_change(
@@ -112,7 +112,7 @@ def test_a_reminder_with_no_allowed_time_before_the_visit_is_skipped_for_quiet_h
     appointment = book(practice, patient, provider, starts,
                        now=at(practice, MONDAY - timedelta(days=1), 22))
     same_day = reminders_of(appointment)[1]
-    assert (same_day.status, same_day.reason) == (ReminderStatus.SKIPPED, planning.QUIET)
+    assert (same_day.status, same_day.reason) == (ReminderStatus.SKIPPED, policy.QUIET)
 
 
 def test_moving_an_appointment_replans_its_pending_reminders(practice, patient, provider):

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from reminder_app.extensions import db
 from reminder_app.logs import REDACTED, RedactSecretsInPaths, redact
 from reminder_app.models import CallbackRecord, Direction, Message
-from reminder_app.outbox.dispatcher import run_pass
+from reminder_app.reminders.passes import run_pass
 from reminder_app.settings.service import create_api_token
 from tests.factories import make_patient, make_provider
 from tests.onboarding.conftest import (

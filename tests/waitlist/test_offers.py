@@ -174,21 +174,20 @@ def test_staff_can_stop_offering(practice, provider):
 def test_an_offer_text_never_leaves_in_quiet_hours_or_without_consent(practice, provider):
     """Should one be due at night (a retry drifting into quiet hours), or after the patient
     withdrew consent, the dispatcher cancels it instead of sending it."""
-    from reminder_app.outbox.dispatcher import QUIET_OFFER, _quiet_delay, _stop_reason
-    from reminder_app.reminders.planning import NO_CONSENT
+    from reminder_app.outbox.policy import Outgoing, Verdict, verdict
+    from reminder_app.reminders.policy import NO_CONSENT, QUIET_OFFER
 
     patient = waitlisted(practice, provider)
-    now = datetime.now(UTC)
-    free_slot(practice, provider, now=now)
+    free_slot(practice, provider, now=datetime.now(UTC))
     [message] = offer_texts()
     practice.quiet_start, practice.quiet_end = time(21), time(8)
+    offer = Outgoing(practice, message.patient)
     night = local_time(practice, days=0, at=time(23, 0))
-    assert _quiet_delay(message, None, practice, night) == (MessageStatus.CANCELLED,
-                                                            QUIET_OFFER)
-    assert _quiet_delay(message, None, practice, local_time(practice, days=0, at=time(12)))\
-        is None
+    assert verdict(MessageKind.OFFER, offer, night) == Verdict.cancel(QUIET_OFFER)
+    noon = local_time(practice, days=0, at=time(12))
+    assert verdict(MessageKind.OFFER, offer, noon) is None
     patient.sms_consent = False
-    assert _stop_reason(message, None, practice, now) == (MessageStatus.CANCELLED, NO_CONSENT)
+    assert verdict(MessageKind.OFFER, offer, noon) == Verdict.cancel(NO_CONSENT)
 
 
 def test_booking_someone_into_an_offered_time_stops_the_offers(practice, provider):

@@ -1,0 +1,66 @@
+"""The outbox's own writes: `cancel_queued` stops only texts still waiting, and
+`MessageStatus.has_left` is the one meaning of "went out"."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from reminder_app.extensions import db
+from reminder_app.models import MessageKind, MessageStatus
+from reminder_app.models.messages import LEFT_STATUSES
+from reminder_app.outbox import cancel_queued, enqueue
+from tests.factories import make_clickatell_account, make_patient, make_practice
+
+NOW = datetime(2026, 6, 15, 16, 30, tzinfo=UTC)
+
+
+def practice_with_texts():
+    practice = make_practice().practice
+    make_clickatell_account(practice)
+    ana, ben = make_patient(practice), make_patient(practice)
+
+    def text(patient, kind=MessageKind.AUTO_REPLY):
+        return enqueue(practice, to=patient.mobile, body="Hello", kind=kind, patient=patient,
+                       now=NOW)
+
+    return practice, ana, ben, text
+
+
+def test_cancel_queued_stops_the_waiting_texts_to_a_number_and_of_the_kinds_asked(app):
+    practice, ana, ben, text = practice_with_texts()
+    answer, reminder, leaving, other = (text(ana), text(ana, MessageKind.REMINDER), text(ana),
+                                        text(ben))
+    leaving.status = MessageStatus.SENDING  # a sender has it: it may be leaving
+    db.session.commit()
+
+    assert cancel_queued(practice.id, "Opted out.", NOW, recipient=ana.mobile,
+                         kinds=[MessageKind.AUTO_REPLY]) == 1
+    db.session.commit()
+    db.session.expire_all()
+    assert (answer.status, answer.status_detail, answer.settled_at) == (
+        MessageStatus.CANCELLED, "Opted out.", NOW)
+    assert [reminder.status, leaving.status, other.status] == [
+        MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.QUEUED]
+
+
+def test_cancel_queued_by_id_never_touches_another_practice(app):
+    practice, ana, _ben, text = practice_with_texts()
+    elsewhere, *_rest, other_text = practice_with_texts()
+    mine, theirs = text(ana), other_text(ana)
+    db.session.commit()
+    assert cancel_queued(practice.id, "Moved.", NOW, ids=[mine.id, theirs.id]) == 1
+    db.session.expire_all()
+    assert (mine.status, theirs.status) == (MessageStatus.CANCELLED, MessageStatus.QUEUED)
+    assert cancel_queued(practice.id, "Again.", NOW, ids=[mine.id]) == 0  # already settled
+
+
+def test_cancel_queued_refuses_to_cancel_everything(app):
+    with pytest.raises(ValueError):
+        cancel_queued(1, "All of them?", NOW)
+
+
+@pytest.mark.parametrize("status", list(MessageStatus))
+def test_a_text_has_left_once_a_sender_has_it(status):
+    left = status in (MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
+    assert status.has_left is left
+    assert (status in LEFT_STATUSES) is left
