@@ -4,6 +4,7 @@ importing this package registers them all with SQLAlchemy (and so with Alembic).
 from .api_tokens import ApiToken
 from .appointments import Appointment, AppointmentStatus, CancelledBy, StatusChangeRefused
 from .clickatell_account import ClickatellAccount, PendingRegistration
+from .events import Actor, ActorKind, AppendOnly, Event, EventKind
 from .keywords import PracticeKeyword
 from .messages import (
     CallbackKind,
@@ -21,7 +22,8 @@ from .staff import LoginAttempt, Role, StaffUser
 from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, WaitlistEntry
 
 __all__ = [
-    "ApiToken", "Appointment", "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
+    "Actor", "ActorKind", "ApiToken", "AppendOnly", "Appointment", "Event", "EventKind",
+    "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
     "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord",
     "CancelledBy", "ClickatellAccount", "Direction", "Language", "LoginAttempt", "Message",
     "MessageKind", "MessageStatus", "Patient", "PendingRegistration", "Practice",
