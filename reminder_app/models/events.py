@@ -107,15 +107,6 @@ EVENT_LABELS = {
     EventKind.CANCELLED: "Cancelled", EventKind.COMPLETED: "Marked completed",
     EventKind.NO_SHOW: "Marked a no-show", EventKind.REPLY_READ: "Reply read",
 }
-#: Appointment statuses a change leads to, by the kind of event it is.
-KIND_OF_STATUS = {
-    AppointmentStatus.CONFIRMED: EventKind.CONFIRMED,
-    AppointmentStatus.CANCELLED_BY_PATIENT: EventKind.CANCELLED,
-    AppointmentStatus.CANCELLED_BY_STAFF: EventKind.CANCELLED,
-    AppointmentStatus.RESCHEDULE_REQUESTED: EventKind.RESCHEDULE_REQUESTED,
-    AppointmentStatus.COMPLETED: EventKind.COMPLETED,
-    AppointmentStatus.NO_SHOW: EventKind.NO_SHOW,
-}
 
 
 class AppendOnly(Exception):
