@@ -27,12 +27,12 @@ def seed(count: int):
     from reminder_app.appointments import service
     from reminder_app.cli import create_practice_with_owner
     from reminder_app.extensions import db
-    from reminder_app.models import Patient, Provider
+    from reminder_app.models import Actor, Patient, Provider
     from reminder_app.timezones import today
 
     owner = create_practice_with_owner(practice_name="Bench Practice", owner_name="Owner",
                                        email="owner@example.com", password=PASSWORD)
-    practice = owner.practice
+    practice, staff = owner.practice, Actor.staff(owner)
     providers = [Provider(practice_id=practice.id, name=f"Dr. Provider {n}") for n in range(10)]
     db.session.add_all(providers)
     db.session.commit()
@@ -45,15 +45,16 @@ def seed(count: int):
         db.session.add(patient)
         appointment = service.book(
             practice, patient=patient, provider=providers[n % 10],
-            starts_at=first + timedelta(minutes=10 * (n // 10) % 600), now=booked_at)
+            starts_at=first + timedelta(minutes=10 * (n // 10) % 600), actor=staff,
+            now=booked_at)
         if n % 5 == 0:
-            service.confirm(appointment, now=booked_at)
+            service.confirm(appointment, actor=Actor.patient(patient), now=booked_at)
             appointment.last_reply_text, appointment.last_reply_at = "C", booked_at
         elif n % 5 == 1:
             appointment.last_reply_text = "Can I bring my daughter too?"
             appointment.last_reply_at = booked_at
         if n % 10 == 3:
-            service.cancel(appointment, now=booked_at)
+            service.cancel(appointment, actor=staff, now=booked_at)
     db.session.commit()
     return day
 

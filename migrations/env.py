@@ -94,9 +94,14 @@ def never_reuse_ids_on_sqlite(connection):
             "SELECT sql FROM sqlite_master WHERE name = ?", (name,)).scalar()
         if 'AUTOINCREMENT' in sql.upper():
             continue
+        triggers = connection.exec_driver_sql(  # a rebuild drops them: made again after
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+            (name,)).scalars().all()
         with operations.batch_alter_table(name, recreate='always',
                                           table_kwargs={'sqlite_autoincrement': True}):
             pass
+        for trigger in triggers:
+            connection.exec_driver_sql(trigger)
 
 
 def run_migrations_online():

@@ -32,10 +32,13 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .models import (
+    Actor,
     Appointment,
     AppointmentStatus,
     ClickatellAccount,
     Direction,
+    Event,
+    EventKind,
     Language,
     Message,
     MessageKind,
@@ -169,16 +172,17 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
     db.session.add_all(providers + patients)
     db.session.commit()
 
+    staff = Actor.staff(owner)
     account = _sandbox_account(practice, password, now, seed.notes)
-    write_history(practice, patients, providers, now)
+    write_history(practice, patients, providers, now, staff=staff)
     _waitlist(practice, patients, providers, now - timedelta(days=5))
     if account is not None:
         with _seeding_settings():
-            _book_and_replay(practice, account, patients, providers, now)
+            _book_and_replay(practice, account, patients, providers, now, staff)
         _refresh_balance(account, seed.notes)
     else:
-        _book_upcoming(practice, patients, providers, now - timedelta(days=4))
-    _close_earlier_today(practice, now)
+        _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff)
+    _close_earlier_today(practice, now, staff)
     return seed
 
 
@@ -252,9 +256,10 @@ def _refresh_balance(account: ClickatellAccount, notes: list[str]) -> None:
 # ---------------------------------------------------------------- the last 30 days
 
 def write_history(practice: Practice, patients: list[Patient], providers: list[Provider],
-                  now: datetime, *, days: int = 30, seed: int = 8) -> int:
+                  now: datetime, *, staff: Actor, days: int = 30, seed: int = 8) -> int:
     """Appointments of the last `days` days (weekdays), as rows: most completed, some
-    no-shows and cancellations, each with its reminder and, often, the patient's "C".
+    no-shows and cancellations, each with its reminder and, often, the patient's "C", and
+    the events the app would have recorded (booked by `staff`, the reply's reading, …).
     Returns how many appointments it wrote."""
     from .reminders.rules import rules_for
 
@@ -277,16 +282,18 @@ def write_history(practice: Practice, patients: list[Patient], providers: list[P
                 practice_id=practice.id, patient=patient, provider=chance.choice(providers),
                 starts_at=starts_at, duration_minutes=chance.choice((15, 20, 30)),
                 reason=chance.choice(REASONS), created_at=starts_at - timedelta(days=10),
-                status=AppointmentStatus.COMPLETED)
+                status=AppointmentStatus.BOOKED)
             db.session.add(appointment)
             db.session.flush()
-            _history_of(appointment, rule, practice, chance, fail=back == 2 and n == 0)
+            Event.record_change(appointment, EventKind.BOOKED, staff, appointment.created_at)
+            _history_of(appointment, rule, practice, chance, staff,
+                        fail=back == 2 and n == 0)
     db.session.commit()
     return written
 
 
 def _history_of(appointment: Appointment, rule, practice: Practice,
-                chance: random.Random, *, fail: bool = False) -> None:
+                chance: random.Random, staff: Actor, *, fail: bool = False) -> None:
     from .reminders import templates
 
     patient = appointment.patient
@@ -314,34 +321,50 @@ def _history_of(appointment: Appointment, rule, practice: Practice,
         message_id=message.id, created_at=appointment.created_at, updated_at=sent_at))
     roll = chance.random()
     if failed:
-        appointment.status = (AppointmentStatus.NO_SHOW if roll < 0.5
-                              else AppointmentStatus.COMPLETED)
+        _history_close(appointment, staff, no_show=roll < 0.5)
         return
     if roll < 0.1:
         _history_reply(appointment, practice, "X", sent_at)
-        appointment.status = AppointmentStatus.CANCELLED_BY_PATIENT
     elif roll < 0.85:
         _history_reply(appointment, practice, chance.choice(("C", "c", "C", "Yes", "ok")),
                        sent_at)
-        appointment.status = (AppointmentStatus.NO_SHOW if chance.random() < 0.03
-                              else AppointmentStatus.COMPLETED)
+        _history_close(appointment, staff, no_show=chance.random() < 0.03)
     else:
-        appointment.status = (AppointmentStatus.NO_SHOW if chance.random() < 0.25
-                              else AppointmentStatus.COMPLETED)
+        _history_close(appointment, staff, no_show=chance.random() < 0.25)
+
+
+def _history_close(appointment: Appointment, staff: Actor, *, no_show: bool) -> None:
+    appointment.status = AppointmentStatus.NO_SHOW if no_show else AppointmentStatus.COMPLETED
+    Event.record_change(appointment, EventKind.NO_SHOW if no_show else EventKind.COMPLETED,
+                        staff, appointment.ends_at)
 
 
 def _history_reply(appointment: Appointment, practice: Practice, text: str,
                    sent_at: datetime) -> None:
+    """The patient's reply, read and acted on as `handle_inbound` would have."""
+    from .inbound.understanding import Intent, interpret
+
     at = sent_at + timedelta(minutes=random.Random(appointment.id).randint(3, 240))
     patient = appointment.patient
-    db.session.add(Message(
+    reply = Message(
         practice_id=practice.id, patient=patient, appointment_id=appointment.id,
         direction=Direction.INBOUND, kind=MessageKind.REPLY, sender=patient.mobile,
         recipient=practice.clickatell_account.long_number if practice.clickatell_account
         else LONG_NUMBERS[0], body=text, parts=1, status=MessageStatus.RECEIVED,
         provider_message_id=secrets.token_hex(16), dedupe_key=f"demo-history:{appointment.id}",
-        created_at=at, read_at=at))
+        created_at=at, read_at=at)
+    db.session.add(reply)
+    db.session.flush()
     appointment.last_reply_text, appointment.last_reply_at = text, at
+    reading = interpret(text, patient.language.value)
+    sender = Actor.patient(patient)
+    Event.record_reading(reply, reading, sender, at, appointment=appointment)
+    if reading.intent is Intent.CANCEL_APPOINTMENT:
+        appointment.status = AppointmentStatus.CANCELLED_BY_PATIENT
+        Event.record_change(appointment, EventKind.CANCELLED, sender, at)
+    elif reading.intent is Intent.CONFIRM:
+        appointment.status = AppointmentStatus.CONFIRMED
+        Event.record_change(appointment, EventKind.CONFIRMED, sender, at)
 
 
 # ---------------------------------------------------------------- today and the next days
@@ -359,7 +382,7 @@ def _seeding_settings():
 
 
 def _book_upcoming(practice: Practice, patients: list[Patient], providers: list[Provider],
-                   booked_at: datetime) -> list[Appointment]:
+                   booked_at: datetime, staff: Actor) -> list[Appointment]:
     from .appointments import service
 
     today = booked_at.astimezone(practice.zone).date() + timedelta(days=4)
@@ -369,7 +392,7 @@ def _book_upcoming(practice: Practice, patients: list[Patient], providers: list[
         booked.append(service.book(
             practice, patient=patients[patient], provider=providers[provider],
             starts_at=to_utc(day, at, practice.zone), duration_minutes=(15, 30, 20)[n % 3],
-            reason=REASONS[n % len(REASONS)], now=booked_at))
+            reason=REASONS[n % len(REASONS)], actor=staff, now=booked_at))
     return booked
 
 
@@ -380,12 +403,12 @@ def _weekday(day: date) -> date:
 
 
 def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: list[Patient],
-                     providers: list[Provider], now: datetime) -> None:
+                     providers: list[Provider], now: datetime, staff: Actor) -> None:
     """Book a few days ago, then live the days since in order: each dispatch pass at the
     minute reminders were due, each patient's reply a few minutes after their reminder."""
     from .reminders.passes import run_pass
 
-    booked = _book_upcoming(practice, patients, providers, now - timedelta(days=4))
+    booked = _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff)
     due = {appointment.id: sorted(db.session.scalars(select(Reminder.send_at).where(
         Reminder.appointment_id == appointment.id, Reminder.status == ReminderStatus.PENDING,
         Reminder.send_at <= now))) for appointment in booked}
@@ -465,7 +488,7 @@ def _text(account: ClickatellAccount, patient: Patient, text: str, at: datetime)
     run_pass(now=at + timedelta(minutes=1))
 
 
-def _close_earlier_today(practice: Practice, now: datetime) -> None:
+def _close_earlier_today(practice: Practice, now: datetime, staff: Actor) -> None:
     """Appointments of today that are over: seen, except one no-show."""
     from .appointments import service
 
@@ -476,6 +499,6 @@ def _close_earlier_today(practice: Practice, now: datetime) -> None:
         .order_by(Appointment.starts_at)))
     for n, appointment in enumerate(earlier):
         if n == 1:
-            service.mark_no_show(appointment, now=now)
+            service.mark_no_show(appointment, actor=staff, now=now)
         else:
-            service.mark_completed(appointment, now=now)
+            service.mark_completed(appointment, actor=staff, now=now)

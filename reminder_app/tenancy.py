@@ -3,7 +3,8 @@
 Views never filter by practice themselves; they ask `scoped(Model)` for a query or
 `get_or_404(Model, id)` for one record. Another practice's record is a 404, never a leak.
 An API request's practice is its token's (set by the `api` blueprint on `g`), and the same
-helpers scope it.
+helpers scope it. `current_actor()` says who is acting, for the event record: views pass it
+to the services, which never read the request themselves.
 """
 
 from typing import TypeVar
@@ -13,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from .extensions import db
-from .models import Practice
+from .models import Actor, Practice
 
 T = TypeVar("T")
 
@@ -29,6 +30,16 @@ def current_practice() -> Practice:
     if not current_user.is_authenticated:
         abort(401)
     return current_user.practice
+
+
+def current_actor() -> Actor:
+    """Who this request acts as: its API token, or the signed-in staff member."""
+    api_token = g.get("api_token")
+    if api_token is not None:
+        return Actor.api_token(api_token)
+    if not current_user.is_authenticated:
+        abort(401)
+    return Actor.staff(current_user)
 
 
 def scoped(model: type[T]) -> Select[tuple[T]]:

@@ -6,6 +6,8 @@ from itertools import count
 from reminder_app.cli import create_practice_with_owner
 from reminder_app.extensions import db
 from reminder_app.models import (
+    Actor,
+    ActorKind,
     Appointment,
     AppointmentStatus,
     Language,
@@ -187,3 +189,7 @@ def one_record_of_each(practice) -> dict:
             Message: make_sent_text(practice, patient=appointment.patient),
             PracticeKeyword: keyword, ReminderRule: rules_for(practice)[0],
             WaitlistEntry: entry, FreedSlot: slot}
+
+
+#: Who acts in tests that call the services directly (views pass the signed-in user).
+STAFF = Actor(ActorKind.STAFF, None, "Test Staff")

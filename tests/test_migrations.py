@@ -255,3 +255,44 @@ def test_0011_keeps_handled_at_as_read_at_inbound_and_settled_at_outbound(empty_
         db.engine.dispose()
     assert [tuple(row) for row in rows] == [(1, read, None), (2, None, settled)]
     assert "handled_at" not in message.columns
+
+OLD_ROWS = [
+    "INSERT INTO practice (id, name, country, timezone, phone, address, created_at, quiet_start,"
+    " quiet_end, offer_slots, offer_notice_minutes, offer_wave_size, offer_hold_minutes) VALUES"
+    " (1, 'Old Practice', 'US', 'America/New_York', '', '', '2026-01-01 00:00:00', '21:00:00',"
+    " '08:00:00', TRUE, 120, 3, 15)",
+    "INSERT INTO provider (id, practice_id, name, active, created_at) VALUES"
+    " (1, 1, 'Dr. Old', TRUE, '2026-01-01 00:00:00')",
+    "INSERT INTO patient (id, practice_id, first_name, last_name, mobile, language, sms_consent,"
+    " notes, created_at) VALUES (1, 1, 'Ada', 'Old', '+12015550111', 'en', TRUE, '',"
+    " '2026-01-01 00:00:00')",
+    "INSERT INTO appointment (id, practice_id, patient_id, provider_id, starts_at,"
+    " duration_minutes, reason, status, needs_callback, created_at, updated_at) VALUES"
+    " (1, 1, 1, 1, '2026-02-02 14:00:00', 15, '', 'booked', FALSE, '2026-01-10 09:00:00',"
+    " '2026-01-10 09:00:00'),"
+    " (2, 1, 1, 1, '2026-02-03 14:00:00', 15, '', 'cancelled_by_patient', FALSE,"
+    " '2026-01-11 09:00:00', '2026-01-12 10:30:00')",
+]
+
+
+def test_upgrade_backfills_what_is_known_and_refuses_updates_of_events(empty_database_url):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as connection:
+            for statement in OLD_ROWS:
+                connection.execute(text(statement))
+        upgrade(revision="0012")
+        with db.engine.connect() as connection:
+            events = connection.execute(text(
+                "SELECT appointment_id, kind, at, actor_kind, actor_label, status FROM event"
+                " ORDER BY appointment_id, at")).all()
+            with pytest.raises(Exception, match="append-only"):
+                connection.execute(text("UPDATE event SET actor_label = 'someone'"))
+        db.engine.dispose()
+    unknown = ("unknown", "unknown (before the event record)")
+    assert [(row[0], row[1], str(row[2]), *row[3:]) for row in events] == [
+        (1, "booked", "2026-01-10 09:00:00", *unknown, "booked"),
+        (2, "booked", "2026-01-11 09:00:00", *unknown, "booked"),
+        (2, "cancelled", "2026-01-12 10:30:00", *unknown, "cancelled_by_patient"),
+    ]

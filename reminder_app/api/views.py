@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from ..patients import service as patients
-from ..tenancy import MAX_ID, current_practice, get_or_404, scoped
+from ..tenancy import MAX_ID, current_actor, current_practice, get_or_404, scoped
 from ..validation import FieldError
 from .auth import token_for
 from .openapi import DOCUMENT
@@ -77,6 +77,7 @@ def authenticate():
     if record is None:
         raise ApiError(401, "Send a valid API token as 'Authorization: Bearer <token>'.")
     g.api_practice = db.session.get(Practice, record.practice_id)
+    g.api_token = record
     return None
 
 
@@ -272,7 +273,7 @@ def create_appointment():
         provider=_record_or_field_error(Provider, body["provider_id"], "provider_id"),
         starts_at=parse_instant(body["starts_at"], "starts_at"),
         duration_minutes=body.get("duration_minutes", appointments.DEFAULT_DURATION),
-        reason=body.get("reason", ""))
+        reason=body.get("reason", ""), actor=current_actor())
     response = jsonify({"appointment": appointment_json(appointment), "warnings": _warnings(
         appointments.overlap_warning(appointment, practice.zone))})
     response.status_code = 201
@@ -296,7 +297,8 @@ def update_appointment(appointment_id: int):
         else None,
         provider=_record_or_field_error(Provider, body["provider_id"], "provider_id")
         if "provider_id" in body else None,
-        duration_minutes=body.get("duration_minutes"), reason=body.get("reason"))
+        duration_minutes=body.get("duration_minutes"), reason=body.get("reason"),
+        actor=current_actor())
     return jsonify({"appointment": appointment_json(appointment), "warnings": _warnings(
         appointments.overlap_warning(appointment, practice.zone))})
 
@@ -305,5 +307,6 @@ def update_appointment(appointment_id: int):
 def cancel_appointment(appointment_id: int):
     appointment = get_or_404(Appointment, appointment_id)
     body = _body("AppointmentCancel", required=False)
-    appointments.cancel(appointment, by=CancelledBy(body.get("by", CancelledBy.STAFF)))
+    appointments.cancel(appointment, by=CancelledBy(body.get("by", CancelledBy.STAFF)),
+                        actor=current_actor())
     return jsonify({"appointment": appointment_json(appointment)})

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Appointment, Patient, Practice, Provider
+from ..models import Actor, Appointment, Patient, Practice, Provider
 from ..models.types import utcnow
 from ..patients.service import parse_mobile
 from ..timezones import NonexistentLocalTime, to_utc
@@ -253,7 +253,7 @@ def preview(practice: Practice, text: str, *, now: datetime | None = None) -> Pr
     return Preview(rows=rows)
 
 
-def import_valid_rows(practice: Practice, checked: Preview, *, consent: bool,
+def import_valid_rows(practice: Practice, checked: Preview, *, consent: bool, actor: Actor,
                       now: datetime | None = None) -> ImportResult:
     """Book every valid row of a preview in one transaction: all of them, or none if anything
     fails on the way. New patients get SMS consent only if the person said they gave it."""
@@ -272,7 +272,8 @@ def import_valid_rows(practice: Practice, checked: Preview, *, consent: bool,
                 new_patients[row.patient_key] = patient
             imported.append((row.line, service.add_appointment(
                 practice, patient=patient, provider=row.provider, starts_at=row.starts_at,
-                duration_minutes=row.duration_minutes, reason=row.reason, now=now)))
+                duration_minutes=row.duration_minutes, reason=row.reason, actor=actor,
+                now=now)))
         db.session.commit()
     except Exception:
         db.session.rollback()

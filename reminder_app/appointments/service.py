@@ -2,8 +2,10 @@
 
 Each state change is one function that checks, changes and commits once, so what must
 happen alongside has one place to go, inside the same transaction: the reminder engine plans,
-rewrites or cancels reminders, and the waitlist offers a cancelled time (or stops offering a
-time someone was just booked into). Time is an argument (`now=`), so tests can set the clock.
+rewrites or cancels reminders, the waitlist offers a cancelled time (or stops offering a
+time someone was just booked into), and the change is recorded as an `Event` with its actor.
+Who acts is an argument (`actor=`, passed by the view, API, reply handler or waitlist), and
+so is time (`now=`), so tests can set the clock.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -12,9 +14,12 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import (
+    Actor,
     Appointment,
     AppointmentStatus,
     CancelledBy,
+    Event,
+    EventKind,
     Patient,
     Practice,
     Provider,
@@ -31,7 +36,7 @@ DEFAULT_DURATION = 15
 CANCELLED = (AppointmentStatus.CANCELLED_BY_PATIENT, AppointmentStatus.CANCELLED_BY_STAFF)
 
 __all__ = ["AppointmentError", "StatusChangeRefused", "add_appointment", "book", "cancel",
-           "confirm", "edit", "mark_completed", "mark_no_show", "move", "overlapping",
+           "confirm", "edit", "history", "mark_completed", "mark_no_show", "move", "overlapping",
            "overlap_warning"]
 
 
@@ -83,7 +88,7 @@ def _check_reason(reason: str | None) -> str:
 
 def add_appointment(practice: Practice, *, patient: Patient, provider: Provider,
                     starts_at: datetime, duration_minutes: int = DEFAULT_DURATION,
-                    reason: str = "", now: datetime) -> Appointment:
+                    reason: str = "", actor: Actor, now: datetime) -> Appointment:
     """`book` without the commit, for callers that book many in one transaction (CSV import).
     Plans the appointment's reminders in the same transaction."""
     appointment = Appointment(
@@ -93,18 +98,19 @@ def add_appointment(practice: Practice, *, patient: Patient, provider: Provider,
         status=AppointmentStatus.BOOKED, created_at=now, updated_at=now,
     )
     db.session.add(appointment)
+    Event.record_change(appointment, EventKind.BOOKED, actor, now)
     planning.plan_for(appointment, now)
     offers.time_taken(appointment, now)
     return appointment
 
 
 def book(practice: Practice, *, patient: Patient, provider: Provider, starts_at: datetime,
-         duration_minutes: int = DEFAULT_DURATION, reason: str = "",
+         duration_minutes: int = DEFAULT_DURATION, reason: str = "", actor: Actor,
          now: datetime | None = None) -> Appointment:
     """Book a future appointment. Overlaps are allowed (see `overlapping`) but never the past."""
     appointment = add_appointment(practice, patient=patient, provider=provider,
                                   starts_at=starts_at, duration_minutes=duration_minutes,
-                                  reason=reason, now=now or utcnow())
+                                  reason=reason, actor=actor, now=now or utcnow())
     db.session.commit()
     return appointment
 
@@ -116,31 +122,35 @@ def _require_open(appointment: Appointment, action: str) -> None:
 
 
 def _reschedule(appointment: Appointment, practice: Practice, *, starts_at: datetime,
-                provider: Provider, now: datetime) -> None:
+                provider: Provider, actor: Actor, now: datetime) -> None:
     """A new time or provider: back to booked, for the patient to confirm again. The pending
     reminders are re-planned in the same transaction."""
     _require_open(appointment, "moved")
     _check_provider(practice, provider)
     _check_start(starts_at, now)
+    previous_starts_at = appointment.starts_at
     appointment.rebook()
     appointment.starts_at = starts_at
     appointment.provider = provider
+    Event.record_change(appointment, EventKind.MOVED, actor, now,
+                        previous_starts_at=previous_starts_at)
     planning.replan(appointment, now)
     offers.time_taken(appointment, now)
 
 
 def move(appointment: Appointment, practice: Practice, *, starts_at: datetime,
-         provider: Provider | None = None, now: datetime | None = None) -> Appointment:
+         provider: Provider | None = None, actor: Actor,
+         now: datetime | None = None) -> Appointment:
     """Give the appointment a new start (and perhaps another provider)."""
     _reschedule(appointment, practice, starts_at=starts_at,
-                provider=provider or appointment.provider, now=now or utcnow())
+                provider=provider or appointment.provider, actor=actor, now=now or utcnow())
     db.session.commit()
     return appointment
 
 
 def edit(appointment: Appointment, practice: Practice, *, starts_at: datetime | None = None,
          provider: Provider | None = None, duration_minutes: int | None = None,
-         reason: str | None = None, now: datetime | None = None) -> Appointment:
+         reason: str | None = None, actor: Actor, now: datetime | None = None) -> Appointment:
     """Change what was given; a different start or provider is a move."""
     now = now or utcnow()
     if duration_minutes is not None:
@@ -150,31 +160,40 @@ def edit(appointment: Appointment, practice: Practice, *, starts_at: datetime | 
     new_start = starts_at if starts_at is not None else appointment.starts_at
     new_provider = provider if provider is not None else appointment.provider
     if new_start != appointment.starts_at or new_provider.id != appointment.provider_id:
-        _reschedule(appointment, practice, starts_at=new_start, provider=new_provider, now=now)
+        _reschedule(appointment, practice, starts_at=new_start, provider=new_provider,
+                    actor=actor, now=now)
     else:
         _require_open(appointment, "changed")
+    changed = ((duration_minutes is not None and duration_minutes != appointment.duration_minutes)
+               or (reason is not None and reason != appointment.reason))
     if duration_minutes is not None:
         appointment.duration_minutes = duration_minutes
     if reason is not None:
         appointment.reason = reason
+    if changed:
+        Event.record_change(appointment, EventKind.CHANGED, actor, now)
     db.session.commit()
     return appointment
 
 
-def cancel(appointment: Appointment, *, by: CancelledBy = CancelledBy.STAFF,
+def cancel(appointment: Appointment, *, by: CancelledBy = CancelledBy.STAFF, actor: Actor,
            now: datetime | None = None) -> Appointment:
-    """Cancel, saying who asked; in the same transaction its reminders are cancelled and the
-    time it frees is offered to the waitlist."""
+    """Cancel, saying who asked (`by`: the patient, even when staff take the call, or the
+    practice) and who did it (`actor`); in the same transaction its reminders are cancelled
+    and the time it frees is offered to the waitlist."""
     now = now or utcnow()
     appointment.cancel(by)
+    Event.record_change(appointment, EventKind.CANCELLED, actor, now)
     planning.cancel_for(appointment, now)
     offers.slot_freed(appointment, now)
     db.session.commit()
     return appointment
 
 
-def confirm(appointment: Appointment, *, now: datetime | None = None) -> Appointment:
+def confirm(appointment: Appointment, *, actor: Actor,
+            now: datetime | None = None) -> Appointment:
     appointment.confirm()
+    Event.record_change(appointment, EventKind.CONFIRMED, actor, now or utcnow())
     db.session.commit()
     return appointment
 
@@ -185,18 +204,32 @@ def _require_started(appointment: Appointment, now: datetime, what: str) -> None
                                   f"marked {what}.")
 
 
-def mark_completed(appointment: Appointment, *, now: datetime | None = None) -> Appointment:
-    _require_started(appointment, now or utcnow(), "completed")
+def mark_completed(appointment: Appointment, *, actor: Actor,
+                   now: datetime | None = None) -> Appointment:
+    now = now or utcnow()
+    _require_started(appointment, now, "completed")
     appointment.mark_completed()
+    Event.record_change(appointment, EventKind.COMPLETED, actor, now)
     db.session.commit()
     return appointment
 
 
-def mark_no_show(appointment: Appointment, *, now: datetime | None = None) -> Appointment:
-    _require_started(appointment, now or utcnow(), "a no-show")
+def mark_no_show(appointment: Appointment, *, actor: Actor,
+                 now: datetime | None = None) -> Appointment:
+    now = now or utcnow()
+    _require_started(appointment, now, "a no-show")
     appointment.mark_no_show()
+    Event.record_change(appointment, EventKind.NO_SHOW, actor, now)
     db.session.commit()
     return appointment
+
+
+def history(appointment: Appointment) -> list[Event]:
+    """What happened to the appointment, oldest first: its changes and the readings of the
+    replies about it, each with who did it."""
+    return list(db.session.scalars(
+        select(Event).where(Event.appointment_id == appointment.id)
+        .order_by(Event.at, Event.id)))
 
 
 def overlapping(provider: Provider, starts_at: datetime, duration_minutes: int, *,

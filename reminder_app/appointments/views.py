@@ -14,7 +14,7 @@ from ..models.types import utcnow
 from ..patients.service import display_mobile
 from ..reminders import planning
 from ..settings.forms import ConfirmForm
-from ..tenancy import current_practice, get_or_404, scoped
+from ..tenancy import current_actor, current_practice, get_or_404, scoped
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
 from ..validation import FieldError
 from ..waitlist import offers
@@ -207,7 +207,8 @@ def new():
             appointment = service.book(
                 practice, patient=chosen.get(form.patient.data),
                 provider=by_id.get(form.provider.data), starts_at=_starts_at(form),
-                duration_minutes=form.duration_minutes.data, reason=form.reason.data)
+                duration_minutes=form.duration_minutes.data, reason=form.reason.data,
+                actor=current_actor())
         except FieldError as error:
             _show_error(form, error)
         else:
@@ -217,6 +218,13 @@ def new():
             return redirect(_day_url(appointment), code=303)
     return render_template("appointments/new.html", form=form, patients=patients,
                            providers=providers)
+
+
+@bp.get("/<int:appointment_id>")
+def show(appointment_id: int):
+    appointment = get_or_404(Appointment, appointment_id)
+    return render_template("appointments/show.html", appointment=appointment,
+                           events=service.history(appointment), day_url=_day_url(appointment))
 
 
 @bp.route("/<int:appointment_id>/edit", methods=["GET", "POST"])
@@ -230,7 +238,8 @@ def edit(appointment_id: int):
         try:
             service.edit(appointment, current_practice(), starts_at=_starts_at(form),
                          provider=_provider_by_id(form.provider.data),
-                         duration_minutes=form.duration_minutes.data, reason=form.reason.data)
+                         duration_minutes=form.duration_minutes.data, reason=form.reason.data,
+                         actor=current_actor())
         except FieldError as error:
             db.session.rollback()
             _show_error(form, error)
@@ -255,7 +264,7 @@ def move(appointment_id: int):
     if form.validate_on_submit():
         try:
             service.move(appointment, current_practice(), starts_at=_starts_at(form),
-                         provider=_provider_by_id(form.provider.data))
+                         provider=_provider_by_id(form.provider.data), actor=current_actor())
         except FieldError as error:
             db.session.rollback()
             _show_error(form, error)
@@ -291,7 +300,7 @@ def cancel(appointment_id: int):
     form = CancelForm()
     if form.validate_on_submit():
         try:
-            service.cancel(appointment, by=CancelledBy(form.by.data))
+            service.cancel(appointment, by=CancelledBy(form.by.data), actor=current_actor())
         except service.StatusChangeRefused as error:
             flash(str(error), "danger")
         else:
@@ -306,7 +315,7 @@ def _close(appointment_id: int, change, done: str):
     appointment = get_or_404(Appointment, appointment_id)
     if ConfirmForm().validate_on_submit():
         try:
-            change(appointment)
+            change(appointment, actor=current_actor())
         except service.StatusChangeRefused as error:
             flash(str(error), "danger")
         else:
@@ -396,5 +405,6 @@ def import_confirm():
         return redirect(url_for(".import_csv"), code=303)
     if ",".join(map(str, checked.valid_lines)) != form.expected_rows.data:
         return _render_preview(form.csv_text.data, checked, consent, changed=True)
-    result = csv_import.import_valid_rows(practice, checked, consent=consent)
+    result = csv_import.import_valid_rows(practice, checked, consent=consent,
+                                          actor=current_actor())
     return render_template("appointments/import_result.html", result=result)

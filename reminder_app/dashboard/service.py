@@ -3,6 +3,9 @@
 Each function takes the practice and `now`, and asks the database a single aggregate
 question (the chart asks two), so the page costs a handful of queries however busy the
 practice is. Views pass `tenancy.current_practice()`; nothing here reads the request.
+What happened in the past comes from the event record (`models/events.py`), never from
+re-reading old replies: a word added to the practice's list today does not change how last
+week's replies count.
 """
 
 from __future__ import annotations
@@ -13,24 +16,23 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..inbound import conversations
-from ..inbound.replies import practice_words
-from ..inbound.understanding import Intent, understand
 from ..models import (
     Appointment,
     AppointmentStatus,
     Direction,
+    Event,
+    EventKind,
     FreedSlot,
     Message,
-    Patient,
     Practice,
     Reminder,
     ReminderStatus,
     SlotStatus,
 )
+from ..models.events import reading_label
 from ..reminders.templates import CREDITS_PER_PART
 from ..timezones import day_bounds, days_bounds, today
 
@@ -128,7 +130,7 @@ def credit(practice: Practice, now: datetime, days: int = USAGE_DAYS) -> Credit:
 class Day:
     day: date
     appointments: int  # all but those the practice cancelled
-    confirmed: int  # confirmed by the patient (a reply read as "confirm", or the status)
+    confirmed: int  # confirmed by the patient (a recorded confirmation, or the status)
     attended: int  # completed
     no_shows: int
 
@@ -168,9 +170,9 @@ def last_days(practice: Practice, now: datetime, days: int = CHART_DAYS) -> Peri
     """Each of the `days` days before today (today is not over, and has its own figures):
     appointments, confirmations, no-shows.
 
-    An appointment counts as confirmed if it is confirmed now, or if the patient's reply to
-    it was read as a confirmation (a confirmed appointment later becomes completed or a
-    no-show, but it was confirmed all the same); a cancelled one never does.
+    An appointment counts as confirmed if it is confirmed now, or if a confirmation of it is
+    recorded (a confirmed appointment later becomes completed or a no-show, but it was
+    confirmed all the same); a cancelled one never does.
     """
     zone = practice.zone
     first = today(zone, now) - timedelta(days=days)
@@ -181,23 +183,17 @@ def last_days(practice: Practice, now: datetime, days: int = CHART_DAYS) -> Peri
     appointments = db.session.execute(
         select(Appointment.id, Appointment.starts_at, Appointment.status)
         .where(in_period)).all()
-    reply = aliased(Message)
-    replies = db.session.execute(
-        select(reply.appointment_id, reply.body, Patient.language)
-        .join(Appointment, Appointment.id == reply.appointment_id)
-        .join(Patient, Patient.id == Appointment.patient_id)
-        .where(in_period, reply.practice_id == practice.id,
-               reply.direction == Direction.INBOUND)).all()
-    words = practice_words(practice)
-    confirmed_by_reply = {appointment_id for appointment_id, body, language in replies
-                          if understand(body, language.value, words) is Intent.CONFIRM}
+    confirmed_before = set(db.session.scalars(
+        select(Event.appointment_id).join(Appointment, Appointment.id == Event.appointment_id)
+        .where(in_period, Event.practice_id == practice.id,
+               Event.kind == EventKind.CONFIRMED)))
 
     figures: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for appointment_id, starts_at, status in appointments:
         counts = figures[starts_at.astimezone(zone).date()]
         counts["appointments"] += 1
         if status is AppointmentStatus.CONFIRMED or (
-                appointment_id in confirmed_by_reply and not status.is_cancelled):
+                appointment_id in confirmed_before and not status.is_cancelled):
             counts["confirmed"] += 1
         if status is AppointmentStatus.COMPLETED:
             counts["attended"] += 1
@@ -234,3 +230,24 @@ def refills(practice: Practice, now: datetime, days: int = CHART_DAYS) -> Refill
                FreedSlot.created_at >= now - timedelta(days=days),
                FreedSlot.created_at <= now)).one()
     return Refills(freed, filled, int(minutes))
+
+
+@dataclass(frozen=True)
+class ReplyCount:
+    label: str
+    count: int
+
+
+def replies_read(practice: Practice, now: datetime, days: int = CHART_DAYS) -> list[ReplyCount]:
+    """Patients' replies of the last `days` days by how each was read when it arrived (a YES
+    to a waitlist offer apart from a confirmation), the most frequent first."""
+    rows = db.session.execute(
+        select(Event.intent, Event.accepted, func.count(Event.id))
+        .where(Event.practice_id == practice.id, Event.kind == EventKind.REPLY_READ,
+               Event.at >= now - timedelta(days=days), Event.at <= now)
+        .group_by(Event.intent, Event.accepted)).all()
+    counts: dict[str, int] = defaultdict(int)
+    for intent, accepted, count in rows:
+        counts[reading_label(intent, accepted)] += count
+    return sorted((ReplyCount(label, count) for label, count in counts.items()),
+                  key=lambda row: (-row.count, row.label))

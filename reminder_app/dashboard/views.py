@@ -26,5 +26,6 @@ def index():
         unhandled=service.unhandled_replies(practice),
         problems=service.reminder_problems(practice, now),
         credit=service.credit(practice, now), refills=service.refills(practice, now),
+        replies=service.replies_read(practice, now),
         period=period, chart=chart.render(period), day_summary=chart.day_summary,
         problem_days=service.PROBLEM_DAYS, usage_days=service.USAGE_DAYS)

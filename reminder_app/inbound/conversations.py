@@ -11,7 +11,16 @@ from sqlalchemy import and_, case, func, select, update
 
 from ..clickatell import analyse
 from ..extensions import db
-from ..models import Direction, Message, MessageKind, Patient, Practice, PracticeKeyword
+from ..models import (
+    Direction,
+    Event,
+    EventKind,
+    Message,
+    MessageKind,
+    Patient,
+    Practice,
+    PracticeKeyword,
+)
 from ..models.types import utcnow
 from ..outbox import OutboxError, enqueue
 from .replies import cancel_queued_texts, has_opted_out
@@ -82,10 +91,14 @@ def unmatched(practice: Practice) -> list[Message]:
         .limit(200)))
 
 
-def reading_of(message: Message, words: dict[str, Intent] | None = None) -> Intent:
-    """How an inbound text was read (staff see it next to the text)."""
-    language = message.patient.language.value if message.patient else None
-    return interpret(message.body, language, words).intent
+def readings(messages: list[Message]) -> dict[int, Event]:
+    """How each of these texts was read when it arrived, in its context, by message id (one
+    query). A text from before the event record has none: it is not read again today."""
+    ids = [message.id for message in messages if message.direction is Direction.INBOUND]
+    if not ids:
+        return {}
+    return {event.message_id: event for event in db.session.scalars(
+        select(Event).where(Event.kind == EventKind.REPLY_READ, Event.message_id.in_(ids)))}
 
 
 def mark_thread_handled(practice: Practice, patient: Patient, now: datetime | None = None

@@ -3,12 +3,14 @@
 `handle_inbound` is called by the MO webhook after the callback was authenticated and stored
 raw. In order: check the number it was sent to, find the patient (by the sender's E.164
 mobile, within the practice whose secret the callback carried), store the message, read it
-(`understanding.interpret`), act on what it is about (an open offer of a freed slot, if the
-patient has one: `waitlist.offers.open_offer_for`; else the patient's next reminded
-appointment), and queue the automatic answer through the outbox. It writes in the caller's
-transaction (the appointment service commits it when it changes an appointment; otherwise
-the webhook does), so a reply is applied entirely or not at all, and the same message twice
-changes nothing.
+(`understanding.interpret`), record that reading once with what it was read against (an
+`Event`: staff and the dashboard see it, never a re-reading with today's words), act on
+what it is about (an open offer of a freed slot, if the patient has one:
+`waitlist.offers.open_offer_for`; else the patient's next reminded appointment) as the
+patient (`Actor.patient`), and queue the automatic answer through the outbox. It writes in
+the caller's transaction (the appointment service commits it when it changes an appointment;
+otherwise the webhook does), so a reply is applied entirely or not at all, and the same
+message twice changes nothing.
 
 The rules are written out for staff in docs/replies.md.
 """
@@ -27,9 +29,12 @@ from ..appointments import service as appointments
 from ..clickatell import InboundMessage, analyse
 from ..extensions import db
 from ..models import (
+    Actor,
     Appointment,
     ClickatellAccount,
     Direction,
+    Event,
+    EventKind,
     Message,
     MessageKind,
     MessageStatus,
@@ -179,7 +184,11 @@ def handle_inbound(account: ClickatellAccount, message: InboundMessage,
                     message.to, practice.name, account.long_number)
         inbound = _store(practice, message, sender, key, patient=None, appointment=None,
                          now=now)
-        if inbound is not None and interpret(message.text).intent is Intent.OPT_OUT:
+        if inbound is None:
+            return None
+        reading = interpret(message.text)
+        Event.record_reading(inbound, reading, Actor.unknown_sender(), now)
+        if reading.intent is Intent.OPT_OUT:
             _opt_out(practice, patients, sender, now)
         return inbound
 
@@ -189,7 +198,8 @@ def handle_inbound(account: ClickatellAccount, message: InboundMessage,
                             practice_words(practice))
         accepted = offer_answer(reading)
         if accepted is not None:
-            return _answer_offer(practice, message, sender, key, offer, accepted, now)
+            return _answer_offer(practice, message, sender, key, offer, reading, accepted,
+                                 now)
 
     appointment = appointment_replied_to(practice, patients, now)
     patient = appointment.patient if appointment else most_recently_texted(practice, patients)
@@ -199,12 +209,18 @@ def handle_inbound(account: ClickatellAccount, message: InboundMessage,
                      now=now)
     if inbound is None:
         return None  # a concurrent delivery of the same message got there first
+    Event.record_reading(inbound, reading, _sender(patient), now, appointment=appointment)
     _act(practice, inbound, reading, patients, patient, appointment, now=now)
     return inbound
 
 
+def _sender(patient: Patient | None) -> Actor:
+    return Actor.patient(patient) if patient is not None else Actor.unknown_sender()
+
+
 def _answer_offer(practice: Practice, message: InboundMessage, sender: str, key: str,
-                  offer: Offer, accepted: bool, now: datetime) -> Message | None:
+                  offer: Offer, reading: Reading, accepted: bool,
+                  now: datetime) -> Message | None:
     """A YES or NO to an open offer of a freed slot: settled by the waitlist, answered
     here. Nothing for staff to do, so it is stored as handled."""
     inbound = _store(practice, message, sender, key, patient=offer.patient, appointment=None,
@@ -212,7 +228,9 @@ def _answer_offer(practice: Practice, message: InboundMessage, sender: str, key:
     if inbound is None:
         return None
     inbound.read_at = now
-    outcome = offers.answer(offer, accepted, now)
+    patient = Actor.patient(offer.patient)
+    Event.record_reading(inbound, reading, patient, now, offer=offer, accepted=accepted)
+    outcome = offers.answer(offer, accepted, now, actor=patient)
     send_answer(practice, inbound,
                 offer_text(outcome, practice, offer.patient.language.value, offer.slot,
                            until=offer.expires_at),
@@ -259,6 +277,7 @@ def _store(practice: Practice, message: InboundMessage, sender: str, key: str, *
 def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[Patient],
          patient: Patient | None, appointment: Appointment | None, *, now: datetime) -> None:
     language = patient.language.value if patient else "en"
+    actor = _sender(patient)
     if appointment is not None:
         appointment.last_reply_text = inbound.body
         appointment.last_reply_at = now
@@ -295,12 +314,13 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
             if reading.opts_in:
                 _opt_in(patients, now)
             answer(Answer.CONFIRMED)
-            appointments.confirm(appointment, now=now)
+            appointments.confirm(appointment, actor=actor, now=now)
         case Intent.CANCEL_APPOINTMENT:
             answer(Answer.CANCELLED)
-            appointments.cancel(appointment, by=CancelledBy.PATIENT, now=now)
+            appointments.cancel(appointment, by=CancelledBy.PATIENT, actor=actor, now=now)
         case Intent.RESCHEDULE:
             appointment.request_reschedule()
+            Event.record_change(appointment, EventKind.RESCHEDULE_REQUESTED, actor, now)
             answer(Answer.RESCHEDULE)
 
 

@@ -128,6 +128,8 @@ class Reading:
     call_back: bool = False
     #: A YES: it also opts back in a patient who had opted out.
     opts_in: bool = False
+    #: The word is one of the practice's own, not ours.
+    practice_word: bool = False
 
 
 def _languages(language: str | None) -> list[str]:
@@ -159,12 +161,14 @@ def interpret(text: str, language: str | None = None,
     if not word:
         return Reading(Intent.FREE_TEXT, word)
     intent = builtin_meaning(word, language)
-    if intent is None and extra_words:
-        intent = extra_words.get(word)
+    practice_word = intent is None and bool(extra_words) and word in extra_words
+    if practice_word:
+        intent = extra_words[word]
     if intent is None:
         return Reading(Intent.FREE_TEXT, word)
     return Reading(Intent(intent), word, call_back=word in CALL_BACK_OPT_OUT,
-                   opts_in=intent is Intent.CONFIRM and word in YES_WORDS)
+                   opts_in=intent is Intent.CONFIRM and word in YES_WORDS,
+                   practice_word=practice_word)
 
 
 def understand(text: str, language: str | None = None,

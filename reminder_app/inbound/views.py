@@ -14,7 +14,7 @@ from ..tenancy import current_practice, get_or_404, scoped
 from . import conversations
 from .conversations import ConversationError
 from .forms import AttachForm, KeywordForm, StaffReplyForm
-from .replies import has_opted_out, practice_words
+from .replies import has_opted_out
 from .understanding import UNIVERSAL_OPT_OUT, WORDS, Intent, mentions_opt_out
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
@@ -72,12 +72,10 @@ def thread(patient_id: int):
 
 def _thread_page(patient: Patient, form: StaffReplyForm):
     practice = current_practice()
-    words = practice_words(practice)
     messages = conversations.thread_messages(practice, patient)
-    readings = {m.id: conversations.reading_of(m, words) for m in messages
-                if m.kind is MessageKind.REPLY}
     return render_template(
-        "inbound/thread.html", patient=patient, messages=messages, readings=readings,
+        "inbound/thread.html", patient=patient, messages=messages,
+        readings=conversations.readings(messages),
         form=form, action_form=ConfirmForm(), opted_out=has_opted_out(patient),
         kind_labels=KIND_LABELS, status_badges=STATUS_BADGES, Intent=Intent,
         mentions_opt_out=mentions_opt_out, gsm7_basic="".join(sorted(GSM7_BASIC)),

@@ -7,6 +7,7 @@ from ..extensions import db
 from .api_tokens import ApiToken
 from .appointments import Appointment, AppointmentStatus, CancelledBy, StatusChangeRefused
 from .clickatell_account import ClickatellAccount, PendingRegistration
+from .events import Actor, ActorKind, AppendOnly, Event, EventKind
 from .keywords import PracticeKeyword
 from .messages import (
     CallbackKind,
@@ -24,7 +25,8 @@ from .staff import LoginAttempt, RecoveryCode, Role, StaffSession, StaffUser
 from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, WaitlistEntry
 
 __all__ = [
-    "ApiToken", "Appointment", "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
+    "Actor", "ActorKind", "ApiToken", "AppendOnly", "Appointment", "Event", "EventKind",
+    "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
     "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord",
     "CancelledBy", "ClickatellAccount", "Direction", "Language", "LoginAttempt", "Message",
     "MessageKind", "MessageStatus", "Patient", "PendingRegistration", "Practice",

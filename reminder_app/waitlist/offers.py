@@ -31,6 +31,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import (
+    Actor,
     Appointment,
     Direction,
     FreedSlot,
@@ -42,6 +43,7 @@ from ..models import (
     Practice,
     SlotStatus,
 )
+from ..models.events import WAITLIST, Event, EventKind
 from ..models.messages import LEFT_STATUSES
 from ..models.types import utcnow
 from ..outbox import OutboxError, cancel_queued, enqueue
@@ -277,9 +279,9 @@ AFTER_THE_FACT = {OfferStatus.ACCEPTED: OfferText.BOOKED, OfferStatus.DECLINED: 
                   OfferStatus.WITHDRAWN: OfferText.CLOSED, OfferStatus.CLOSED: OfferText.CLOSED}
 
 
-def answer(offer: Offer, accepted: bool, now: datetime) -> OfferText:
+def answer(offer: Offer, accepted: bool, now: datetime, *, actor: Actor) -> OfferText:
     """Settle a patient's YES (`ACCEPT`) or NO (`DECLINE`) to an offer, in the caller's
-    transaction; returns what to tell them."""
+    transaction; returns what to tell them. `actor` is who answered (the patient)."""
     _lock(offer.slot_id)
     slot = offer.slot
     offer.answered_at = now
@@ -296,12 +298,12 @@ def answer(offer: Offer, accepted: bool, now: datetime) -> OfferText:
     if slot.status is not SlotStatus.OFFERING or slot.starts_at <= now:
         offer.status = OfferStatus.CLOSED
         return OfferText.CLOSED
-    return _book(offer, slot, now)
+    return _book(offer, slot, now, actor)
 
 
-def _book(offer: Offer, slot: FreedSlot, now: datetime) -> OfferText:
-    """The winner: the slot becomes their appointment, confirmed (they just said yes), with
-    reminders planned like any other."""
+def _book(offer: Offer, slot: FreedSlot, now: datetime, actor: Actor) -> OfferText:
+    """The winner: the slot becomes their appointment, booked by the waitlist and confirmed
+    by the patient's YES (`actor`), with reminders planned like any other."""
     from ..appointments.service import AppointmentError, add_appointment
 
     practice = _practice(slot)
@@ -311,8 +313,9 @@ def _book(offer: Offer, slot: FreedSlot, now: datetime) -> OfferText:
             appointment = add_appointment(
                 practice, patient=offer.patient, provider=slot.provider,
                 starts_at=slot.starts_at, duration_minutes=slot.duration_minutes,
-                reason=REASON, now=now)
+                reason=REASON, actor=WAITLIST, now=now)
             appointment.confirm()
+            Event.record_change(appointment, EventKind.CONFIRMED, actor, now)
             db.session.flush()
     except AppointmentError as error:  # the provider stopped taking appointments, say
         log.warning("slot %s could not be booked: %s", slot.id, error.message)

@@ -10,7 +10,7 @@ from reminder_app.appointments import csv_import
 from reminder_app.extensions import db
 from reminder_app.models import Appointment, Patient
 from reminder_app.timezones import to_utc
-from tests.factories import make_appointment, make_patient, make_provider
+from tests.factories import STAFF, make_appointment, make_patient, make_provider
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 GOOD_AND_BAD = """patient name,mobile,start,provider,reason
@@ -47,7 +47,7 @@ def test_the_preview_checks_every_row_and_saves_nothing(practice, provider):
 
 def test_importing_books_the_valid_rows_and_adds_each_new_patient_once(practice, provider):
     checked = csv_import.preview(practice, GOOD_AND_BAD, now=NOW)
-    result = csv_import.import_valid_rows(practice, checked, consent=True, now=NOW)
+    result = csv_import.import_valid_rows(practice, checked, consent=True, now=NOW, actor=STAFF)
     assert [line for line, _ in result.imported] == [2, 3, 6]
     assert sorted(p.full_name for p in result.new_patients) == ["Ana Reyes", "Ben Okafor"]
     assert [row.line for row in result.skipped] == [4, 5]
@@ -57,7 +57,7 @@ def test_importing_books_the_valid_rows_and_adds_each_new_patient_once(practice,
 
 def test_new_patients_get_no_consent_unless_the_person_says_so(practice, provider):
     checked = csv_import.preview(practice, GOOD_AND_BAD, now=NOW)
-    result = csv_import.import_valid_rows(practice, checked, consent=False, now=NOW)
+    result = csv_import.import_valid_rows(practice, checked, consent=False, now=NOW, actor=STAFF)
     assert not any(p.sms_consent for p in result.new_patients)
 
 
@@ -65,7 +65,7 @@ def test_an_existing_patient_is_matched_by_name_and_mobile(practice, provider):
     ana = make_patient(practice, first_name="Ana", last_name="Reyes", mobile="+12015550123")
     checked = csv_import.preview(practice, GOOD_AND_BAD, now=NOW)
     assert checked.rows[0].patient == ana
-    csv_import.import_valid_rows(practice, checked, consent=False, now=NOW)
+    csv_import.import_valid_rows(practice, checked, consent=False, now=NOW, actor=STAFF)
     assert count(Patient) == 2
     assert db.session.scalar(select(func.count()).select_from(Appointment).where(
         Appointment.patient_id == ana.id)) == 2

@@ -10,7 +10,7 @@ from reminder_app.appointments import service
 from reminder_app.extensions import db
 from reminder_app.models import Appointment, AppointmentStatus, CancelledBy
 from reminder_app.timezones import local, to_utc
-from tests.factories import make_appointment, make_patient, make_practice, make_provider
+from tests.factories import STAFF, make_appointment, make_patient, make_practice, make_provider
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=2)
@@ -34,7 +34,7 @@ def provider(practice):
 
 def book(practice, patient, provider, starts_at=LATER, **kwargs):
     return service.book(practice, patient=patient, provider=provider, starts_at=starts_at,
-                        now=NOW, **kwargs)
+                        now=NOW, **{"actor": STAFF, **kwargs})
 
 
 def test_booking_stores_a_booked_appointment_in_utc(practice, patient, provider):
@@ -80,7 +80,7 @@ def test_overlapping_finds_the_providers_other_appointments_sharing_time(practic
     noon = book(practice, patient, provider, duration_minutes=30)
     half_past = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=30))
     cancelled = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=10))
-    service.cancel(cancelled)
+    service.cancel(cancelled, actor=STAFF)
     other_provider = make_provider(practice)
     assert service.overlapping(provider, LATER + timedelta(minutes=5), 15) == [noon]
     # ending exactly when the next one starts is no overlap
@@ -107,10 +107,10 @@ def test_an_overlapping_booking_is_made_with_a_warning(practice, patient, provid
 def test_moving_a_confirmed_appointment_asks_for_a_new_confirmation(practice, patient,
                                                                     provider):
     appointment = book(practice, patient, provider)
-    service.confirm(appointment)
+    service.confirm(appointment, actor=STAFF)
     other = make_provider(practice)
     service.move(appointment, practice, starts_at=LATER + timedelta(hours=3), provider=other,
-                 now=NOW)
+                 now=NOW, actor=STAFF)
     db.session.expire_all()
     assert appointment.starts_at == LATER + timedelta(hours=3)
     assert appointment.provider_id == other.id and appointment.status is S.BOOKED
@@ -120,40 +120,42 @@ def test_moving_after_a_reschedule_request_settles_the_callback(practice, patien
     appointment = book(practice, patient, provider)
     appointment.request_reschedule()
     db.session.commit()
-    service.move(appointment, practice, starts_at=LATER + timedelta(days=1), now=NOW)
+    service.move(appointment, practice, starts_at=LATER + timedelta(days=1), now=NOW, actor=STAFF)
     assert appointment.status is S.BOOKED and appointment.needs_callback is False
 
 
 def test_moving_into_the_past_is_refused(practice, patient, provider):
     appointment = book(practice, patient, provider)
     with pytest.raises(service.AppointmentError, match="already passed"):
-        service.move(appointment, practice, starts_at=NOW - timedelta(hours=1), now=NOW)
+        service.move(appointment, practice, starts_at=NOW - timedelta(hours=1), now=NOW,
+                     actor=STAFF)
     db.session.rollback()
     assert db.session.get(Appointment, appointment.id).starts_at == LATER
 
 
 def test_a_cancelled_appointment_cannot_be_moved_or_edited(practice, patient, provider):
     appointment = book(practice, patient, provider)
-    service.cancel(appointment)
+    service.cancel(appointment, actor=STAFF)
     with pytest.raises(service.StatusChangeRefused, match="can no longer be moved"):
-        service.move(appointment, practice, starts_at=LATER + timedelta(hours=1), now=NOW)
+        service.move(appointment, practice, starts_at=LATER + timedelta(hours=1), now=NOW,
+                     actor=STAFF)
     with pytest.raises(service.StatusChangeRefused, match="can no longer be changed"):
-        service.edit(appointment, practice, reason="Other", now=NOW)
+        service.edit(appointment, practice, reason="Other", now=NOW, actor=STAFF)
 
 
 def test_editing_length_and_reason_keeps_the_confirmation(practice, patient, provider):
     appointment = book(practice, patient, provider)
-    service.confirm(appointment)
+    service.confirm(appointment, actor=STAFF)
     service.edit(appointment, practice, starts_at=LATER, duration_minutes=45,
-                 reason="Follow-up", now=NOW)
+                 reason="Follow-up", now=NOW, actor=STAFF)
     assert appointment.status is S.CONFIRMED
     assert (appointment.duration_minutes, appointment.reason) == (45, "Follow-up")
 
 
 def test_editing_the_start_is_a_move(practice, patient, provider):
     appointment = book(practice, patient, provider)
-    service.confirm(appointment)
-    service.edit(appointment, practice, starts_at=LATER + timedelta(hours=1), now=NOW)
+    service.confirm(appointment, actor=STAFF)
+    service.edit(appointment, practice, starts_at=LATER + timedelta(hours=1), now=NOW, actor=STAFF)
     assert appointment.status is S.BOOKED
 
 
@@ -161,7 +163,7 @@ def test_editing_the_start_is_a_move(practice, patient, provider):
                                             (CancelledBy.STAFF, S.CANCELLED_BY_STAFF)])
 def test_cancelling_records_who_cancelled(practice, patient, provider, by, status):
     appointment = book(practice, patient, provider)
-    service.cancel(appointment, by=by)
+    service.cancel(appointment, by=by, actor=STAFF)
     db.session.expire_all()
     assert appointment.status is status
 
@@ -170,12 +172,12 @@ def test_completed_or_no_show_only_once_the_appointment_has_started(practice, pa
                                                                    provider):
     appointment = book(practice, patient, provider)
     with pytest.raises(service.StatusChangeRefused, match="not started yet"):
-        service.mark_completed(appointment, now=NOW)
+        service.mark_completed(appointment, now=NOW, actor=STAFF)
     with pytest.raises(service.StatusChangeRefused, match="not started yet"):
-        service.mark_no_show(appointment, now=NOW)
-    service.mark_no_show(appointment, now=LATER)
+        service.mark_no_show(appointment, now=NOW, actor=STAFF)
+    service.mark_no_show(appointment, now=LATER, actor=STAFF)
     assert appointment.status is S.NO_SHOW
-    service.mark_completed(appointment, now=LATER)
+    service.mark_completed(appointment, now=LATER, actor=STAFF)
     assert appointment.status is S.COMPLETED
 
 
@@ -205,7 +207,7 @@ def test_moving_across_a_dst_change_keeps_the_wall_clock_time_asked_for(practice
     appointment = book(practice, patient, provider,
                        starts_at=to_utc(date(2026, 3, 6), time(9, 0), zone))
     service.move(appointment, practice, starts_at=to_utc(date(2026, 3, 9), time(9, 0), zone),
-                 now=NOW)
+                 now=NOW, actor=STAFF)
     assert local(appointment.starts_at, zone).time() == time(9, 0)
     assert appointment.starts_at - to_utc(date(2026, 3, 6), time(9, 0), zone) == timedelta(
         days=3, hours=-1)

@@ -13,7 +13,13 @@ from reminder_app.reminders.passes import run_pass
 from reminder_app.reminders.policy import OPTED_OUT
 from reminder_app.timezones import to_utc
 from tests.browser.journey import reply_from_phone, send_due_reminder, sign_in
-from tests.factories import DEFAULT_PASSWORD, make_patient, make_provider, make_ready_practice
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    STAFF,
+    make_patient,
+    make_provider,
+    make_ready_practice,
+)
 from tests.inbound.conftest import refreshed, wait_until
 
 pytestmark = pytest.mark.browser
@@ -48,7 +54,7 @@ def test_x_on_the_phone_cancels_and_the_day_view_shows_the_slot_free(
     patient = make_patient(practice, first_name="Ana", last_name="Reyes", mobile=f"+{PHONE}")
     day, starts_at = book_in(practice, 1)
     appointment = service.book(practice, patient=patient, provider=make_provider(practice),
-                               starts_at=starts_at)
+                               starts_at=starts_at, actor=STAFF)
     assert send_due_reminder(appointment).outbox.sent == 1
 
     reply_from_phone(page, sandbox.url, PHONE, "X")
@@ -68,8 +74,9 @@ def test_after_stop_a_reminder_that_falls_due_sends_nothing(live_app, sandbox, p
     provider = make_provider(practice)
     _, soon = book_in(practice, 1)
     day, later = book_in(practice, 4)
-    first = service.book(practice, patient=patient, provider=provider, starts_at=soon)
-    second = service.book(practice, patient=patient, provider=provider, starts_at=later)
+    first = service.book(practice, patient=patient, provider=provider, starts_at=soon, actor=STAFF)
+    second = service.book(practice, patient=patient, provider=provider, starts_at=later,
+                          actor=STAFF)
     second_due = min(db.session.scalars(select(Reminder.send_at).where(
         Reminder.appointment_id == second.id)))
     assert send_due_reminder(first).outbox.sent == 1

@@ -12,6 +12,7 @@ from reminder_app.models import AppointmentStatus, Reminder
 from reminder_app.reminders.passes import run_pass
 from tests.factories import (
     DEFAULT_PASSWORD,
+    STAFF,
     make_clickatell_account,
     make_patient,
     make_practice,
@@ -38,7 +39,7 @@ def test_a_reply_on_the_phone_confirms_and_staff_answer_from_the_conversation(
     starts_at = (datetime.now(practice.zone) + timedelta(days=3)).replace(
         hour=14, minute=0, second=0, microsecond=0)
     appointment = service.book(practice, patient=patient, provider=make_provider(practice),
-                               starts_at=starts_at.astimezone(UTC))
+                               starts_at=starts_at.astimezone(UTC), actor=STAFF)
     first_due = min(db.session.scalars(select(Reminder.send_at)))
     run_pass(now=first_due + timedelta(minutes=1))  # the reminder really goes to the phone
 

@@ -15,6 +15,7 @@ from reminder_app.waitlist.service import Availability
 from tests.browser.journey import reply_from_phone, send_due_reminder, sign_in
 from tests.factories import (
     DEFAULT_PASSWORD,
+    STAFF,
     make_clickatell_account,
     make_patient,
     make_practice,
@@ -46,7 +47,7 @@ def test_a_slot_cancelled_by_sms_is_offered_taken_and_shown_refilled(live_app, s
     starts_at = (datetime.now(practice.zone) + timedelta(days=3)).replace(
         hour=14, minute=0, second=0, microsecond=0)
     appointment = service.book(practice, patient=maria, provider=provider,
-                               starts_at=starts_at.astimezone(UTC))
+                               starts_at=starts_at.astimezone(UTC), actor=STAFF)
     send_due_reminder(appointment)
 
     reply_from_phone(page, sandbox.url, CANCELLING, "X")

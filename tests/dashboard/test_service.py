@@ -1,18 +1,22 @@
 """The dashboard's figures: today at a glance, credit, and the 30 days before today."""
 
+import secrets
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
+from reminder_app.clickatell import InboundMessage
 from reminder_app.dashboard import chart, service
 from reminder_app.extensions import db
+from reminder_app.inbound.conversations import add_keyword
+from reminder_app.inbound.replies import handle_inbound
+from reminder_app.inbound.understanding import Intent
 from reminder_app.models import (
     AppointmentStatus,
     Direction,
     Message,
-    MessageKind,
-    MessageStatus,
     Reminder,
     ReminderStatus,
 )
@@ -44,11 +48,17 @@ def at(practice, days: int, hour: int = 9) -> datetime:
 
 
 def reply(practice, appointment, text: str) -> None:
-    db.session.add(Message(
-        practice_id=practice.id, patient=appointment.patient, appointment_id=appointment.id,
-        direction=Direction.INBOUND, kind=MessageKind.REPLY, sender=appointment.patient.mobile,
-        recipient="+12015550199", body=text, status=MessageStatus.RECEIVED,
-        created_at=appointment.starts_at - timedelta(days=1)))
+    """The patient texts back the day before, through the reply handler (as if then)."""
+    make_sent_text(practice, patient=appointment.patient, appointment=appointment)
+    handle_inbound(practice.clickatell_account, InboundMessage(
+        api_id="3500001", mo_message_id=secrets.token_hex(16), sender=appointment.patient.mobile,
+        to="+12015550199", received_at=appointment.starts_at - timedelta(days=1), text=text,
+        charset="UTF-8", udh="", network=None), now=appointment.starts_at - timedelta(days=1))
+    db.session.commit()
+
+
+def closed(appointment, status: AppointmentStatus) -> None:
+    appointment.status = status
     db.session.commit()
 
 
@@ -112,15 +122,15 @@ def test_without_texts_in_the_last_14_days_there_is_not_enough_history(practice)
 
 
 def test_a_confirmation_counts_even_once_the_appointment_is_completed(practice):
-    seen = make_appointment(practice, starts_at=at(practice, -2),
-                            status=AppointmentStatus.COMPLETED)
+    seen = make_appointment(practice, starts_at=at(practice, -2))
     reply(practice, seen, "c")
-    missed = make_appointment(practice, starts_at=at(practice, -2, hour=10),
-                              status=AppointmentStatus.NO_SHOW)
+    closed(seen, AppointmentStatus.COMPLETED)
+    missed = make_appointment(practice, starts_at=at(practice, -2, hour=10))
     reply(practice, missed, "Will I need to fast?")
-    cancelled = make_appointment(practice, starts_at=at(practice, -2, hour=11),
-                                 status=AppointmentStatus.CANCELLED_BY_PATIENT)
+    closed(missed, AppointmentStatus.NO_SHOW)
+    cancelled = make_appointment(practice, starts_at=at(practice, -2, hour=11))
     reply(practice, cancelled, "C")
+    closed(cancelled, AppointmentStatus.CANCELLED_BY_PATIENT)
     make_appointment(practice, starts_at=at(practice, -2, hour=12),
                      status=AppointmentStatus.CANCELLED_BY_STAFF)
     make_appointment(practice, starts_at=at(practice, 0), status=AppointmentStatus.CONFIRMED)
@@ -148,3 +158,32 @@ def test_the_chart_is_an_svg_with_a_bar_per_day_with_no_shows_and_no_inline_styl
     assert svg.count('class="chart-dot"') == 2
     assert "2 appointments, 1 confirmed (50%), 1 no-show (100%)" in svg
     assert "style=" not in svg and "<script" not in svg
+
+
+def test_adding_a_practice_word_does_not_change_the_past(practice):
+    ven = make_appointment(practice, starts_at=at(practice, -3))
+    reply(practice, ven, "Ven")  # not a reply word then: free text for staff
+    closed(ven, AppointmentStatus.COMPLETED)
+    confirmed = make_appointment(practice, starts_at=at(practice, -3, hour=10))
+    reply(practice, confirmed, "C")
+    closed(confirmed, AppointmentStatus.COMPLETED)
+    before = (service.last_days(practice, NOW), service.replies_read(practice, NOW))
+
+    add_keyword(practice, "ven", Intent.CONFIRM)  # VEN would read as a confirmation today
+
+    after = (service.last_days(practice, NOW), service.replies_read(practice, NOW))
+    assert after == before
+    assert after[0].days[-3].confirmed == 1
+    assert {(row.label, row.count) for row in after[1]} == {("Confirm", 1), ("Free text", 1)}
+
+
+def test_replies_are_counted_by_how_they_were_read_a_yes_to_an_offer_apart(practice):
+    from reminder_app.models import Event
+
+    appointment = make_appointment(practice, starts_at=at(practice, -1))
+    reply(practice, appointment, "X")
+    message = db.session.scalar(select(Message).where(Message.direction == Direction.INBOUND))
+    assert [(row.label, row.count) for row in service.replies_read(practice, NOW)] == [
+        ("Cancel the appointment", 1)]
+    assert db.session.scalar(select(Event.message_id).where(
+        Event.message_id == message.id)) == message.id

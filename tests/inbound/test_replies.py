@@ -17,7 +17,13 @@ from reminder_app.models import (
     Reminder,
     ReminderStatus,
 )
-from tests.factories import make_appointment, make_patient, make_provider, make_sent_text
+from tests.factories import (
+    STAFF,
+    make_appointment,
+    make_patient,
+    make_provider,
+    make_sent_text,
+)
 from tests.inbound.conftest import (
     PATIENT_MOBILE,
     PRACTICE_NUMBER,
@@ -52,7 +58,7 @@ def test_confirm_confirms_and_answers_with_the_practice_and_its_phone(texts, app
 def test_cancel_cancels_by_the_patient_and_its_pending_reminders(texts, practice, patient):
     starts_at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=5)
     appointment = service.book(practice, patient=patient, provider=make_provider(practice),
-                               starts_at=starts_at)
+                               starts_at=starts_at, actor=STAFF)
     make_sent_text(practice, patient=patient, appointment=appointment)
     assert db.session.scalars(select(Reminder.status)).all() == [ReminderStatus.PENDING] * 2
 
@@ -111,7 +117,7 @@ def test_stop_again_sends_no_second_confirmation(texts, patient, appointment):
 def test_stop_skips_the_patients_pending_reminders(texts, practice, patient):
     starts_at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=5)
     service.book(practice, patient=patient, provider=make_provider(practice),
-                 starts_at=starts_at)
+                 starts_at=starts_at, actor=STAFF)
     texts.send("STOP")
     assert set(db.session.scalars(select(Reminder.status))) == {ReminderStatus.SKIPPED}
     texts.send("START")

@@ -9,6 +9,7 @@ from reminder_app.models import Message, Reminder
 from reminder_app.provider import messaging_client
 from reminder_app.reminders.rules import rules_for
 from tests.factories import (
+    STAFF,
     make_clickatell_account,
     make_patient,
     make_practice,
@@ -71,7 +72,7 @@ class Booking:
     def appointment(self, patient=None, **patient_fields):
         patient = patient or make_patient(self.practice, **patient_fields)
         return service.book(self.practice, patient=patient, provider=self.provider,
-                            starts_at=self.starts, now=self.booked_at)
+                            starts_at=self.starts, now=self.booked_at, actor=STAFF)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from reminder_app.extensions import db
 from reminder_app.models.reminders import Reminder, ReminderStatus
 from reminder_app.models.types import utcnow
 from reminder_app.patients.service import update_patient
-from tests.factories import make_patient, make_practice, make_provider
+from tests.factories import STAFF, make_patient, make_practice, make_provider
 
 
 def statuses(appointment) -> list[ReminderStatus]:
@@ -23,7 +23,7 @@ def test_consent_given_later_plans_the_skipped_reminders(app):
     patient = make_patient(practice, sms_consent=False)
     now = utcnow()
     appointment = appointments.book(practice, patient=patient, provider=make_provider(practice),
-                                    starts_at=now + timedelta(days=5), now=now)
+                                    starts_at=now + timedelta(days=5), now=now, actor=STAFF)
     assert set(statuses(appointment)) == {ReminderStatus.SKIPPED}
 
     update_patient(patient, practice, sms_consent=True, now=now)
@@ -35,7 +35,7 @@ def test_consent_withdrawn_by_staff_skips_pending_reminders(app):
     patient = make_patient(practice, sms_consent=True)
     now = utcnow()
     appointment = appointments.book(practice, patient=patient, provider=make_provider(practice),
-                                    starts_at=now + timedelta(days=5), now=now)
+                                    starts_at=now + timedelta(days=5), now=now, actor=STAFF)
     assert ReminderStatus.PENDING in statuses(appointment)
 
     update_patient(patient, practice, sms_consent=False, now=now)

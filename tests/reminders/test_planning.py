@@ -19,7 +19,7 @@ from reminder_app.models import (
 from reminder_app.outbox import enqueue
 from reminder_app.reminders import planning, policy, rules
 from reminder_app.validation import FieldError
-from tests.factories import make_clickatell_account, make_patient, make_provider
+from tests.factories import STAFF, make_clickatell_account, make_patient, make_provider
 
 from .conftest import at, utc
 
@@ -34,7 +34,7 @@ def reminders_of(appointment) -> list[Reminder]:
 
 def book(practice, patient, provider, starts_at, now):
     return service.book(practice, patient=patient, provider=provider, starts_at=starts_at,
-                        now=now)
+                        now=now, actor=STAFF)
 
 
 def test_booking_writes_one_pending_reminder_per_enabled_rule_with_its_utc_time(
@@ -120,7 +120,7 @@ def test_moving_an_appointment_replans_its_pending_reminders(practice, patient, 
     appointment = book(practice, patient, provider, at(practice, MONDAY, 14, 30), now=now)
     before = reminders_of(appointment)
     new_start = at(practice, MONDAY + timedelta(days=1), 10)
-    service.move(appointment, practice, starts_at=new_start, now=now)
+    service.move(appointment, practice, starts_at=new_start, now=now, actor=STAFF)
     after = reminders_of(appointment)
     assert [r.id for r in after] == [r.id for r in before]  # rewritten, not duplicated
     assert [r.send_at for r in after] == [new_start - timedelta(hours=48),
@@ -134,7 +134,7 @@ def test_a_move_refused_by_validation_leaves_the_reminders_as_they_were(
     appointment = book(practice, patient, provider, at(practice, MONDAY, 14, 30), now=now)
     before = [(r.send_at, r.status) for r in reminders_of(appointment)]
     with pytest.raises(FieldError):
-        service.move(appointment, practice, starts_at=now - timedelta(days=1), now=now)
+        service.move(appointment, practice, starts_at=now - timedelta(days=1), now=now, actor=STAFF)
     db.session.rollback()
     assert [(r.send_at, r.status) for r in reminders_of(appointment)] == before
 
@@ -160,7 +160,7 @@ def test_moving_after_a_reminder_went_out_plans_a_new_one_for_the_new_time(
     db.session.commit()
 
     new_start = at(practice, MONDAY + timedelta(days=3), 10)
-    service.move(appointment, practice, starts_at=new_start, now=now)
+    service.move(appointment, practice, starts_at=new_start, now=now, actor=STAFF)
     found = reminders_of(appointment)
     assert len(found) == 3
     sent, rewritten, fresh = found
@@ -175,7 +175,7 @@ def test_moving_stops_a_reminder_text_still_waiting_in_the_outbox(practice, pati
     now = at(practice, MONDAY - timedelta(days=7), 12)
     appointment = book(practice, patient, provider, at(practice, MONDAY, 14, 30), now=now)
     message = _queue(practice, reminders_of(appointment)[0], now)
-    service.move(appointment, practice, starts_at=at(practice, MONDAY, 16), now=now)
+    service.move(appointment, practice, starts_at=at(practice, MONDAY, 16), now=now, actor=STAFF)
     db.session.refresh(message)
     assert (message.status, message.status_detail) == (MessageStatus.CANCELLED, planning.MOVED)
     statuses = [r.status for r in reminders_of(appointment)]
@@ -188,7 +188,7 @@ def test_cancelling_an_appointment_cancels_its_reminders_and_queued_texts(
     now = at(practice, MONDAY - timedelta(days=7), 12)
     appointment = book(practice, patient, provider, at(practice, MONDAY, 14, 30), now=now)
     message = _queue(practice, reminders_of(appointment)[0], now)
-    service.cancel(appointment, by=CancelledBy.PATIENT, now=now)
+    service.cancel(appointment, by=CancelledBy.PATIENT, now=now, actor=STAFF)
     db.session.refresh(message)
     assert message.status is MessageStatus.CANCELLED
     assert {(r.status, r.reason) for r in reminders_of(appointment)} == {
@@ -204,7 +204,7 @@ def test_a_text_already_claimed_by_a_sender_is_not_cancelled_behind_its_back(
     message = _queue(practice, first, now)
     message.status = MessageStatus.SENDING
     db.session.commit()
-    service.cancel(appointment, now=now)
+    service.cancel(appointment, now=now, actor=STAFF)
     db.session.refresh(message)
     assert message.status is MessageStatus.SENDING
     assert reminders_of(appointment)[0].status is ReminderStatus.QUEUED
@@ -239,7 +239,7 @@ def test_csv_style_booking_of_many_plans_each_in_the_same_transaction(practice, 
     patients = [make_patient(practice) for _ in range(3)]
     for hour, patient in zip((9, 10, 11), patients, strict=True):
         service.add_appointment(practice, patient=patient, provider=provider,
-                                starts_at=at(practice, MONDAY, hour), now=now)
+                                starts_at=at(practice, MONDAY, hour), now=now, actor=STAFF)
     db.session.commit()
     appointments = db.session.scalars(select(Appointment)).all()
     assert sum(len(reminders_of(a)) for a in appointments) == 6

@@ -9,7 +9,7 @@ from reminder_app.appointments import service
 from reminder_app.extensions import db
 from reminder_app.models import ReminderRule, ReminderStatus, Role
 from reminder_app.reminders import rules
-from tests.factories import make_staff
+from tests.factories import STAFF, make_staff
 
 from .conftest import at
 
@@ -40,7 +40,8 @@ def test_a_practice_starts_with_rules_48_and_2_hours_before(practice, owner_clie
 def test_the_owner_changes_a_rule_and_the_appointments_ahead_are_replanned(
         practice, patient, provider, owner_client):
     appointment = service.book(practice, patient=patient, provider=provider,
-                               starts_at=at(practice, date.today() + timedelta(days=10), 15))
+                               starts_at=at(practice, date.today() + timedelta(days=10), 15),
+                               actor=STAFF)
     day_before = rules.rules_for(practice)[0]
     response = owner_client.post(f"/reminders/rules/{day_before.id}",
                                  data=rule_form(day_before, hours_before="24"))
@@ -134,7 +135,7 @@ def test_the_day_view_shows_each_reminder_state_and_why(practice, patient, provi
                                                         owner_client):
     day = date.today() + timedelta(days=10)
     appointment = service.book(practice, patient=patient, provider=provider,
-                               starts_at=at(practice, day, 15))
+                               starts_at=at(practice, day, 15), actor=STAFF)
     from reminder_app.models import Reminder
 
     first, second = db.session.scalars(select(Reminder).order_by(Reminder.id)).all()
@@ -169,7 +170,7 @@ def test_the_day_view_loads_reminders_without_a_query_per_appointment(
         for n in range(count):
             service.add_appointment(practice, patient=patient, provider=provider,
                                     starts_at=at(practice, day, 8) + timedelta(minutes=3 * n),
-                                    now=now)
+                                    now=now, actor=STAFF)
     db.session.commit()
     small = count_queries(owner_client, f"/appointments/day?date={small_day.isoformat()}")
     big = count_queries(owner_client, f"/appointments/day?date={big_day.isoformat()}")

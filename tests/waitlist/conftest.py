@@ -20,7 +20,7 @@ from reminder_app.models import (
 )
 from reminder_app.waitlist import service as waitlist
 from reminder_app.waitlist.service import Availability
-from tests.factories import make_appointment, make_patient, make_provider
+from tests.factories import STAFF, make_appointment, make_patient, make_provider
 from tests.inbound.conftest import Texts, account, practice  # noqa: F401  (fixtures)
 
 EVERY_DAY = 0b1111111
@@ -75,7 +75,7 @@ def free_slot(practice, provider, *, starts_at: datetime | None = None,  # noqa:
     appointment = make_appointment(practice, provider=provider,
                                    starts_at=starts_at or local_time(practice),
                                    duration_minutes=duration_minutes)
-    appointments.cancel(appointment, by=by, now=now)
+    appointments.cancel(appointment, by=by, now=now, actor=STAFF)
     return db.session.scalar(select(FreedSlot).where(FreedSlot.appointment_id == appointment.id))
 
 

@@ -8,7 +8,7 @@ from reminder_app.appointments import service as appointments
 from reminder_app.extensions import db
 from reminder_app.models import AppointmentStatus, FreedSlot, Priority, WaitlistEntry
 from reminder_app.waitlist.matching import candidates, fits
-from tests.factories import make_appointment
+from tests.factories import STAFF, make_appointment
 from tests.waitlist.conftest import free_slot, local_time, offered_patients, waitlisted
 
 MONDAY = 0
@@ -122,7 +122,7 @@ def test_the_patient_who_cancelled_is_not_offered_their_own_slot(practice, provi
     patient = waitlisted(practice, provider)
     appointment = make_appointment(practice, patient=patient, provider=provider,
                                    starts_at=local_time(practice))
-    appointments.cancel(appointment)
+    appointments.cancel(appointment, actor=STAFF)
     assert appointment.status is AppointmentStatus.CANCELLED_BY_STAFF
     slot = db.session.query(FreedSlot).one()
     assert offered_patients(slot) == []

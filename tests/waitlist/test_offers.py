@@ -14,6 +14,7 @@ from reminder_app.models import (
     SlotStatus,
 )
 from reminder_app.waitlist import offers
+from tests.factories import STAFF
 from tests.waitlist.conftest import free_slot, local_time, offers_of, waitlisted
 
 
@@ -92,7 +93,7 @@ def test_a_past_appointment_frees_no_slot(practice, provider):
 
     appointment = make_appointment(practice, provider=provider,
                                    starts_at=datetime.now(UTC) - timedelta(hours=1))
-    service.cancel(appointment)
+    service.cancel(appointment, actor=STAFF)
     assert db.session.scalars(select(FreedSlot)).all() == []
 
 
@@ -197,7 +198,7 @@ def test_booking_someone_into_an_offered_time_stops_the_offers(practice, provide
     waitlisted(practice, provider)
     slot = free_slot(practice, provider, duration_minutes=30)
     service.book(practice, patient=make_patient(practice), provider=provider,
-                 starts_at=slot.starts_at + timedelta(minutes=15), duration_minutes=15)
+                 starts_at=slot.starts_at + timedelta(minutes=15), duration_minutes=15, actor=STAFF)
     slot = refreshed(slot)
     assert (slot.status, slot.reason) == (SlotStatus.STOPPED,
                                           "Someone else was booked at that time.")
@@ -213,9 +214,10 @@ def test_moving_an_appointment_into_an_offered_time_stops_the_offers(practice, p
     waitlisted(practice, provider)
     slot = free_slot(practice, provider, duration_minutes=30)
     elsewhere = service.book(practice, patient=make_patient(practice), provider=provider,
-                             starts_at=slot.starts_at + timedelta(minutes=30))
+                             starts_at=slot.starts_at + timedelta(minutes=30), actor=STAFF)
     assert refreshed(slot).status is SlotStatus.OFFERING  # a time next to it changes nothing
-    service.move(elsewhere, practice, starts_at=slot.starts_at, provider=other_provider)
+    service.move(elsewhere, practice, starts_at=slot.starts_at, provider=other_provider,
+                 actor=STAFF)
     assert refreshed(slot).status is SlotStatus.OFFERING  # another provider's diary
-    service.move(elsewhere, practice, starts_at=slot.starts_at, provider=provider)
+    service.move(elsewhere, practice, starts_at=slot.starts_at, provider=provider, actor=STAFF)
     assert refreshed(slot).status is SlotStatus.STOPPED
