@@ -80,6 +80,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
+    from .audit import init_app as init_audit
     from .auth.sessions import init_app as init_sessions
     from .auth.two_factor import init_app as init_two_factor
     from .permissions import init_app as init_permissions
@@ -87,6 +88,7 @@ def register_extensions(app: Flask) -> None:
     init_sessions(app)
     init_two_factor(app)
     init_permissions(app)
+    init_audit(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
@@ -116,6 +118,7 @@ def configure_sqlite(engine) -> None:
 def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .appointments.views import bp as appointments_bp
+    from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .calendars.views import bp as calendars_bp
     from .dashboard.views import bp as dashboard_bp
@@ -131,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # token-authenticated, never cookie-authenticated
     app.register_blueprint(appointments_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(conversations_bp)

@@ -39,7 +39,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 MANAGE_ALWAYS = frozenset({
     "settings.api_tokens", "settings.revoke_api_token_view", "settings.two_factor_policy",
     "settings.remove", "reminders.new_rule", "reminders.quiet_hours",
-    "conversations.remove_reply_word", "onboarding.number_assigned",
+    "conversations.remove_reply_word", "onboarding.number_assigned", "audit.audit",
+    "audit.export",
 })
 
 #: Everyone may look; only owners change.

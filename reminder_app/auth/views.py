@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..audit import mark_done
 from ..extensions import db
 from ..models import StaffUser
 from ..models.types import utcnow
@@ -125,6 +126,7 @@ def two_factor_setup():
         else:
             db.session.commit()
             session.pop(TOTP_SETUP, None)
+            mark_done()
             return render_template("auth/recovery_codes.html", codes=codes)
     uri = two_factor.provisioning_uri(current_user, secret)
     return render_template("auth/two_factor_setup.html", form=form, secret=secret,

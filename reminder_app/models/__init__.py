@@ -6,6 +6,7 @@ from sqlalchemy import Integer
 from ..extensions import db
 from .api_tokens import ApiToken
 from .appointments import Appointment, AppointmentStatus, CancelledBy, StatusChangeRefused
+from .audit import AuditEntry
 from .clickatell_account import ClickatellAccount, PendingRegistration
 from .events import Actor, ActorKind, AppendOnly, Event, EventKind
 from .keywords import PracticeKeyword
@@ -25,7 +26,8 @@ from .staff import LoginAttempt, RecoveryCode, Role, StaffSession, StaffUser
 from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, WaitlistEntry
 
 __all__ = [
-    "Actor", "ActorKind", "ApiToken", "AppendOnly", "Appointment", "Event", "EventKind",
+    "Actor", "ActorKind", "ApiToken", "AuditEntry", "AppendOnly", "Appointment", "Event",
+    "EventKind",
     "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
     "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord",
     "CancelledBy", "ClickatellAccount", "Direction", "Language", "LoginAttempt", "Message",

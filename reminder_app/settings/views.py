@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..audit import mark_done
 from ..extensions import db
 from ..models import ApiToken, Role, StaffUser
 from ..onboarding import checklist
@@ -130,6 +131,7 @@ def api_tokens():
     form = ApiTokenForm()
     if form.validate_on_submit():
         record, token = create_api_token(current_user.practice, form.name.data)
+        mark_done()
         flash(f"API token “{record.name}” created. Copy it now: it will not be shown again.",
               "success")
         return _api_tokens_page(ApiTokenForm(formdata=None), new_token=token)

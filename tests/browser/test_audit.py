@@ -1,0 +1,25 @@
+import pytest
+
+from tests.factories import DEFAULT_PASSWORD, make_practice
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_owner_reads_the_audit_trail(live_app, page):
+    make_practice("Riverside Family Practice", owner_email="dana@example.com")
+    page.goto(f"{live_app.url}/auth/login")
+    page.get_by_label("E-mail").fill("dana@example.com")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Riverside Family Practice").wait_for()
+    page.goto(f"{live_app.url}/settings/practice")
+    page.get_by_label("Address").fill("12 River Road, Hoboken, NJ")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Audit trail").click()
+    trail = page.locator("#audit-trail")
+    trail.get_by_text("Changed the practice's details").wait_for()
+    trail.get_by_text("Signed in").wait_for()
+    page.get_by_label("Show").select_option("sign-in")
+    page.get_by_role("button", name="Filter").click()
+    trail.get_by_text("Signed in").wait_for()
+    assert trail.get_by_text("Changed the practice's details").count() == 0
