@@ -22,6 +22,9 @@ def nav_unread(page: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+EMPTY = '<span class="text-muted fst-italic empty-message">(empty message)</span>'
+
+
 def test_unread_replies_are_counted_in_the_navigation_until_marked_handled(
         texts, client, auth, patient, appointment):
     texts.send("Running late")
@@ -107,6 +110,23 @@ def test_an_unknown_number_is_attached_to_a_patient(texts, client, auth, patient
     assert response.status_code == 303
     assert refreshed(message).patient_id == patient.id
     assert "she will come" in client.get(response.location).get_data(as_text=True)
+
+
+def test_an_empty_text_from_an_unknown_number_is_shown_as_empty(texts, client, auth, patient):
+    texts.send(" ", sender="+12015559876")
+    auth.login("dana@example.com")
+    page = client.get("/conversations/unmatched").get_data(as_text=True)
+    assert "<td>" + EMPTY + "</td>" in page
+
+
+def test_attaching_a_plain_request_to_stop_opts_the_patient_out(texts, client, auth,
+                                                                patient):
+    texts.send("Please stop texting me", sender="+12015559876")
+    auth.login("dana@example.com")
+    [message] = inbound_messages()
+    client.post(f"/conversations/messages/{message.id}/attach",
+                data={f"m{message.id}-patient": str(patient.id)})
+    assert refreshed(patient).sms_consent is False
 
 
 def test_attaching_a_stop_from_an_unknown_number_opts_the_patient_out(texts, client, auth,
