@@ -374,7 +374,7 @@ def _opt_out_phrases() -> frozenset[str]:
 
 _OPT_OUT_PHRASES = _opt_out_phrases()
 #: Words that might mean "no more texts" inside a longer reply: staff should look.
-MIGHT_OPT_OUT = frozenset({"wrongnumber", "spam", "stopping"})
+MIGHT_OPT_OUT = frozenset({"wrongnumber", "spam"})
 
 
 def mentions_opt_out(text: str) -> bool:
