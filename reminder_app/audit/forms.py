@@ -6,6 +6,7 @@ from .service import EXPORTS
 
 
 class ExportForm(FlaskForm):
-    what = SelectField("What to export", choices=[SelectChoice(key, label) for key, label in EXPORTS.items()],
+    what = SelectField("What to export",
+                       choices=[SelectChoice(key, label) for key, label in EXPORTS.items()],
                        validators=[DataRequired()])
     submit = SubmitField("Download CSV")

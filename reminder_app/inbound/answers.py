@@ -3,6 +3,11 @@
 Every answer names the practice and gives its phone, and is written in the GSM-7 alphabet
 so it stays one SMS part with a practice name of ordinary length (Spanish without the
 accents GSM-7 lacks: á í ó ú). tests/inbound/test_answers.py holds them to that.
+
+HELP says what CTIA's handbook asks of a HELP answer: who sends (the practice), how to reach
+it (its phone), how often ("reminders for your appointments"), "Msg & data rates may apply"
+and how to opt out. It is the one answer besides the opt-out confirmation that also goes to
+a number that has opted out (`REACHES_OPTED_OUT`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ class Answer(enum.StrEnum):
     NO_APPOINTMENT = "no_appointment"
 
 
+#: Answers sent even to a patient who has opted out: the confirmation of the opt-out itself,
+#: and HELP (a person asking who texts them must be told, and how to stop it).
+REACHES_OPTED_OUT = frozenset({Answer.OPTED_OUT, Answer.OPTED_OUT_CALL_BACK, Answer.HELP})
+
 TEXTS: dict[str, dict[Answer, str]] = {
     "en": {
         Answer.CONFIRMED: "{practice}: thank you, your appointment on {when} is confirmed. "
@@ -35,8 +44,8 @@ TEXTS: dict[str, dict[Answer, str]] = {
                           "To book a new time, call {phone}.",
         Answer.RESCHEDULE: "{practice}: we will call you to find a new time for your "
                            "appointment on {when}. Or call us: {phone}.",
-        Answer.HELP: "{practice} appointment texts. Call {phone}. Reply C to confirm, X to "
-                     "cancel, R to reschedule, STOP to opt out.",
+        Answer.HELP: "{practice}: reminders for your appointments. Call {phone}. Msg & data "
+                     "rates may apply. Reply STOP to opt out, C to confirm.",
         Answer.OPTED_OUT: "{practice}: you will get no more texts from us. Reply START to get "
                           "them again. Call {phone}.",
         Answer.OPTED_OUT_CALL_BACK: "{practice}: you will get no more texts from us (reply "
@@ -54,8 +63,8 @@ TEXTS: dict[str, dict[Answer, str]] = {
                           "cita, llame al {phone}.",
         Answer.RESCHEDULE: "{practice}: le llamaremos para cambiar su cita del {when}. "
                            "O llamenos al {phone}.",
-        Answer.HELP: "{practice}, avisos de citas. Tel. {phone}. Responda C para confirmar, "
-                     "X para cancelar, R para cambiar, STOP para no recibirlos.",
+        Answer.HELP: "{practice}: avisos de sus citas. Tel. {phone}. Pueden aplicar tarifas "
+                     "de mensajes y datos. Responda STOP para no recibirlos.",
         Answer.OPTED_OUT: "{practice}: no recibira mas mensajes nuestros. Responda START para "
                           "volver a recibirlos. Tel. {phone}.",
         Answer.OPTED_OUT_CALL_BACK: "{practice}: no recibira mas mensajes (START para "

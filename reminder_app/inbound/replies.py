@@ -52,7 +52,7 @@ from ..reminders.policy import NEEDS_CONSENT, OPTED_OUT
 from ..waitlist import offers
 from ..waitlist.texts import OfferText
 from ..waitlist.texts import render as offer_text
-from .answers import Answer, render
+from .answers import REACHES_OPTED_OUT, Answer, render
 from .understanding import Intent, Reading, interpret, offer_answer
 
 log = logging.getLogger(__name__)
@@ -287,7 +287,8 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
     def answer(kind: Answer, *, always: bool = False) -> None:
         send_answer(practice, inbound, render(kind, practice, language,
                                               appointment.starts_at if appointment else None),
-                    patient=patient, appointment=appointment, always=always, now=now)
+                    patient=patient, appointment=appointment, always=always,
+                    opted_out_too=kind in REACHES_OPTED_OUT, now=now)
 
     match reading.intent:
         case Intent.OPT_OUT:
@@ -325,11 +326,12 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
 
 
 def send_answer(practice: Practice, inbound: Message, body: str, *, patient: Patient | None,
-                appointment: Appointment | None, now: datetime, always: bool = False) -> None:
+                appointment: Appointment | None, now: datetime, always: bool = False,
+                opted_out_too: bool = False) -> None:
     """Queue the automatic answer to `inbound` (once, however often Clickatell repeats it).
-    Not to an opted-out patient, and not more than `AUTO_ANSWER_LIMIT` an hour, unless
-    `always` (the final opt-out confirmation)."""
-    if has_opted_out(patient) and not always:
+    Not to an opted-out patient unless `opted_out_too` (HELP), and not more than
+    `AUTO_ANSWER_LIMIT` an hour, unless `always` (the final opt-out confirmation)."""
+    if has_opted_out(patient) and not (always or opted_out_too):
         return
     if not always and recent_auto_answers(practice, inbound.sender, now) >= AUTO_ANSWER_LIMIT:
         # Named by our message id: a patient's number does not belong in a log.

@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 import pytest
 
 from reminder_app.clickatell import analyse
-from reminder_app.inbound.answers import TEXTS, Answer, phone_for_patients, render, when
+from reminder_app.inbound.answers import (
+    TEXTS,
+    Answer,
+    phone_for_patients,
+    render,
+    when,
+)
 from reminder_app.models import Practice
 
 STARTS_AT = datetime(2026, 3, 10, 14, 30, tzinfo=UTC)
@@ -54,3 +60,21 @@ def test_a_foreign_phone_is_written_internationally():
 
 def test_an_unknown_language_falls_back_to_english():
     assert render(Answer.HELP, a_practice(), "fr") == render(Answer.HELP, a_practice(), "en")
+
+
+@pytest.mark.parametrize(("language", "frequency", "rates", "opt_out"), [
+    ("en", "reminders for your appointments", "Msg & data rates may apply", "Reply STOP"),
+    ("es", "avisos de sus citas", "Pueden aplicar tarifas de mensajes y datos",
+     "Responda STOP"),
+])
+@pytest.mark.parametrize("phone", ["+12015550100", "+442071234567"])
+def test_help_says_who_how_often_what_it_costs_and_how_to_stop_in_one_part(
+        language, frequency, rates, opt_out, phone):
+    practice = a_practice("Riverside Family Practice Hoboken", phone=phone)
+    text = render(Answer.HELP, practice, language)
+    for part in ("Riverside Family Practice Hoboken", phone_for_patients(practice), frequency,
+                 rates, opt_out):
+        assert part in text
+    segments = analyse(text)
+    assert (segments.encoding, segments.parts) == ("GSM-7", 1), (len(text), text)
+

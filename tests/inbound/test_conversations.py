@@ -3,6 +3,7 @@ unmatched inbox, the practice's own reply words."""
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from reminder_app.extensions import db
@@ -20,6 +21,9 @@ from tests.inbound.conftest import inbound_messages, refreshed
 def nav_unread(page: str) -> int | None:
     match = re.search(r'id="unread-replies">(\d+)<', page)
     return int(match.group(1)) if match else None
+
+
+EMPTY = '<span class="text-muted fst-italic empty-message">(empty message)</span>'
 
 
 def test_unread_replies_are_counted_in_the_navigation_until_marked_handled(
@@ -109,9 +113,17 @@ def test_an_unknown_number_is_attached_to_a_patient(texts, client, auth, patient
     assert "she will come" in client.get(response.location).get_data(as_text=True)
 
 
+def test_an_empty_text_from_an_unknown_number_is_shown_as_empty(texts, client, auth, patient):
+    texts.send(" ", sender="+12015559876")
+    auth.login("dana@example.com")
+    page = client.get("/conversations/unmatched").get_data(as_text=True)
+    assert "<td>" + EMPTY + "</td>" in page
+
+
+@pytest.mark.parametrize("text", ["STOP", "Please stop texting me"])
 def test_attaching_a_stop_from_an_unknown_number_opts_the_patient_out(texts, client, auth,
-                                                                      patient):
-    texts.send("STOP", sender="+12015559876")
+                                                                      patient, text):
+    texts.send(text, sender="+12015559876")
     assert refreshed(patient).sms_consent is True
     auth.login("dana@example.com")
     [message] = inbound_messages()

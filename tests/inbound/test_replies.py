@@ -154,10 +154,76 @@ def test_yes_after_stop_opts_back_in_and_confirms(texts, patient, appointment):
 def test_c_after_stop_confirms_but_sends_nothing(texts, patient, appointment):
     texts.send("STOP")
     texts.send("C")
-    texts.send("HELP")
     assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
     assert refreshed(patient).sms_consent is False
     assert len(answers()) == 1  # the opt-out confirmation only
+
+
+def test_help_after_stop_is_still_answered_and_changes_nothing(texts, patient, appointment):
+    texts.send("STOP")
+    texts.send("HELP")
+    assert refreshed(patient).sms_consent is False
+    confirmation, help_answer = answers()
+    assert "Msg & data rates may apply" in help_answer.body
+    assert "STOP" in help_answer.body and PRACTICE_PHONE_DISPLAY in help_answer.body
+    assert help_answer.status is MessageStatus.QUEUED
+
+
+def test_help_answers_in_spanish_with_rates_and_frequency(texts, practice, spanish_patient):
+    reminded_appointment(practice, spanish_patient)
+    texts.send("Ayuda")
+    body = the_answer()
+    assert "avisos de sus citas" in body and "tarifas de mensajes y datos" in body
+    assert "STOP" in body and PRACTICE_PHONE_DISPLAY in body
+
+
+@pytest.mark.parametrize("text", ["Please stop texting me", "no more texts",
+                                  "Stop texting me. I found another doctor.",
+                                  "dejen de escribirme", "No más mensajes por favor"])
+def test_a_plain_request_to_stop_opts_out_at_once_and_is_left_for_staff(texts, patient,
+                                                                        appointment, text):
+    texts.send(text)
+    patient = refreshed(patient)
+    assert patient.sms_consent is False and patient.opted_out_at is not None
+    assert refreshed(appointment).status is AppointmentStatus.BOOKED
+    [confirmation] = answers()
+    assert "no more texts" in confirmation.body and "START" in confirmation.body
+    assert inbound_messages()[0].read_at is None  # staff see that the patient opted out
+
+
+def test_a_reply_that_only_might_mean_stop_is_flagged_but_keeps_consent(
+        texts, client, auth, patient, appointment):
+    texts.send("Why did you stop texting me?")
+    assert refreshed(patient).sms_consent is True
+    assert answers() == []
+    auth.login("dana@example.com")
+    page = client.get(f"/conversations/{patient.id}").get_data(as_text=True)
+    assert "May want no more texts" in page
+
+
+@pytest.mark.parametrize("text", ["Yes 👍", "OK thanks 👍", "yes please", "Confirmed ✅",
+                                  "YES I'll be there"])
+def test_a_confirmation_with_politeness_or_an_emoji_confirms(texts, appointment, text):
+    texts.send(text)
+    assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
+    assert "confirmed" in the_answer()
+    assert inbound_messages()[0].read_at is not None
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t "])
+def test_an_empty_text_is_stored_but_never_shown_blank(texts, auth, client, practice,
+                                                       patient, appointment, text):
+    texts.send(text)
+    [message] = inbound_messages()
+    assert message.body == text and message.read_at is None
+    assert refreshed(appointment).status is AppointmentStatus.BOOKED
+    auth.login("dana@example.com")
+    thread = client.get(f"/conversations/{patient.id}").get_data(as_text=True)
+    assert '<div class="sms-body"><span class="text-muted fst-italic empty-message">' \
+           '(empty message)</span></div>' in thread
+    day = appointment.starts_at.astimezone(practice.zone).date().isoformat()
+    page = client.get(f"/appointments/day?date={day}").get_data(as_text=True)
+    assert "(empty message)" in page and "“”" not in page
 
 
 def test_free_text_is_kept_and_flagged_for_staff_without_an_answer(texts, appointment):
@@ -257,7 +323,7 @@ def test_an_unknown_sender_gets_help_and_a_keyword_answer_but_no_answer_to_free_
     texts.send("HELP", sender=stranger)
     texts.send("C", sender=stranger)
     bodies = [answer.body for answer in answers()]
-    assert "Reply C to confirm" in bodies[0]
+    assert "Msg & data rates may apply" in bodies[0]
     assert "no upcoming appointment" in bodies[1]
     assert all(answer.recipient == stranger and answer.patient_id is None
                for answer in answers())

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from reminder_app.inbound.understanding import (
+    COURTESY,
     OFFER_DECLINE,
     UNIVERSAL_OPT_OUT,
     WORDS,
@@ -81,13 +82,57 @@ def test_spanish_words_for_spanish_speaking_patients(text, intent):
     assert understand(text, "es") is intent
 
 
-@pytest.mark.parametrize("text", ["SI", "Confirmar", "Ayuda", "Baja", "Cancelar"])
-def test_spanish_words_are_free_text_for_english_speaking_patients(text):
-    assert understand(text, "en") is Intent.FREE_TEXT
+@pytest.mark.parametrize(("text", "intent"), [
+    ("SI", Intent.CONFIRM), ("Confirmar", Intent.CONFIRM), ("claro", Intent.CONFIRM),
+    ("Ayuda", Intent.HELP), ("Baja", Intent.OPT_OUT), ("Cancelar", Intent.OPT_OUT),
+    ("gracias, ahí estaré", Intent.CONFIRM), ("dejen de escribirme", Intent.OPT_OUT),
+])
+def test_spanish_words_are_understood_from_every_patient(text, intent):
+    assert understand(text, "en") is intent
+    assert understand(text, None) is intent
+
+
+def test_s_is_si_only_from_a_spanish_speaking_patient():
+    assert understand("S", "es") is Intent.CONFIRM
+    assert understand("S", "en") is Intent.FREE_TEXT
+
+
+def test_no_word_means_two_things_in_two_languages():
+    meanings: dict[str, set] = {}
+    for lists in WORDS.values():
+        for intent, words in lists.items():
+            for word in words:
+                meanings.setdefault(word, set()).add(intent)
+    assert {word for word, found in meanings.items() if len(found) > 1} == set()
+    assert not (COURTESY & set(meanings)) and not (COURTESY & UNIVERSAL_OPT_OUT)
+
+
+def test_politeness_around_a_word_keeps_its_meaning_and_says_so():
+    reading = interpret("Yes please 👍", "en")
+    assert (reading.intent, reading.opts_in, reading.in_plain_words) == \
+        (Intent.CONFIRM, True, True)
+    assert interpret("OK thanks", "en").opts_in is False  # only YES and SÍ opt back in
+    assert interpret("Yes", "en").in_plain_words is False
+
+
+def test_a_practices_own_word_works_with_politeness_too():
+    assert understand("Ven, gracias", "es", {"ven": Intent.CONFIRM}) is Intent.CONFIRM
+
+
+def test_cancel_with_other_words_is_for_staff_but_flagged():
+    for text in ("Cancel please", "I want to cancel", "cancelar por favor"):
+        assert understand(text, "en") is Intent.FREE_TEXT
+        assert mentions_opt_out(text)
+
+
+def test_a_long_text_is_read_only_sentence_by_sentence():
+    long = "I have a question about my bill " * 10
+    assert understand(long + "yes", "en") is Intent.FREE_TEXT
+    assert understand(long + ". Stop texting me", "en") is Intent.OPT_OUT
 
 
 @pytest.mark.parametrize("text", ["yes but I'll be 10 minutes late", "Can I come at 3?", "",
-                                  "   ", "🙂", "?!", "no", "thanks"])
+                                  "   ", "🙂", "?!", "no", "thanks", "yes no", "Yes 👎"])
 def test_anything_else_is_free_text(text):
     assert understand(text, "en") is Intent.FREE_TEXT
 
@@ -117,6 +162,8 @@ def test_builtin_meaning_knows_every_listed_word():
 
 def test_free_text_mentioning_an_opt_out_word_is_noticed():
     assert mentions_opt_out("Please STOP texting me")
+    assert mentions_opt_out("why no more texts?")
+    assert mentions_opt_out("Wrong number")
     assert not mentions_opt_out("See you tomorrow")
 
 
@@ -135,7 +182,8 @@ def test_docs_list_every_builtin_word():
     for lists in WORDS.values():
         for words in lists.values():
             listed |= words
-    listed |= OFFER_DECLINE
+    listed |= OFFER_DECLINE | COURTESY
     documented = _documented_words()
     assert listed - documented == set(), "add these words to docs/replies.md"
-    assert {w for w in documented if builtin_meaning(w) is None} <= {"words"} | OFFER_DECLINE
+    assert {w for w in documented if builtin_meaning(w) is None} <= \
+        {"words"} | OFFER_DECLINE | COURTESY

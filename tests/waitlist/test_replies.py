@@ -95,6 +95,15 @@ def test_no_passes_and_a_wave_of_noes_brings_the_next_wave_at_once(practice, pro
     assert [offer.patient_id for offer in offers_of(slot)][-1] == fourth.id
 
 
+def test_yes_with_politeness_takes_the_slot_and_no_thank_you_passes(texts, slot, three):
+    ann, bea, _ = three
+    texts.send("No thank you 🙂", sender=ann.mobile)
+    texts.send("Yes please 👍", sender=bea.mobile)
+    assert [appointment.patient_id for appointment in booked(slot)] == [bea.id]
+    assert [offer.status for offer in offers_of(slot)][:2] == [
+        OfferStatus.DECLINED, OfferStatus.ACCEPTED]
+
+
 def test_an_expired_offer_is_told_so(texts, slot, three):
     db.session.expire_all()
     for offer in offers_of(slot):
@@ -131,7 +140,7 @@ def test_stop_during_an_offer_opts_out_and_leaves_the_offer_and_the_list(practic
 
 def test_help_during_an_offer_answers_help_and_leaves_the_offer_open(texts, slot, three):
     texts.send("HELP", sender=three[0].mobile)
-    assert "Reply C to confirm" in last_answer(three[0])
+    assert "Msg & data rates may apply" in last_answer(three[0])
     assert offers_of(slot)[0].status is OfferStatus.OPEN
 
 
