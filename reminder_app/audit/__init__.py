@@ -127,9 +127,8 @@ def outcome(response) -> str | None:
     """None if nothing was changed; "" if the change went through; else what the person
     was told. A form shown again (200 without `mark_done`) changed nothing: a page that
     worked redirects (post/redirect/get), and the API answers 2xx only when it worked."""
-    if response.status_code >= 400:
-        return None if response.status_code in (401, 403, 404, 405, 413) else \
-            f"Failed ({response.status_code})"
+    if response.status_code >= 400:  # refused before, or rolled back: nothing changed
+        return None
     if (response.status_code < 300 and request.blueprint != "api"
             and not g.get("audit_done")):
         return None

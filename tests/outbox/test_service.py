@@ -45,8 +45,8 @@ def test_cancel_queued_stops_the_waiting_texts_to_a_number_and_of_the_kinds_aske
 
 def test_cancel_queued_by_id_never_touches_another_practice(app):
     practice, ana, _ben, text = practice_with_texts()
-    elsewhere, *_rest, other_text = practice_with_texts()
-    mine, theirs = text(ana), other_text(ana)
+    elsewhere, their_ana, _their_ben, other_text = practice_with_texts()
+    mine, theirs = text(ana), other_text(their_ana)
     db.session.commit()
     assert cancel_queued(practice.id, "Moved.", NOW, ids=[mine.id, theirs.id]) == 1
     db.session.expire_all()

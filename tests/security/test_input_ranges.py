@@ -12,7 +12,7 @@ from reminder_app.appointments import service as appointments
 from reminder_app.patients.service import create_patient
 from reminder_app.settings.service import create_api_token
 from reminder_app.validation import FieldError
-from tests.factories import make_patient, make_provider
+from tests.factories import STAFF, make_patient, make_provider
 
 NOW = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
 
@@ -45,7 +45,8 @@ def test_booking_further_than_five_years_ahead_is_refused(owner):
     with pytest.raises(FieldError, match="Choose a day from 2021-03-09 to 2031-03-09"):
         appointments.book(practice, patient=make_patient(practice),
                           provider=make_provider(practice),
-                          starts_at=NOW.replace(year=2031, month=3, day=10), now=NOW)
+                          starts_at=NOW.replace(year=2031, month=3, day=10), now=NOW,
+                          actor=STAFF)
 
 
 @pytest.mark.parametrize("born", [date(1899, 12, 31), date(1, 1, 1), date(2026, 3, 10)])
