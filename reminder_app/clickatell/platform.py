@@ -243,10 +243,11 @@ class OneApiClient:
 # ------------------------------------------------------------------------ callbacks
 
 
-def _events(body: bytes | str, kind: str) -> tuple[str, list[dict]]:
-    """The integration id and the events of `kind` in a One API callback envelope.
+def _sms_events(body: bytes | str, kind: str) -> tuple[str, list[dict]]:
+    """The integration id and the SMS events of `kind` in a One API callback envelope.
 
-    Events of other kinds are ignored, as the documentation asks (new kinds may appear).
+    Events of other kinds and channels are ignored, as the documentation asks (new kinds
+    may appear; WhatsApp shares the envelope).
     """
     raw = body.encode("utf-8") if isinstance(body, str) else body
     if len(raw) > _MAX_CALLBACK_BYTES:
@@ -266,7 +267,7 @@ def _events(body: bytes | str, kind: str) -> tuple[str, list[dict]]:
     items = event.get(kind, [])
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise CallbackError(kind, "invalid")
-    return integration_id, items
+    return integration_id, [item for item in items if item.get("channel", "sms") == "sms"]
 
 
 def _text(item: dict, name: str, pattern: re.Pattern[str] | None = None, *,
@@ -297,49 +298,47 @@ def _moment(item: dict) -> datetime:
 
 
 def parse_platform_statuses(body: bytes | str) -> list[StatusUpdate]:
-    """The `messageStatusUpdate` events of a status callback (SMS ones; others skipped)."""
-    integration_id, items = _events(body, "messageStatusUpdate")
-    updates = []
-    for item in items:
-        if item.get("channel", "sms") != "sms":
-            continue
-        number = item.get("statusCode")
-        if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
-            raise CallbackError("statusCode", "invalid")
-        name = _text(item, "status", required=number is None)
-        updates.append(StatusUpdate(
-            account=integration_id,
-            api_message_id=_text(item, "messageId", _ID),
-            client_message_id=_text(item, "clientMessageId", _ID, required=False),
-            status=codes.one_api_status(name, number),
-            at=_moment(item),
-        ))
-    return updates
+    """The `messageStatusUpdate` events of a status callback."""
+    integration_id, items = _sms_events(body, "messageStatusUpdate")
+    return [_status_update(integration_id, item) for item in items]
 
 
 def parse_platform_replies(body: bytes | str) -> list[Reply]:
-    """The `moText` events of an inbound callback (SMS ones; media and others skipped)."""
-    integration_id, items = _events(body, "moText")
-    replies = []
-    for item in items:
-        if item.get("channel", "sms") != "sms":
-            continue
-        content = item.get("content")
-        if not isinstance(content, str):
-            raise CallbackError("content", "missing" if content is None else "invalid")
-        content = content.replace("\x00", "")
-        if len(content) > MAX_INBOUND_TEXT:
-            raise CallbackError("content", "too long")
-        network = (item.get("sms") or {}).get("network") if isinstance(item.get("sms"),
-                                                                       dict) else None
-        replies.append(Reply(
-            account=integration_id,
-            message_id=_text(item, "messageId", _ID),
-            related_message_id=_text(item, "relatedMessageId", _ID, required=False),
-            sender="+" + _digits(_text(item, "from", _DIGITS)),
-            to="+" + _digits(_text(item, "to", _DIGITS)),
-            received_at=_moment(item),
-            text=content,
-            network=network.replace("\x00", "")[:64] if isinstance(network, str) else None,
-        ))
-    return replies
+    """The `moText` events of an inbound callback (media and locations are skipped)."""
+    integration_id, items = _sms_events(body, "moText")
+    return [_reply(integration_id, item) for item in items]
+
+
+def _status_update(integration_id: str, item: dict) -> StatusUpdate:
+    number = item.get("statusCode")
+    if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
+        raise CallbackError("statusCode", "invalid")
+    name = _text(item, "status", required=number is None)
+    return StatusUpdate(
+        account=integration_id,
+        api_message_id=_text(item, "messageId", _ID),
+        client_message_id=_text(item, "clientMessageId", _ID, required=False),
+        status=codes.one_api_status(name, number),
+        at=_moment(item),
+    )
+
+
+def _reply(integration_id: str, item: dict) -> Reply:
+    content = item.get("content")
+    if not isinstance(content, str):
+        raise CallbackError("content", "missing" if content is None else "invalid")
+    content = content.replace("\x00", "")
+    if len(content) > MAX_INBOUND_TEXT:
+        raise CallbackError("content", "too long")
+    sms = item.get("sms")
+    network = sms.get("network") if isinstance(sms, dict) else None
+    return Reply(
+        account=integration_id,
+        message_id=_text(item, "messageId", _ID),
+        related_message_id=_text(item, "relatedMessageId", _ID, required=False),
+        sender="+" + _digits(_text(item, "from", _DIGITS)),
+        to="+" + _digits(_text(item, "to", _DIGITS)),
+        received_at=_moment(item),
+        text=content,
+        network=network.replace("\x00", "")[:64] if isinstance(network, str) else None,
+    )

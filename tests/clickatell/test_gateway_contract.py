@@ -26,7 +26,7 @@ from reminder_app.clickatell import (
 
 from .stub import StubServer
 
-SETTINGS = {"SANDBOX_DELIVERY_STEP_SECONDS": 0.02, "SANDBOX_FAULT_TIMEOUT_SECONDS": 1.0,
+SETTINGS = {"SANDBOX_DELIVERY_STEP_SECONDS": 0.02, "SANDBOX_FAULT_TIMEOUT_SECONDS": 3.0,
             "SANDBOX_TIME_SCALE": 0.001}
 GENERATIONS = ["central", "platform"]
 
@@ -43,15 +43,6 @@ def wait_for(condition, timeout: float = 5.0):
 @pytest.fixture(scope="module")
 def sandbox():
     server = SandboxServer(SETTINGS)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def receiver():
-    server = StubServer()
-    server.answer("/hooks/status", b"")
-    server.answer("/hooks/mo", b"")
     yield server
     server.stop()
 
@@ -79,7 +70,7 @@ def _central(sandbox, receiver, number, credits) -> CentralGateway:
         "callback_url": receiver.url + "/hooks/status",
         "mo_callback_url": receiver.url + "/hooks/mo"}, timeout=5).json()
     client = MessagingClient(sandbox.url, api_id=str(account["api_id"]), user=user,
-                             password="secret1", timeout=(2, 0.5), backoff=0,
+                             password="secret1", timeout=(2, 1.5), backoff=0,
                              session_store=SessionStore())
     return CentralGateway(client, callback_level=3)
 
@@ -89,7 +80,7 @@ def _platform(sandbox, receiver, number, credits) -> OneApiClient:
         "user": f"p{uuid.uuid4().hex[:10]}", "credits": credits, "number": number,
         "stop_handling": True, "status_url": receiver.url + "/hooks/status",
         "reply_url": receiver.url + "/hooks/mo"}, timeout=5).json()
-    return OneApiClient(sandbox.url, api_key=created["api_key"], timeout=(2, 0.5), backoff=0)
+    return OneApiClient(sandbox.url, api_key=created["api_key"], timeout=(2, 1.5), backoff=0)
 
 
 @pytest.fixture(params=GENERATIONS)
