@@ -84,3 +84,52 @@ def description(code: int, detail: str = "") -> str:
 
 def error(code: int, detail: str = "") -> dict:
     return {"code": code, "description": description(code, detail)}
+
+
+# ------------------------------------------------ the SMS REST and HTTP integrations (§3, §4)
+
+#: [I] Their errors reuse the Central numbers (§4.2): a One API refusal as (code, error,
+#: errorDescription). Codes without a Central twin keep the Central "invalid parameters".
+SMS_API_ERRORS: dict[int, tuple[int, str, str]] = {
+    1: (108, "Invalid or missing integration API Key.",
+        "The integration API key is either incorrect or has not been included in the API call."),
+    2: (4, "Account is not active.", "The account is frozen or not active."),
+    3: (108, "Integration is not active.", "The integration is not active."),
+    20: (301, "No credit left.", "The account has no credit left."),
+    21: (101, "Invalid or missing parameters.", "The request could not be read."),
+    22: (101, "Too many recipients.", "At most 200 recipients per request."),
+    23: (101, "Invalid or missing parameters.", "A parameter is missing or not valid."),
+    25: (105, "Invalid destination address.", "The destination address is not valid."),
+    26: (122, "Destination mobile opted out.", "The recipient has opted out."),
+    28: (105, "Invalid destination address.", "Recipient not available on sandbox."),
+    45: (106, "Two-Way integration error - From number is not related to integration",
+         "The FROM number is not linked to this integration."),
+    100: (113, "Maximum message parts exceeded.", "The message is too long."),
+    110: (106, "Invalid FROM number.", "You should specify correct FROM number."),
+    111: (106, "Invalid FROM number.", "STOP/SUBSCRIBE handling is required for the USA."),
+}
+SMS_API_OTHER = (101, "Invalid or missing parameters.", "The request was refused.")
+
+#: Status callback / status query of the SMS APIs: Central numbers as integers, with names
+#: (§6.1; names beyond the three seen are the sheet's suggestions [I]).
+SMS_STATUS_NAMES: dict[str, str] = {
+    "001": "MESSAGE_UNKNOWN",
+    "002": "MESSAGE_QUEUED",
+    "003": "DELIVERED_TO_GATEWAY",
+    "004": "RECEIVED_BY_RECIPIENT",
+    "005": "ERROR_WITH_MESSAGE",
+    "006": "USER_CANCELLED",
+    "007": "ERROR_DELIVERING_MESSAGE",
+    "009": "ROUTING_ERROR",
+    "010": "MESSAGE_EXPIRED",
+    "011": "MESSAGE_QUEUED",
+    "012": "OUT_OF_CREDIT",
+    "014": "MAX_MT_EXCEEDED",
+}
+#: [I] The SMS APIs push the gateway step and the outcome, not the queueing (§8.6).
+SMS_PUSHED_STATUSES = frozenset(SMS_STATUS_NAMES) - {"001", "002", "011"}
+
+
+def sms_api_error(code: int) -> dict:
+    number, error, description = SMS_API_ERRORS.get(code, SMS_API_OTHER)
+    return {"errorCode": number, "error": error, "errorDescription": description}

@@ -66,11 +66,13 @@ def ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def authenticate(session: Session, header: str | None) -> Integration:
-    """The setup whose key is the bare `Authorization` value ('Bearer …' is not a key)."""
+def authenticate(session: Session, header: str | None, apis: tuple[str, ...] = ("oneapi",)
+                 ) -> Integration:
+    """The setup whose key is the bare `Authorization` value ('Bearer …' is not a key), of
+    one of the `apis` (a REST key does not open the One API)."""
     key = (header or "").strip()
     found = session.scalar(select(Integration).where(Integration.api_key == key)) if key else None
-    if found is None:
+    if found is None or found.api not in apis:
         raise PlatformError(1)
     account = session.get_one(Account, found.account_id)
     if not account.email_activated:
@@ -94,10 +96,26 @@ def send_batch(sandbox: Sandbox, session: Session, integration: Integration, bod
         raise PlatformError(21)
     if len(items) > codes.MAX_BATCH:
         raise PlatformError(22)
-    integration_id = integration.id
     answers = []
+    for item, outcome in zip(items, send_items(sandbox, session, integration, items, forced),
+                             strict=True):
+        if isinstance(outcome, PlatformError):
+            to = str(item.get("to", "")) if isinstance(item, dict) else ""
+            answers.append({"accepted": False, "to": to.removeprefix("+"),
+                            "error": outcome.as_json()})
+        else:
+            answers.append({"apiMessageId": outcome.api_msg_id, "accepted": True,
+                            "to": outcome.recipient, "error": None})
+    return _batch_status(answers), {"messages": answers, "error": None}
+
+
+def send_items(sandbox: Sandbox, session: Session, integration: Integration, items: list,
+               forced: int | None = None) -> list[Message | PlatformError]:
+    """Each One API message item sent (committed, its walk started) or refused, in order;
+    a `forced` message-level error refuses the first. Every Platform API sends through here."""
+    integration_id = integration.id
+    outcomes: list[Message | PlatformError] = []
     for item in items:
-        to = str(item.get("to", "")) if isinstance(item, dict) else ""
         try:
             if forced is not None:
                 code, forced = forced, None
@@ -106,14 +124,12 @@ def send_batch(sandbox: Sandbox, session: Session, integration: Integration, bod
                                 item)
         except PlatformError as refusal:
             session.rollback()
-            answers.append({"accepted": False, "to": to.removeprefix("+"),
-                            "error": refusal.as_json()})
+            outcomes.append(refusal)
             continue
         session.commit()
         messages.start_delivery(sandbox, message.id)
-        answers.append({"apiMessageId": message.api_msg_id, "accepted": True,
-                        "to": message.recipient, "error": None})
-    return _batch_status(answers), {"messages": answers, "error": None}
+        outcomes.append(message)
+    return outcomes
 
 
 def _batch_status(answers: list[dict]) -> int:
@@ -210,21 +226,47 @@ def _envelope(integration: Integration, kind: str, event: dict) -> dict:
 
 
 def status_job(session: Session, message: Message) -> int | None:
-    """The status callback of the message's current status, if its setup has the URL."""
+    """The status callback of the message's current status, if its setup has the URL: the
+    One API's envelope, or the flat fields of the SMS REST/HTTP integrations."""
     integration = session.get(Integration, message.integration_id)
     if integration is None or not integration.status_url:
         return None
-    number, name = codes.STATUSES.get(message.status, codes.UNKNOWN)
-    job = push.new_json_job(session, kind="status", url=integration.status_url,
-                            document=_envelope(integration, "messageStatusUpdate", {
-                                "channel": "sms",
-                                "messageId": message.api_msg_id,
-                                "clientMessageId": message.cli_msg_id,
-                                "timestamp": ms(message.updated_at),
-                                "statusCode": number,
-                                "status": name,
-                            }))
-    return job.id
+    if integration.api != "oneapi":
+        if message.status not in codes.SMS_PUSHED_STATUSES:
+            return None
+        document = _sms_status(integration, message)
+    else:
+        number, name = codes.STATUSES.get(message.status, codes.UNKNOWN)
+        document = _envelope(integration, "messageStatusUpdate", {
+            "channel": "sms", "messageId": message.api_msg_id,
+            "clientMessageId": message.cli_msg_id, "timestamp": ms(message.updated_at),
+            "statusCode": number, "status": name,
+        })
+    return push.new_json_job(session, kind="status", url=integration.status_url,
+                             document=document).id
+
+
+def _sms_status(integration: Integration, message: Message) -> dict:
+    from ..codes import STATUSES as CENTRAL_STATUSES
+
+    return {
+        "integrationName": integration.name, "messageId": message.api_msg_id,
+        "requestId": message.api_msg_id, "clientMessageId": message.cli_msg_id,
+        "to": message.recipient, "from": message.sender, "statusCode": int(message.status),
+        "status": codes.SMS_STATUS_NAMES.get(message.status, "MESSAGE_UNKNOWN"),
+        "statusDescription": CENTRAL_STATUSES.get(message.status, "Message unknown"),
+        "timestamp": ms(message.updated_at),
+    }
+
+
+def sms_status_of(session: Session, integration: Integration, api_message_id: str) -> dict:
+    """`GET /public-client/message/status`: the status callback's fields, from the query."""
+    message = session.scalar(select(Message).where(
+        Message.api_msg_id == api_message_id.lower(), Message.direction == "mt",
+        Message.account_id == integration.account_id, Message.integration_id.is_not(None)))
+    if message is None:
+        raise PlatformError(41)
+    return _sms_status(session.get_one(Integration, message.integration_id), message)
 
 
 def integration_for_number(session: Session, number: str) -> Integration | None:
@@ -250,7 +292,16 @@ def receive(sandbox: Sandbox, session: Session, integration: Integration, sender
     job_id = None
     keyword = text.strip().upper()
     forwarded = codes.FORWARD_STOP_TEXTS or keyword not in codes.STOP_WORDS
-    if integration.reply_url and forwarded:
+    if integration.reply_url and forwarded and integration.api != "oneapi":
+        job_id = push.new_json_job(session, kind="mo", url=integration.reply_url, document={
+            "integrationName": integration.name,
+            "messageId": related.api_msg_id if related else None,
+            "replyMessageId": message.api_msg_id, "fromNumber": sender,
+            "toNumber": integration.number, "timestamp": ms(now), "text": text,
+            "charset": "UTF-8", "udh": "", "network": "Sandbox Mobile",
+            "keyword": text.split()[0].upper() if text.split() else "",
+        }).id
+    elif integration.reply_url and forwarded:
         job_id = push.new_json_job(session, kind="mo", url=integration.reply_url,
                                    document=_envelope(integration, "moText", {
                                        "channel": "sms",
@@ -317,8 +368,11 @@ def create_setup(session: Session, settings, data: dict) -> dict:
             raise ValueError("invalid or taken number (a two-way setup's own number)")
         if owner is None:
             session.add(LongNumber(number=number, account_id=account.id))
+    api = str(data.get("api") or "oneapi")
+    if api not in {"oneapi", "rest", "http"}:
+        raise ValueError("invalid api (oneapi, rest or http)")
     integration = Integration(
-        account_id=account.id, name=str(data.get("name") or "SMS setup")[:100],
+        account_id=account.id, name=str(data.get("name") or "SMS setup")[:100], api=api,
         api_key=new_hex_id(), two_way=two_way, number=number,
         sandbox=bool(data.get("sandbox", False)),
         stop_handling=bool(data.get("stop_handling", False)),
@@ -332,7 +386,7 @@ def create_setup(session: Session, settings, data: dict) -> dict:
 
 def describe_setup(integration: Integration) -> dict:
     return {
-        "integration_id": integration.id, "name": integration.name,
+        "integration_id": integration.id, "name": integration.name, "api": integration.api,
         "api_key": integration.api_key, "two_way": integration.two_way,
         "number": integration.number, "sandbox": integration.sandbox,
         "stop_handling": integration.stop_handling, "active": integration.active,

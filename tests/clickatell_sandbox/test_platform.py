@@ -13,9 +13,9 @@ US_PATIENT = "12015550123"
 PRACTICE_NUMBER = "12015550100"
 
 
-def setup(api, **fields):
+def setup(api, kind="oneapi", **fields):
     body = {"user": "practice", "credits": 10, "two_way": True, "number": PRACTICE_NUMBER,
-            "stop_handling": True, **fields}
+            "stop_handling": True, "api": kind, **fields}
     return api.post("/sandbox/api/platform/setups", expect=201, **body)
 
 
