@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from reminder_app.clickatell import (
+    Balance,
     CallbackError,
     ClickatellError,
     OneApiClient,
@@ -56,7 +57,7 @@ def test_the_bare_key_goes_in_the_authorization_header(stub, one_api):
         return Response(recorded.BALANCE, content_type="application/json")
 
     stub.route("/v1/balance", record)
-    assert one_api.balance().amount == Decimal("1267.92865")
+    assert one_api.balance() == Balance(Decimal("1267.92865"), "ZAR")
     assert seen == [KEY]
     assert KEY not in repr(one_api)
 
@@ -199,3 +200,25 @@ def test_one_api_statuses_rank_like_central_ones():
     assert codes.one_api_status("DEVICE_ACK").rank > codes.one_api_status("SENT_TO_SUPPLIER").rank
     assert codes.one_api_status(number=23).state == "failed"
     assert codes.one_api_status("NEW_THING").final is False
+
+
+def test_the_status_query_is_repeated_after_a_503_and_the_send_is_not(stub, one_api):
+    path = f"/v1/message/{'b' * 32}"
+    stub.answer(path, json_answer(b'{"error":{"code":19,"description":"retry"}}', 503),
+                json_answer(recorded.ONE_API_STATUS, 200))
+    assert one_api.status(api_message_id="b" * 32).state == "queued"
+    assert len(stub.raw(path)) == 2
+
+
+def test_a_402_with_a_global_error_holds_the_practice(stub, one_api):
+    stub.answer("/v1/message", json_answer(
+        b'{"error":{"code":20,"description":"Insufficient account balance"}}', 402))
+    with pytest.raises(ClickatellError) as caught:
+        one_api.send("2799900001", "Hi")
+    assert caught.value.remedy is Remedy.HOLD_PRACTICE and not caught.value.retryable
+
+
+def test_an_unlisted_http_status_is_a_protocol_error(stub, one_api):
+    stub.answer("/v1/balance", json_answer(recorded.BALANCE, 302))
+    with pytest.raises(ProtocolError):
+        one_api.balance()
