@@ -1,5 +1,6 @@
 """clickatell_sandbox: a local emulator of Clickatell's Connect API (XML), messaging HTTP API,
-callbacks and the patients' phones. Run it with `flask --app clickatell_sandbox run --port 5001`.
+the Platform's One API, their callbacks and the patients' phones. Run it with
+`flask --app clickatell_sandbox run --port 5001`.
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ def register_sandbox(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import connect, messaging, pages, testapi, twoway
+    from .platform import views as platform
 
     app.register_blueprint(connect.bp)
     app.register_blueprint(messaging.bp)
+    app.register_blueprint(platform.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(twoway.bp)
     app.register_blueprint(testapi.bp)
@@ -48,13 +51,18 @@ def register_blueprints(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from .connect.views import internal_error as connect_error
     from .messaging.views import internal_error as messaging_error
+    from .platform.views import internal_error as platform_error
 
     app.teardown_appcontext(close_db)
     csrf.init_app(app, protected_blueprints={"pages", "twoway"})
     faults.init_app(
         app,
         app.extensions["sandbox"].faults,
-        error_answers={"connect": connect_error, "messaging": messaging_error},
+        error_answers={
+            "connect": connect_error,
+            "messaging": messaging_error,
+            "platform": platform_error,
+        },
     )
 
 

@@ -122,10 +122,12 @@ FINAL_STATUSES = frozenset({"004", "005", "006", "007", "009", "010", "012", "01
 
 _INTERMEDIATE = frozenset({"003"})
 _FINAL = frozenset({"004", "005", "007", "009", "010", "012"})
-_ERRORS = frozenset({"005", "006", "007", "009", "010", "012", "014"})
+# The protocol file names the errors of levels 4-7 as a subset of the final statuses (the final
+# ones that are not a delivery), so level 6 pushes what 2 does and level 7 what 3 does: queued
+# (002, 011), cancelled (006) and 014 are never pushed.
+_ERRORS = _FINAL - {"004"}
 
-# `callback` level -> the statuses pushed. The file lists 1..6 as unions of three sets; level 7
-# says "all", which the sandbox takes literally: queued (002, 011) and cancelled (006) too.
+# `callback` level -> the statuses pushed, as the protocol file lists them.
 CALLBACK_LEVELS: dict[int, frozenset[str]] = {
     0: frozenset(),
     1: _INTERMEDIATE,
@@ -134,7 +136,7 @@ CALLBACK_LEVELS: dict[int, frozenset[str]] = {
     4: _ERRORS,
     5: _INTERMEDIATE | _ERRORS,
     6: _FINAL | _ERRORS,
-    7: frozenset(STATUSES),
+    7: _INTERMEDIATE | _FINAL | _ERRORS,
 }
 
 

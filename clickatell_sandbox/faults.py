@@ -17,7 +17,7 @@ from flask import Flask, Response, g, request
 
 REQUEST_KINDS = ("timeout", "http500", "error_code", "slow", "drip")
 KINDS = (*REQUEST_KINDS, "duplicate_callback")
-ENDPOINTS = ("connect", "messaging")
+ENDPOINTS = ("connect", "messaging", "platform")
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def parse_plan(data: dict) -> FaultPlan:
 
 
 def init_app(app: Flask, faults: Faults, error_answers: dict[str, Callable[[], Response]]) -> None:
-    """Hook the faults around the Connect and messaging blueprints.
+    """Hook the faults around the Connect, messaging and One API blueprints.
 
     `http500` and `error_code` answer before the view runs (nothing happens); `slow` waits, then
     lets the request through; `timeout` lets the request take effect and holds the answer back;

@@ -45,13 +45,15 @@ class Outgoing:
     mo: bool
     deliver_in_minutes: int | None
     max_credits: float | None
+    #: A Platform sandbox setup's texts cost nothing (charging starts in production).
+    free: bool = False
 
 
 def send(
     sandbox: Sandbox,
     session: Session,
     account: Account,
-    api_id: int,
+    api_id: int | None,
     outgoing: Outgoing,
     recipient: str,
 ) -> Message:
@@ -64,7 +66,7 @@ def send(
     parts = parts_needed(outgoing.text, outgoing.unicode)
     if parts > outgoing.concat:
         raise MessagingError("113")
-    charge = round(parts * sandbox.settings.credits_per_part, 6)
+    charge = 0.0 if outgoing.free else round(parts * sandbox.settings.credits_per_part, 6)
     if outgoing.max_credits is not None and charge > outgoing.max_credits:
         raise MessagingError("302")
     taken = session.execute(
@@ -194,9 +196,18 @@ def _walk(sandbox: Sandbox, message_id: int, advance: bool) -> None:
 
 
 def _report(sandbox: Sandbox, message_id: int) -> None:
-    """Push the delivery report of the message's current status, if its level asks for it."""
+    """Push the delivery report of the message's current status, if its level asks for it
+    (a Platform message: the status callback of its setup, for every status)."""
+    from .platform import service as platform
+
     with sandbox.store.session() as session:
         message = session.get(Message, message_id)
+        if message is not None and message.integration_id is not None:
+            job_id = platform.status_job(session, message)
+            session.commit()
+            if job_id is not None:
+                push.attempt(sandbox, job_id)
+            return
         if message is None or not pushes_status(message.callback, message.status):
             return
         connection = session.scalar(select(Connection).where(Connection.api_id == message.api_id))
@@ -230,8 +241,14 @@ def receive_reply(
 ) -> Message:
     """An SMS from a phone to a long number: stored, then pushed to the number's reply callback.
 
-    Raises LookupError when `to` is not a long number of any account.
+    Raises LookupError when `to` is not a long number of any account. A number linked to a
+    Platform setup answers through that setup's reply URL.
     """
+    from .platform import service as platform
+
+    integration = platform.integration_for_number(session, to)
+    if integration is not None:
+        return platform.receive(sandbox, session, integration, sender, text, now)
     number = session.get(LongNumber, to)
     if number is None:
         raise LookupError(f"{to} is not a two-way number of any account")

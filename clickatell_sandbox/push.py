@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import json
 import logging
 import threading
 import time
@@ -105,15 +106,22 @@ def new_job(
     password: str | None = None,
     user_agent: str | None = None,
 ) -> PushJob:
-    job = PushJob(
-        kind=kind,
-        url=url,
-        method=method,
-        payload=encode(params),
-        username=username or None,
-        password=password,
-        user_agent=user_agent,
-    )
+    return _new(session, PushJob(kind=kind, url=url, method=method, payload=encode(params),
+                                 username=username or None, password=password,
+                                 user_agent=user_agent))
+
+
+def new_json_job(session: Session, *, kind: str, url: str, document: dict) -> PushJob:
+    """A Platform callback: the document POSTed as JSON, on the same retry schedule."""
+    return _new(session, PushJob(kind=kind, url=url, method="POST",
+                                 payload=json.dumps(document, ensure_ascii=False),
+                                 content_type=JSON_TYPE))
+
+
+JSON_TYPE = "application/json"
+
+
+def _new(session: Session, job: PushJob) -> PushJob:
     session.add(job)
     session.flush()
     return job
@@ -179,10 +187,10 @@ def _send(job: PushJob, timeout: float) -> tuple[int | None, str | None]:
                 f"{job.url}{separator}{job.payload}", headers=headers, auth=auth, timeout=timeout
             )
         else:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Content-Type"] = job.content_type or "application/x-www-form-urlencoded"
             response = requests.post(
                 job.url,
-                data=job.payload.encode("ascii"),
+                data=job.payload.encode("utf-8"),
                 headers=headers,
                 auth=auth,
                 timeout=timeout,

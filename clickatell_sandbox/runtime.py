@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from .config import Settings
 from .faults import Faults
+from .platform.service import ForcedErrors
 from .push import Scheduler
 from .storage import Store
 
@@ -23,6 +24,7 @@ class Sandbox:
         self.store = store
         self.scheduler = Scheduler(settings.push_workers)
         self.faults = Faults()
+        self.forced_errors = ForcedErrors()
 
     def start(self) -> None:
         from . import messages, push

@@ -19,8 +19,11 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     create_engine,
     event,
+    inspect,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -194,8 +197,53 @@ class Message(Base):
     callback: Mapped[int] = mapped_column(default=0)
     mo_requested: Mapped[bool] = mapped_column(default=False)
     deliver_after: Mapped[datetime | None]
+    #: The Platform SMS setup it went through (None: the Central messaging API).
+    integration_id: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Integration(Base):
+    """A Platform "SMS setup" (integration): its own API key, numbers and two callback URLs."""
+
+    __tablename__ = "integrations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_hex_id)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    name: Mapped[str] = mapped_column(String(100), default="SMS setup")
+    api: Mapped[str] = mapped_column(String(10), default="oneapi")  # oneapi, rest, http
+    api_key: Mapped[str] = mapped_column(String(64), unique=True)
+    two_way: Mapped[bool] = mapped_column(default=False)
+    number: Mapped[str | None] = mapped_column(String(15), unique=True)
+    sandbox: Mapped[bool] = mapped_column(default=False)  # else production
+    stop_handling: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    status_url: Mapped[str | None] = mapped_column(String(2048))
+    reply_url: Mapped[str | None] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TestPhone(Base):
+    """A phone verified on a Platform account: the only numbers its sandbox setups may text."""
+
+    __tablename__ = "test_phones"
+    __table_args__ = (UniqueConstraint("account_id", "msisdn"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    msisdn: Mapped[str] = mapped_column(String(15))
+
+
+class OptOut(Base):
+    """A phone that texted STOP to a setup with STOP/SUBSCRIBE handling (until it SUBSCRIBEs)."""
+
+    __tablename__ = "opt_outs"
+    __table_args__ = (UniqueConstraint("integration_id", "msisdn"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    integration_id: Mapped[str] = mapped_column(ForeignKey("integrations.id"))
+    msisdn: Mapped[str] = mapped_column(String(15))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Phone(Base):
@@ -227,7 +275,9 @@ class PushJob(Base):
     kind: Mapped[str] = mapped_column(String(10))  # status, mo
     url: Mapped[str] = mapped_column(String(2048))
     method: Mapped[str] = mapped_column(String(4))
-    payload: Mapped[str] = mapped_column(Text)  # already percent-encoded
+    payload: Mapped[str] = mapped_column(Text)  # already percent-encoded, or JSON
+    #: None: a form (GET query or POST body); "application/json" for the Platform's pushes.
+    content_type: Mapped[str | None] = mapped_column(String(40))
     username: Mapped[str | None] = mapped_column(String(64))
     password: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(100))
@@ -265,6 +315,7 @@ class Store:
         event.listen(self.engine, "connect", _tune_sqlite)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         Base.metadata.create_all(self.engine)
+        _add_new_columns(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -279,6 +330,21 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _add_new_columns(engine: Engine) -> None:
+    """A sandbox file from an older version lacks the nullable columns added since: add them,
+    so a developer's sandbox keeps its accounts (create_all only creates missing tables)."""
+    inspector = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present and column.nullable:
+                    kind = column.type.compile(engine.dialect)
+                    conn.execute(
+                        text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+                    )
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:

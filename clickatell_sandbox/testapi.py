@@ -12,8 +12,18 @@ from sqlalchemy import select, update
 
 from . import accounts, messages
 from .faults import parse_plan
+from .platform import service as platform
 from .runtime import current_sandbox, db
-from .storage import Account, Captcha, Email, Message, MessagingSession, Phone, PushLogEntry
+from .storage import (
+    Account,
+    Captcha,
+    Email,
+    Integration,
+    Message,
+    MessagingSession,
+    Phone,
+    PushLogEntry,
+)
 
 bp = Blueprint("testapi", __name__, url_prefix="/sandbox/api")
 
@@ -94,6 +104,49 @@ def create_account():
         return _bad_request(str(problem))
     session.commit()
     return jsonify(created), 201
+
+
+@bp.get("/platform/setups")
+def setup_list():
+    rows = db().scalars(select(Integration).order_by(Integration.created_at))
+    return jsonify([platform.describe_setup(row) for row in rows])
+
+
+@bp.post("/platform/setups")
+def create_setup():
+    """A Platform SMS setup (One API): its key, numbers and callback URLs."""
+    session = db()
+    try:
+        created = platform.create_setup(session, current_sandbox().settings, _json_body())
+    except (ValueError, TypeError) as problem:
+        session.rollback()
+        return _bad_request(str(problem))
+    session.commit()
+    return jsonify(created), 201
+
+
+@bp.post("/platform/test-phones")
+def add_test_phone():
+    data = _json_body()
+    session = db()
+    try:
+        platform.add_test_phone(session, str(data.get("user", "")), str(data.get("msisdn", "")))
+    except ValueError as problem:
+        session.rollback()
+        return _bad_request(str(problem))
+    session.commit()
+    return "", 204
+
+
+@bp.post("/platform/errors")
+def force_errors():
+    """The next One API sends answer these codes (any code of the table can be reached)."""
+    data = _json_body()
+    try:
+        current_sandbox().forced_errors.add(int(data.get("code", 0)), int(data.get("count", 1)))
+    except (ValueError, TypeError) as problem:
+        return _bad_request(str(problem))
+    return "", 204
 
 
 @bp.post("/inbound")
@@ -198,6 +251,7 @@ def reset():
     sandbox = current_sandbox()
     db().close()
     sandbox.faults.clear()
+    sandbox.forced_errors.clear()
     sandbox.store.reset()
     return "", 204
 

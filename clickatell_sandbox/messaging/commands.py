@@ -87,6 +87,12 @@ def _credit(value: float) -> str:
     return repr(round(value, 6))
 
 
+def _charge(value: float) -> str:
+    """`getmsgcharge` prints a whole charge as Clickatell does, `1`, and others as `1.6`."""
+    rounded = round(value, 6)
+    return str(int(rounded)) if rounded.is_integer() else repr(rounded)
+
+
 def auth(command: Command) -> list[str]:
     client = authenticate(command, allow_session=False)
     new_session = MessagingSession(
@@ -208,7 +214,7 @@ def querymsg(command: Command) -> list[str]:
 def getmsgcharge(command: Command) -> list[str]:
     message = _message(command, authenticate(command), client_id_allowed=False)
     return [
-        f"apiMsgId: {message.api_msg_id} charge: {_credit(message.charge)} status: {message.status}"
+        f"apiMsgId: {message.api_msg_id} charge: {_charge(message.charge)} status: {message.status}"
     ]
 
 

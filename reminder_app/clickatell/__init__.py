@@ -5,6 +5,8 @@ command name, a parameter name or a numeric code. The rest of the app calls type
 and gets typed results or one exception family, `ClickatellError`, whose `.meaning` is
 written for the practice manager.
 
+- `SmsGateway`: what the app needs of a gateway, served by `CentralGateway` (the legacy
+  Central API) or `OneApiClient` (the Platform's One API, JSON with an API key).
 - `ConnectClient`: the Connect API (XML), sign-up and account set-up on the user's behalf.
 - `MessagingClient`: the messaging API (HTTP), send texts, ask about them, read the balance.
 - `parse_delivery_report`, `parse_inbound`: what Clickatell pushes back to us.
@@ -18,7 +20,9 @@ a local stub or the `clickatell_sandbox` emulator.
 
 from . import codes
 from .callbacks import DeliveryReport, InboundMessage, parse_delivery_report, parse_inbound
+from .central import CentralGateway
 from .codes import (
+    Remedy,
     connect_error_meaning,
     is_later_status,
     messaging_error_meaning,
@@ -44,6 +48,7 @@ from .errors import (
     ProtocolError,
     ProviderUnavailable,
 )
+from .gateway import Balance, Reply, SmsGateway, StatusUpdate
 from .messaging import (
     DEFAULT_SESSION_STORE,
     MessageCharge,
@@ -53,12 +58,23 @@ from .messaging import (
     SendResult,
     SessionStore,
 )
+from .platform import OneApiClient, OneApiText, parse_platform_replies, parse_platform_statuses
 from .segments import Segments, analyse, split_parts, to_ucs2_hex
 
 __all__ = [
     "DEFAULT_SESSION_STORE",
     "TWO_WAY_NUMBER",
     "AccountType",
+    "Balance",
+    "CentralGateway",
+    "OneApiClient",
+    "OneApiText",
+    "Remedy",
+    "Reply",
+    "SmsGateway",
+    "StatusUpdate",
+    "parse_platform_replies",
+    "parse_platform_statuses",
     "CallbackError",
     "CallbackType",
     "Captcha",

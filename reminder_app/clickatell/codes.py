@@ -12,10 +12,13 @@ they are shown on screen as they are. Source: /work/shared/clickatell-api.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
 __all__ = [
+    "ONE_API_ERRORS",
+    "ONE_API_STATUSES",
     "ACCOUNT_TYPES",
     "CALLBACK_LEVELS",
     "CALLBACK_TYPES",
@@ -36,7 +39,12 @@ __all__ = [
     "is_later_status",
     "messaging_error_is_permanent",
     "messaging_error_meaning",
+    "messaging_error_remedy",
     "normalise_code",
+    "one_api_error",
+    "one_api_status",
+    "OneApiError",
+    "Remedy",
     "status_info",
     "status_meaning",
 ]
@@ -239,6 +247,116 @@ def messaging_error_is_permanent(code: str | int) -> bool:
     return normalise_code(code) not in TRANSIENT_MESSAGING_ERRORS
 
 
+# ------------------------------------------------------------------- what to do about it
+
+
+class Remedy(StrEnum):
+    """What the dispatcher does about a refused text, the same for both generations."""
+
+    #: The gateway or the route had a passing problem: send the same text again later.
+    RETRY_LATER = "retry_later"
+    #: Something about this text or this number: fail it now, retrying cannot help.
+    FAIL_TEXT = "fail_text"
+    #: Something about the practice's account (credit, key, number, setup): stop sending
+    #: for the whole practice until someone fixes it; its texts wait.
+    HOLD_PRACTICE = "hold_practice"
+    #: The patient opted out at the gateway: record the opt-out, send nothing more.
+    OPT_OUT = "opt_out"
+
+
+_LEGACY_HOLDS = frozenset({"001", "002", "004", "007", "106", "108", "123", "301"})
+
+
+def messaging_error_remedy(code: str | int) -> Remedy:
+    """The dispatcher's class of a Central messaging error (unknown codes fail the text)."""
+    key = normalise_code(code)
+    if key in TRANSIENT_MESSAGING_ERRORS:
+        return Remedy.RETRY_LATER
+    if key == "122":
+        return Remedy.OPT_OUT
+    if key in _LEGACY_HOLDS:
+        return Remedy.HOLD_PRACTICE
+    return Remedy.FAIL_TEXT
+
+
+# ----------------------------------------------------------- Platform One API errors
+
+
+@dataclass(frozen=True, slots=True)
+class OneApiError:
+    code: int
+    meaning: str
+    remedy: Remedy
+    #: The HTTP status the One API answers it with, and where it sits (global, message).
+    http_status: int
+    level: str
+
+
+def _one_api_errors(*rows: tuple[int, int, str, Remedy, str]) -> MappingProxyType:
+    return MappingProxyType({
+        code: OneApiError(code, meaning, remedy, http, level)
+        for code, http, level, remedy, meaning in rows
+    })
+
+
+_R, _F, _H, _O = Remedy.RETRY_LATER, Remedy.FAIL_TEXT, Remedy.HOLD_PRACTICE, Remedy.OPT_OUT
+
+#: Every error of the One API table (clickatell-platform.md §5.3), in plain words.
+ONE_API_ERRORS: Final = _one_api_errors(
+    (1, 401, "global", _H, "Clickatell did not accept the practice's API key. It may have "
+                           "been revoked: check the SMS setup."),
+    (2, 400, "global", _H, "The Clickatell account is not active. Contact Clickatell."),
+    (3, 400, "global", _H, "The Clickatell SMS setup is not active. Check it in the portal."),
+    (7, 401, "global", _H, "Clickatell refused this server's internet address."),
+    (18, 500, "both", _R, "Clickatell had an internal problem. The text will be tried again."),
+    (19, 503, "both", _R, "Clickatell had an internal problem. The text will be tried again."),
+    (20, 402, "message", _H, "The Clickatell account has no credit left. Buy credit to "
+                             "keep sending."),
+    (21, 400, "global", _F, "Clickatell could not read the request."),
+    (22, 400, "global", _F, "Too many texts in one request."),
+    (23, 400, "message", _F, "The text is missing something or has a value that is not "
+                             "valid."),
+    (24, 400, "message", _F, "The text is too long."),
+    (25, 400, "message", _F, "The mobile number is not valid."),
+    (26, 400, "message", _O, "The patient has opted out of text messages."),
+    (27, 400, "message", _F, "This number cannot receive texts on this channel."),
+    (28, 400, "message", _F, "The SMS setup is a sandbox: it can only text the verified "
+                             "test phones."),
+    (30, 400, "message", _F, "Clickatell does not support this kind of content."),
+    (31, 400, "message", _F, "The attached file is too large."),
+    (32, 400, "message", _F, "The request is too large."),
+    (33, 400, "message", _F, "The attached file could not be found."),
+    (38, 400, "message", _H, "SMS is not switched on for this SMS setup."),
+    (39, 400, "message", _H, "SMS is not available on this SMS setup."),
+    (40, 400, "message", _F, "The text uses a character set Clickatell does not support."),
+    (41, 400, "global", _F, "Clickatell does not know this message."),
+    (42, 400, "global", _F, "Clickatell does not allow this kind of request here."),
+    (43, 400, "both", _R, "Sending too fast for Clickatell's limit; sending resumes later."),
+    (44, 400, "message", _H, "The practice's number is suspended at Clickatell."),
+    (45, 400, "message", _H, "The practice's number is not linked to its SMS setup."),
+    (46, 400, "message", _H, "The Clickatell demo access has expired."),
+    (100, 400, "message", _F, "The text is too long (too many parts)."),
+    (101, 400, "message", _F, "This number cannot reply to texts (no two-way messaging)."),
+    (110, 400, "message", _H, "US numbers need a two-way SMS setup with the practice's "
+                              "number."),
+    (111, 400, "message", _H, "US numbers need STOP/SUBSCRIBE handling switched on in the "
+                              "SMS setup."),
+)
+
+
+def one_api_error(code: int | str) -> OneApiError:
+    """The table row of a One API error; an unknown code fails the text (never loops)."""
+    try:
+        number = int(str(code).strip())
+    except ValueError:
+        number = -1
+    known = ONE_API_ERRORS.get(number)
+    if known is not None:
+        return known
+    return OneApiError(number, f"Clickatell answered with an unknown error ({code}).",
+                       Remedy.FAIL_TEXT, 400, "message")
+
+
 # -------------------------------------------------------------------- message statuses
 
 #: The coarse states the app stores for an outgoing message.
@@ -297,6 +415,56 @@ def status_meaning(code: str | int) -> str:
     return status_info(code).meaning
 
 
+#: One API status numbers and names (clickatell-platform.md §5.5) in the same terms as the
+#: Central statuses above; `code` is the number as text.
+ONE_API_STATUSES: Final = MappingProxyType({
+    name: info
+    for name, info in (
+        ("UNKNOWN", _status("1", "Status not known yet", "queued", 0)),
+        ("SCHEDULED", _status("3", "Scheduled for later delivery", "queued", 1)),
+        ("QUEUED", _status("2", "Waiting to be sent", "queued", 2)),
+        ("SENT_TO_SUPPLIER", _status("4", "Passed to the phone network", "sent", 4)),
+        ("DEVICE_ACK", _status("5", "Received by the patient's phone", "delivered",
+                               _FINAL_RANK)),
+        ("READ", _status("6", "Read by the patient", "delivered", _FINAL_RANK)),
+        ("EXPIRED", _status("20", "Not delivered: expired", "expired", _FINAL_RANK)),
+        ("STOPPED_BY_USER", _status("21", "Cancelled before delivery", "cancelled",
+                                    _FINAL_RANK)),
+        ("STOPPED_BY_ADMIN", _status("22", "Stopped by Clickatell before delivery",
+                                     "cancelled", _FINAL_RANK)),
+        ("DELIVERY_FAILURE", _status("23", "Not delivered: the phone network could not "
+                                           "deliver it", "failed", _FINAL_RANK)),
+        ("EMULATED", _status("24", "Accepted by a test setup; no real text was sent",
+                             "sent", _FINAL_RANK)),
+        ("INSUFFICIENT_ACCOUNT_BALANCE", _status("25", "Not delivered: out of credit",
+                                                 "failed", _FINAL_RANK)),
+        ("VOLUME_LIMIT", _status("26", "Not delivered: sending limit reached", "failed",
+                                 _FINAL_RANK)),
+        ("VOLUME_LIMIT_DAILY", _status("27", "Not delivered: daily sending limit reached",
+                                       "failed", _FINAL_RANK)),
+        ("VOLUME_LIMIT_MONTHLY", _status("28", "Not delivered: monthly sending limit "
+                                               "reached", "failed", _FINAL_RANK)),
+        ("RECIPIENT_DOES_NOT_EXIST", _status("29", "Not delivered: the number does not "
+                                                   "exist", "failed", _FINAL_RANK)),
+        ("ROUTING_ERROR", _status("100", "Not delivered: no route to this number", "failed",
+                                  _FINAL_RANK)),
+    )
+})
+_ONE_API_BY_NUMBER: Final = {int(info.code): info for info in ONE_API_STATUSES.values()}
+
+
+def one_api_status(name: str | None = None, number: int | None = None) -> StatusInfo:
+    """A One API status by its name or number (the name wins: it is what a query
+    answers). Unknown ones rank lowest and are not final, like unknown Central ones."""
+    known = ONE_API_STATUSES.get((name or "").strip().upper())
+    if known is None and number is not None:
+        known = _ONE_API_BY_NUMBER.get(number)
+    if known is not None:
+        return known
+    label = name or (str(number) if number is not None else "?")
+    return StatusInfo(str(number or 0), f"Unknown status ({label})", False, "queued", 0)
+
+
 def is_later_status(current: str | int | None, new: str | int) -> bool:
     """Should a report with status `new` replace the stored status `current`?
 
@@ -341,9 +509,9 @@ DEFAULT_ACCOUNT_TYPE: Final = 9
 
 _INTERMEDIATE = frozenset({"003"})
 _FINAL = frozenset({"004", "005", "007", "009", "010", "012"})
-# The protocol file names no list for "errors": we take the final statuses that are not
-# a delivery, plus 014 (sending limit), which is also a failure.
-_ERRORS = frozenset({"005", "007", "009", "010", "012", "014"})
+# The protocol file lists the errors of levels 4-7 among the final statuses: the final
+# ones that are not a delivery (so level 6 is level 2, and 7 is 3).
+_ERRORS = _FINAL - {"004"}
 
 #: `callback` level for sendmsg → the statuses Clickatell pushes to the callback URL.
 CALLBACK_LEVELS: Final = MappingProxyType({

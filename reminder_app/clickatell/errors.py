@@ -2,8 +2,9 @@
 
 Callers catch `ClickatellError` and look at its attributes: `.code` (Clickatell's three-digit
 code, or None when there was no answer), `.meaning` (plain words to show), `.retryable`,
-`.field` (the form field it concerns). `ProviderUnavailable` means no usable answer came
-back (refused, timed out, 5xx); `ProtocolError` means an answer came back that we cannot
+`.field` (the form field it concerns), `.remedy` (what the dispatcher does about it).
+`ProviderUnavailable` means no usable answer came back (refused, timed out, 5xx);
+`ProtocolError` means an answer came back that we cannot
 trust or read. Messages never contain passwords or tokens.
 
 `CallbackError` is separate: it is about what Clickatell sent *us*, and the webhook answers
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from .codes import Remedy
 
 __all__ = [
     "CallbackError",
@@ -60,6 +63,7 @@ class ClickatellError(Exception):
         retryable: bool = False,
         field: str | None = None,
         details: tuple[ErrorDetail, ...] = (),
+        remedy: Remedy | None = None,
     ) -> None:
         self.action = action
         self.code = code
@@ -69,6 +73,9 @@ class ClickatellError(Exception):
         #: Context Clickatell returned with the error, e.g. {"Email": "a@b.example"}.
         self.values = _without_secrets(values)
         self.retryable = retryable
+        #: What the dispatcher should do (codes.Remedy); by default retry what may pass
+        #: and fail the text otherwise.
+        self.remedy = remedy or (Remedy.RETRY_LATER if retryable else Remedy.FAIL_TEXT)
         self.field = field
         #: Every error in the answer, the first being this one's code and meaning.
         self.details = details or (

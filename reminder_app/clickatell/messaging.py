@@ -147,6 +147,7 @@ def _error_from(command: str, match: re.Match[str]) -> ClickatellError:
         code=code,
         description=(match["desc"] or "").strip(),
         retryable=not codes.messaging_error_is_permanent(code),
+        remedy=codes.messaging_error_remedy(code),
     )
 
 

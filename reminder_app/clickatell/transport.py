@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import requests
 from urllib3.exceptions import (
@@ -26,7 +28,7 @@ from urllib3.exceptions import (
 
 from .errors import ProtocolError, ProviderUnavailable
 
-__all__ = ["DEFAULT_DEADLINE", "DEFAULT_TIMEOUT", "Transport"]
+__all__ = ["DEFAULT_DEADLINE", "DEFAULT_TIMEOUT", "Answer", "Transport"]
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +59,16 @@ def _never_connected(exc: BaseException) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An HTTP answer the caller asked to read: its status and its (capped) body."""
+
+    status: int
+    body: bytes
+
+
 class Transport:
-    """POSTs forms and returns the answer bytes, or raises a ClickatellError."""
+    """Sends a request and returns the answer bytes, or raises a ClickatellError."""
 
     def __init__(
         self,
@@ -104,13 +114,36 @@ class Transport:
         `log_url` is what logs and errors may show instead of `url` (which may hold a
         token). Idempotent calls are repeated up to `retries` times when no answer came.
         """
+        return self.request("POST", url, action=action, idempotent=idempotent,
+                            data=dict(data), log_url=log_url).body
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        action: str,
+        idempotent: bool,
+        data: Mapping[str, str] | None = None,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        log_url: str | None = None,
+        readable: Collection[int] = (),
+    ) -> Answer:
+        """Any method, with a form, a JSON body or query parameters; the same failure rules.
+
+        `readable` names the non-2xx statuses whose body the caller reads itself (the One
+        API answers 400/401/402/404 with a JSON error); any other is a `ProtocolError`.
+        """
         shown = log_url or url
         attempts = 1 + (self.retries if idempotent else 0)
         until = self._clock() + self.deadline
+        request = {"data": data, "json": json, "params": params, "headers": headers}
         for attempt in range(1, attempts + 1):
             try:
-                return self._post_once(url, data, action=action, idempotent=idempotent,
-                                       until=until)
+                return self._once(method, url, request, action=action, idempotent=idempotent,
+                                  until=until, readable=readable)
             except ProviderUnavailable as exc:
                 log.warning(
                     "clickatell %s to %s failed (attempt %d of %d): %s",
@@ -128,16 +161,16 @@ class Transport:
         left = max(until - self._clock(), 0.001)
         return min(connect, left), min(read, left)
 
-    def _post_once(
-        self, url: str, data: Mapping[str, str], *, action: str, idempotent: bool,
-        until: float,
-    ) -> bytes:
+    def _once(
+        self, method: str, url: str, request: Mapping[str, Any], *, action: str,
+        idempotent: bool, until: float, readable: Collection[int],
+    ) -> Answer:
         # A non-idempotent call that may have reached Clickatell must not be repeated
         # blindly: the caller has to ask what happened first.
         reached = not idempotent
         try:
-            response = self.session.post(url, data=dict(data), timeout=self._timeouts(until),
-                                         stream=True)
+            response = self.session.request(method, url, **request,
+                                            timeout=self._timeouts(until), stream=True)
         except requests.Timeout as exc:
             raise ProviderUnavailable(
                 action=action,
@@ -166,13 +199,14 @@ class Transport:
                     reason=f"HTTP {status}",
                     status=status,
                 )
-            if not 200 <= status < 300:
+            if not 200 <= status < 300 and status not in readable:
                 raise ProtocolError(f"unexpected HTTP status {status}", action=action)
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
                 raise ProtocolError(f"answer larger than {self.max_bytes} bytes",
                                     action=action)
-            return self._read_capped(response, action=action, reached=reached, until=until)
+            return Answer(status, self._read_capped(response, action=action, reached=reached,
+                                                    until=until))
 
     def _read_capped(self, response: requests.Response, *, action: str, reached: bool,
                      until: float) -> bytes:

@@ -32,3 +32,13 @@ def messaging(stub, session_store):
                          timeout=(1, 0.25), backoff=0,
                          session_store=session_store) as client:
         yield client
+
+
+@pytest.fixture
+def receiver():
+    """Our side of the callbacks: records every delivery report and reply pushed to it."""
+    server = StubServer()
+    server.answer("/hooks/status", b"")
+    server.answer("/hooks/mo", b"")
+    yield server
+    server.stop()

@@ -32,8 +32,6 @@ from reminder_app.clickatell import (
     parse_inbound,
 )
 
-from .stub import StubServer
-
 TOKEN = "c0ffee00c0ffee00c0ffee00c0ffee00"
 PASSWORD = "s3cretpw1"
 SANDBOX_SETTINGS = {
@@ -107,16 +105,6 @@ def api(sandbox):
 def connect(sandbox):
     with ConnectClient(f"{sandbox.url}/connect", TOKEN, timeout=(2, 5), backoff=0) as client:
         yield client
-
-
-@pytest.fixture
-def receiver():
-    """Our side of the callbacks: records every delivery report and reply pushed to it."""
-    server = StubServer()
-    server.answer("/hooks/status", b"")
-    server.answer("/hooks/mo", b"")
-    yield server
-    server.stop()
 
 
 def unique(prefix: str = "dr") -> str:
