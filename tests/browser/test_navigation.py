@@ -57,7 +57,8 @@ def test_the_bar_collapses_on_a_phone(live_app, page):
 
     toggle = page.get_by_role("button", name="Toggle navigation")
     patients = page.locator("#main-nav").get_by_role("link", name="Patients")
-    assert toggle.is_visible() and not patients.is_visible()
+    patients.wait_for(state="hidden")
+    assert toggle.is_visible()
     toggle.click()
     patients.wait_for(state="visible")
     page.locator("#user-menu").click()
