@@ -1,28 +1,22 @@
 """The patient picker in a real browser: keyboard only, and among 5,000 patients."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from reminder_app.extensions import db
-from reminder_app.models import Appointment, Language, Patient, WaitlistEntry
+from reminder_app.models import Appointment, Patient, WaitlistEntry
 from tests.browser.journey import choose_patient, sign_in
-from tests.factories import DEFAULT_PASSWORD, make_patient, make_practice, make_provider
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_many_patients,
+    make_patient,
+    make_practice,
+    make_provider,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def seed_patients(practice, count: int) -> None:
-    """`count` patients in one bulk INSERT: Lee, Sam0000 … born 1950 onwards."""
-    now = datetime.now(UTC)
-    db.session.execute(insert(Patient), [
-        {"practice_id": practice.id, "first_name": f"Sam{n:04d}", "last_name": "Lee",
-         "mobile": f"+1201{2000000 + n:07d}", "date_of_birth": date(1950, 1, 1) + timedelta(n),
-         "language": Language.EN, "sms_consent": True, "consented_at": now, "notes": "",
-         "created_at": now}
-        for n in range(count)])
-    db.session.commit()
 
 
 def tab_to(page, element_id: str) -> None:
@@ -94,7 +88,7 @@ def test_a_name_typed_but_not_chosen_is_not_posted(live_app, page):
 def test_the_right_patient_among_five_thousand(live_app, page):
     owner = make_practice("Riverside Family Practice", owner_email="dana@example.com")
     practice = owner.practice
-    seed_patients(practice, 5_000)
+    make_many_patients(practice, 5_000)
     make_provider(practice, "Dr. Amelia Reyes")
     wanted = db.session.scalar(select(Patient).where(Patient.first_name == "Sam3141"))
     sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
