@@ -118,3 +118,22 @@ def test_the_right_patient_among_five_thousand(live_app, page):
     box.press("Enter")  # loads the next page
     option.nth(20).wait_for()
     assert option.nth(10).locator(".patient-picker-name").inner_text() == "Lee, Sam0010"
+
+
+def test_a_text_from_an_unknown_number_is_attached_with_the_picker(client, live_app, page):
+    from tests.factories import make_clickatell_account
+    from tests.inbound.conftest import Texts
+
+    practice = make_practice("Riverside Family Practice", owner_email="dana@example.com").practice
+    maria = make_patient(practice, first_name="Maria", last_name="Lopez", mobile="+12015550123")
+    make_patient(practice, first_name="Mario", last_name="Lopez", mobile="+12015550124")
+    account = make_clickatell_account(practice, long_number="+12015550199")
+    Texts(client, account).send("This is Maria's husband", sender="+12015559876")
+    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
+    page.goto(f"{live_app.url}/conversations/unmatched")
+
+    choose_patient(page, "lopez", "Lopez, Maria",
+                   label="Patient for the text from +1 201-555-9876")
+    page.get_by_role("button", name="Attach").click()
+    page.get_by_text("The text is now in Maria Lopez's conversation.").wait_for()
+    assert f"/conversations/{maria.id}" in page.url
