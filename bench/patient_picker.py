@@ -14,10 +14,9 @@ server's: routing, tenancy, query, JSON). On SQLite (a temporary file) and on Po
 
 import argparse
 import statistics
-import tempfile
 import time
 
-from _common import machine, percentile, postgres_server, scratch_database, table
+from _common import machine, on_each_database, percentile, table
 
 PASSWORD = "correct-horse-1"
 SEARCHES = [
@@ -80,13 +79,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    rows = [("SQLite", *row) for row in measure(
-        f"sqlite:///{tempfile.mkdtemp(prefix='bench-picker-')}/picker.db",
-        args.patients, args.runs)]
-    server = None if args.no_postgres else postgres_server()
-    if server:
-        with scratch_database(server, "picker") as url:
-            rows += [("PostgreSQL", *row) for row in measure(url, args.patients, args.runs)]
+    rows = [(database, *row) for database, result in on_each_database(
+        "picker", lambda url: measure(url, args.patients, args.runs),
+        no_postgres=args.no_postgres) for row in result]
     print(f"$ .venv/bin/python bench/patient_picker.py --patients {args.patients} "
           f"--runs {args.runs}" + (" --no-postgres" if args.no_postgres else ""))
     print(f"machine: {machine()}")
