@@ -101,6 +101,9 @@
       let answer;
       try {
         const response = await fetch(`${url}?${query}`, { headers: { Accept: "application/json" } });
+        if (!(response.headers.get("Content-Type") || "").includes("json")) {
+          throw new Error("The search did not answer (signed out?): please reload the page.");
+        }
         answer = await response.json();
         if (!response.ok) throw new Error(answer.error || "The search failed.");
       } catch (error) {
