@@ -19,8 +19,6 @@ from . import service
 
 #: Matches per page: a short list a person reads at a glance.
 PAGE_SIZE = 10
-#: The longest search text (the patients list's own limit).
-MAX_QUERY_LENGTH = 80
 NOT_OURS = "Please choose one of the practice's patients."
 
 

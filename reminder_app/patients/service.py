@@ -113,6 +113,8 @@ def duplicate_warning(patient: Patient) -> str | None:
            "one record only."
 
 
+#: The longest search text a person types (the list's box and the picker's).
+MAX_SEARCH_LENGTH = 80
 #: How a date of birth may be typed: ISO everywhere; with slashes, month first in the US.
 _SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 

@@ -39,8 +39,8 @@ def search():
     """The patient picker's matches, as JSON: `?q=` what was typed, `?page=` from 1."""
     text = request.args.get("q", "").strip()
     page = request.args.get("page", 1, type=int)
-    if len(text) > picker.MAX_QUERY_LENGTH:
-        return jsonify(error=f"Type at most {picker.MAX_QUERY_LENGTH} characters."), 400
+    if len(text) > service.MAX_SEARCH_LENGTH:
+        return jsonify(error=f"Type at most {service.MAX_SEARCH_LENGTH} characters."), 400
     if page is None or not 1 <= page <= MAX_PAGE:
         return jsonify(error=f"Choose a page from 1 to {MAX_PAGE}."), 400
     found = picker.find(text, page)

@@ -108,3 +108,12 @@ def test_the_search_reads_the_practice_through_an_index(app, owner, typed):
     db.session.rollback()
     assert "ix_patient_practice_id" in plan, plan
     assert "Seq Scan" not in plan and "SCAN patient\n" not in f"{plan}\n", plan
+
+
+def test_the_patients_list_finds_by_date_of_birth_too(client, owner):
+    ana = make_patient(owner.practice, first_name="Ana", last_name="Reyes")
+    ana.date_of_birth = date(1980, 3, 14)
+    make_patient(owner.practice, first_name="Zoe", last_name="Adams")
+    db.session.commit()
+    page = client.get("/patients/?q=03/14/1980").get_data(as_text=True)
+    assert "Reyes, Ana" in page and "Adams" not in page
