@@ -45,8 +45,9 @@ def describe(patient: Patient) -> Match:
 
 def find(text: str, page: int) -> Page:
     """One page of the current practice's patients matching `text`, in the patients list's
-    order. The query walks `ix_patient_practice_id_last_name` (practice, then name order)
-    and stops after one row more than a page, so no COUNT is needed."""
+    order. The practice's rows are read through `ix_patient_practice_id_last_name`, never
+    another practice's; one row more than a page tells whether there is a next one, so no
+    COUNT is needed."""
     query = service.search(scoped(Patient), text, current_practice().country).order_by(
         Patient.last_name, Patient.first_name, Patient.id)
     rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
