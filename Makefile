@@ -81,6 +81,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/due_query.py --rows $${BENCH_ROWS:-1000000}
 	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python bench/webhooks.py --requests 5000 --seconds 60
 	$(BIN)/python bench/day_view.py --appointments 500 --runs 20
+	$(BIN)/python bench/patient_picker.py --patients 5000 --runs 50
 
 ## Drills (tests/drills, marked slow): crash, provider faults, callbacks, restart. Those that
 ## need PostgreSQL skip without one. DRILL_ROUNDS / DRILL_SCALE make them shorter.

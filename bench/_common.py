@@ -102,6 +102,18 @@ def scratch_database(server_url: str, purpose: str):
         yield url
 
 
+def on_each_database(purpose: str, measure, *, no_postgres: bool = False) -> list[tuple]:
+    """`measure(database_url)` on a temporary SQLite file, then on a scratch PostgreSQL
+    database unless told not to (or none answers): [("SQLite", result), ("PostgreSQL", …)]."""
+    results = [("SQLite", measure(f"sqlite:///{tempfile.mkdtemp(prefix=f'bench-{purpose}-')}"
+                                  f"/{purpose}.db"))]
+    server = None if no_postgres else postgres_server()
+    if server:
+        with scratch_database(server, purpose) as url:
+            results.append(("PostgreSQL", measure(url)))
+    return results
+
+
 def machine() -> str:
     """One line about where the figures were measured."""
     import platform

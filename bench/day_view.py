@@ -13,11 +13,10 @@ own on the server of TEST_DATABASE_URL or the local one, dropped afterwards).
 
 import argparse
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
-from _common import machine, percentile, postgres_server, scratch_database, table
+from _common import machine, on_each_database, percentile, table
 from sqlalchemy import event
 
 PASSWORD = "correct-horse-1"
@@ -105,12 +104,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    rows = [("SQLite", *measure(f"sqlite:///{tempfile.mkdtemp(prefix='bench-day-')}/day.db",
-                                args.appointments, args.runs))]
-    server = None if args.no_postgres else postgres_server()
-    if server:
-        with scratch_database(server, "day") as url:
-            rows.append(("PostgreSQL", *measure(url, args.appointments, args.runs)))
+    rows = [(database, *result) for database, result in on_each_database(
+        "day", lambda url: measure(url, args.appointments, args.runs),
+        no_postgres=args.no_postgres)]
     print(f"$ .venv/bin/python bench/day_view.py --appointments {args.appointments} "
           f"--runs {args.runs}" + (" --no-postgres" if args.no_postgres else ""))
     print(f"machine: {machine()}")

@@ -6,7 +6,9 @@ lines, and by Flask's "Exception on <path>" line), a provider's calendar feed to
 (`/calendar/<token>.ics`, the same access lines) and the Connect token (`/connect/<token>`,
 logged by urllib3 at DEBUG). A filter on those loggers rewrites each line with the secret
 replaced by `[redacted]` before any handler sees it. A callback's query string (a GET
-callback's whole content: the patient's number and text) is redacted the same way.
+callback's whole content: the patient's number and text) is redacted the same way, and so
+is a patient search's (`/patients/?q=`, and the picker's `/patients/search?q=` at every
+keystroke: names, dates of birth, mobiles).
 
 A logged database error would quote values: SQLAlchemy's `[parameters: …]` (the engine hides
 them, `hide_parameters`, config.py) and the driver's own message (PostgreSQL's "Failing row
@@ -23,7 +25,8 @@ from sqlalchemy.exc import StatementError
 
 REDACTED = "[redacted]"
 _SECRET_IN_PATH = re.compile(r"(/webhooks/clickatell/|/calendar/|/connect/)[^/\s?\"']+")
-_CALLBACK_QUERY = re.compile(r"(/webhooks/clickatell/[^\s?\"']*\?)[^\s\"']*")
+_PRIVATE_QUERY = re.compile(
+    r"((?:/webhooks/clickatell/[^\s?\"']*|/patients/(?:search)?)\?)[^\s\"']*")
 HIDDEN_DATABASE_DETAILS = "[details hidden: a database error can quote the values]"
 
 #: Loggers that print request lines (URL paths) of requests made to us or by us, or the
@@ -34,7 +37,7 @@ REQUEST_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "urllib3.con
 
 def redact(text: str) -> str:
     text = _SECRET_IN_PATH.sub(lambda match: match.group(1) + REDACTED, text)
-    return _CALLBACK_QUERY.sub(lambda match: match.group(1) + REDACTED, text)
+    return _PRIVATE_QUERY.sub(lambda match: match.group(1) + REDACTED, text)
 
 
 def _is_database_error(error: BaseException) -> bool:

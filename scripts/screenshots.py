@@ -35,6 +35,8 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 375, "height": 812}
+#: The navigation bar at each width the front desk uses, from a phone to a wide monitor.
+NAVIGATION_WIDTHS = (375, 768, 1280, 1920)
 #: The demo patient whose phone and conversation are shown.
 FREE_TEXT_PATIENT = "Priya Patel"
 SIGN_UP = {
@@ -130,7 +132,9 @@ def shoot(app, url: str, sandbox, seed, tomorrow, out: Path) -> None:
         for name, size in (("tablet", TABLET), ("phone", PHONE)):
             page.set_viewport_size(size)
             page.screenshot(path=str(out / f"dashboard-{name}.png"), full_page=True)
+        shoot_navigation(page, out)
         page.set_viewport_size(DESKTOP)
+        shoot_patient_picker(page, url, out)
         page.goto(f"{url}/appointments/day?date={tomorrow.isoformat()}")
         page.screenshot(path=str(out / "day-view.png"), full_page=True)
         page.goto(f"{url}/waitlist/")
@@ -163,6 +167,38 @@ def shoot(app, url: str, sandbox, seed, tomorrow, out: Path) -> None:
         context.close()
         browser.close()
     print(f"demo seeded at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+
+
+def shoot_navigation(page, out: Path) -> None:
+    """The bar on one line on monitors; on a phone and a tablet, collapsed and then opened
+    with the user's menu showing."""
+    for width in NAVIGATION_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.reload()
+        toggle = page.get_by_role("button", name="Toggle navigation")
+        if toggle.is_visible():
+            toggle.click()
+            page.locator("#main-nav.show").wait_for()
+        page.locator("#user-menu").click()
+        menu = page.locator("#user-menu + .dropdown-menu")
+        menu.wait_for()
+        bottom = max(box["y"] + box["height"] for box in (
+            page.locator("nav.navbar").bounding_box(), menu.bounding_box()))
+        page.screenshot(path=str(out / f"navigation-{width}.png"),
+                        clip={"x": 0, "y": 0, "width": width, "height": bottom + 16})
+        page.keyboard.press("Escape")
+
+
+def shoot_patient_picker(page, url: str, out: Path) -> None:
+    """Booking: the picker opened by ArrowDown (the first page of patients), one active."""
+    page.goto(f"{url}/appointments/new")
+    box = page.get_by_role("combobox", name="Patient")
+    box.press("ArrowDown")
+    page.get_by_role("listbox").get_by_role("option").nth(1).wait_for()
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    page.screenshot(path=str(out / "patient-picker.png"), clip={
+        "x": 0, "y": 0, "width": DESKTOP["width"], "height": 560})
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Small builders for test records, so a test states only what matters to it."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
+
+from sqlalchemy import insert
 
 from reminder_app.cli import create_practice_with_owner
 from reminder_app.extensions import db
@@ -48,6 +50,20 @@ def make_provider(practice, name: str | None = None, *, active: bool = True) -> 
     db.session.add(provider)
     db.session.commit()
     return provider
+
+
+def make_many_patients(practice, count: int, *, last_name: str = "Lee",
+                       area: str = "201") -> None:
+    """`count` patients in one bulk INSERT: Lee, Sam0000 … with mobiles +1 201 200 0000 …
+    and dates of birth a day apart from 1 January 1950."""
+    now = datetime.now(UTC)
+    db.session.execute(insert(Patient), [
+        {"practice_id": practice.id, "first_name": f"Sam{n:04d}", "last_name": last_name,
+         "mobile": f"+1{area}{2000000 + n:07d}", "date_of_birth": date(1950, 1, 1) + timedelta(n),
+         "language": Language.EN, "sms_consent": True, "consented_at": now, "notes": "",
+         "created_at": now}
+        for n in range(count)])
+    db.session.commit()
 
 
 def make_patient(practice, *, first_name: str | None = None, last_name: str = "Patient",

@@ -16,12 +16,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..auth.forms import strip
 from ..models import CancelledBy
+from ..patients.picker import PatientField
 from .service import DEFAULT_DURATION, MAX_DURATION, MIN_DURATION
-
-
-def patient_choices(patients) -> list[SelectChoice]:
-    return [SelectChoice(str(patient.id), f"{patient.sorting_name} ({patient.mobile})")
-            for patient in patients]
 
 
 def provider_choices(providers) -> list[SelectChoice]:
@@ -51,7 +47,7 @@ def _reason_field():
 
 
 class AppointmentForm(FlaskForm):
-    patient = SelectField("Patient", coerce=int, validators=[InputRequired()])
+    patient = PatientField()
     provider = _provider_field()
     date = _date_field()
     time = _time_field()

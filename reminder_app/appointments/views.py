@@ -9,8 +9,9 @@ from sqlalchemy.orm import joinedload
 
 from ..arguments import calendar_day
 from ..extensions import db
-from ..models import Appointment, AppointmentStatus, CancelledBy, Patient, Provider
+from ..models import Appointment, AppointmentStatus, CancelledBy, Provider
 from ..models.types import utcnow
+from ..patients import picker
 from ..patients.service import display_mobile
 from ..reminders import planning
 from ..settings.forms import ConfirmForm
@@ -27,7 +28,6 @@ from .forms import (
     ImportForm,
     MoveForm,
     ProviderForm,
-    patient_choices,
     provider_choices,
 )
 
@@ -190,22 +190,18 @@ def _fill_when(form, appointment: Appointment) -> None:
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     practice = current_practice()
-    patients = db.session.scalars(
-        scoped(Patient).order_by(Patient.last_name, Patient.first_name, Patient.id)).all()
     providers = _providers(active_only=True)
     form = AppointmentForm()
-    form.patient.choices = patient_choices(patients)
     form.provider.choices = provider_choices(providers)
     if request.method == "GET":
         form.patient.data = request.args.get("patient", type=int)
         form.provider.data = request.args.get("provider", type=int)
         form.date.data = calendar_day("date", today(current_practice().zone))
     if form.validate_on_submit():
-        chosen = {patient.id: patient for patient in patients}
         by_id = {provider.id: provider for provider in providers}
         try:
             appointment = service.book(
-                practice, patient=chosen.get(form.patient.data),
+                practice, patient=form.patient.chosen(),
                 provider=by_id.get(form.provider.data), starts_at=_starts_at(form),
                 duration_minutes=form.duration_minutes.data, reason=form.reason.data,
                 actor=current_actor())
@@ -216,7 +212,8 @@ def new():
                   f"on {local_filter(appointment.starts_at, '%A %d %B at %H:%M')}.", "success")
             _warn_if_overlapping(appointment)
             return redirect(_day_url(appointment), code=303)
-    return render_template("appointments/new.html", form=form, patients=patients,
+    return render_template("appointments/new.html", form=form,
+                           has_patients=picker.has_patients(),
                            providers=providers)
 
 

@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from ..auth.forms import strip
+from ..patients.picker import PatientField
 from .understanding import MAX_WORD_LENGTH, Intent
 
 #: What a practice's own word may mean (free text is what any other word already is).
@@ -18,7 +19,7 @@ class StaffReplyForm(FlaskForm):
 
 
 class AttachForm(FlaskForm):
-    patient = SelectField("Patient", coerce=int, validators=[InputRequired()])
+    patient = PatientField()
     submit = SubmitField("Attach")
 
 

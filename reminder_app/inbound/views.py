@@ -8,9 +8,10 @@ from ..arguments import page_number
 from ..clickatell.segments import GSM7_BASIC, GSM7_EXTENSION
 from ..extensions import db
 from ..models import Message, MessageKind, MessageStatus, Patient, PracticeKeyword
+from ..patients import picker
 from ..reminders.templates import CREDITS_PER_PART
 from ..settings.forms import ConfirmForm
-from ..tenancy import current_practice, get_or_404, scoped
+from ..tenancy import current_practice, get_or_404
 from . import conversations
 from .conversations import ConversationError
 from .forms import AttachForm, KeywordForm, StaffReplyForm
@@ -116,36 +117,18 @@ def thread_handled(patient_id: int):
 def unmatched():
     practice = current_practice()
     messages = conversations.unmatched(practice)
-    patients = db.session.scalars(
-        scoped(Patient).order_by(Patient.last_name, Patient.first_name, Patient.id)).all()
-    forms = {}
-    for message in messages:
-        form = AttachForm(prefix=f"m{message.id}")
-        form.patient.choices = _patient_choices(patients, message.sender)
-        forms[message.id] = form
+    forms = {message.id: AttachForm(prefix=f"m{message.id}") for message in messages}
     return render_template("inbound/unmatched.html", messages=messages, forms=forms,
-                           action_form=ConfirmForm(), has_patients=bool(patients))
-
-
-def _patient_choices(patients: list[Patient], sender: str):
-    """The practice's patients, those with the sender's mobile first."""
-    from ..appointments.forms import patient_choices
-
-    ordered = sorted(patients, key=lambda p: p.mobile != sender)
-    return patient_choices(ordered)
+                           action_form=ConfirmForm(), has_patients=picker.has_patients())
 
 
 @bp.post("/messages/<int:message_id>/attach")
 def attach(message_id: int):
     message = get_or_404(Message, message_id)
     form = AttachForm(prefix=f"m{message.id}")
-    form.patient.choices = _patient_choices(
-        db.session.scalars(scoped(Patient)).all(), message.sender)
     if form.validate_on_submit():
-        patient = db.session.scalar(scoped(Patient).where(Patient.id == form.patient.data))
+        patient = form.patient.chosen()
         try:
-            if patient is None:
-                raise ConversationError("Please choose one of the practice's patients.")
             conversations.attach(message, patient)
         except ConversationError as error:
             db.session.rollback()
@@ -154,7 +137,7 @@ def attach(message_id: int):
             flash(f"The text is now in {patient.full_name}'s conversation.", "success")
             return redirect(url_for(".thread", patient_id=patient.id), code=303)
     else:
-        flash("Please choose a patient.", "danger")
+        flash(" ".join(form.patient.errors) or "Please choose a patient.", "danger")
     return redirect(url_for(".unmatched"), code=303)
 
 

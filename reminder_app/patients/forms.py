@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..auth.forms import strip
 from ..models import Language
+from .service import MAX_SEARCH_LENGTH
 
 
 class PatientForm(FlaskForm):
@@ -37,4 +38,5 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Name or mobile number", filters=[strip], validators=[Length(max=80)])
+    q = StringField("Name, date of birth or mobile", filters=[strip],
+                    validators=[Length(max=MAX_SEARCH_LENGTH)])

@@ -113,19 +113,45 @@ def duplicate_warning(patient: Patient) -> str | None:
            "one record only."
 
 
-def search(query: Select, text: str | None) -> Select:
-    """Narrow a patient query to names or numbers matching what was typed.
+#: The longest search text a person types (the list's box and the picker's).
+MAX_SEARCH_LENGTH = 80
+#: How a date of birth may be typed: ISO everywhere; with slashes, month first in the US.
+_SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
-    Every word must start a first or last name ("ana ro" finds Ana Rodríguez); three or more
-    digits match anywhere in the mobile, whatever the spaces or brackets typed.
+
+def typed_birth_date(word: str, country: str = "US") -> date | None:
+    """A date of birth as a person types it (1980-03-14, or 03/14/1980 in the US and
+    14/03/1980 elsewhere); None when the word is not a date."""
+    try:
+        if slashed := _SLASHED_DATE.fullmatch(word):
+            first, second, year = map(int, slashed.groups())
+            month, day = (first, second) if country == "US" else (second, first)
+            return date(year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
+            return date.fromisoformat(word)
+    except ValueError:
+        return None
+    return None
+
+
+def search(query: Select, text: str | None, country: str = "US") -> Select:
+    """Narrow a patient query to names, dates of birth or numbers matching what was typed.
+
+    Every word must start a first or last name ("ana ro" finds Ana Rodríguez), or be the
+    date of birth ("ana 03/14/1980"); three or more digits match anywhere in the mobile,
+    whatever the spaces or brackets typed.
     """
     text = (text or "").strip()
     if not text:
         return query
     digits = re.sub(r"\D", "", text)
-    if len(digits) >= 3 and not re.search(r"[^\d\s()+.\-]", text):
+    if len(digits) >= 3 and not re.search(r"[^\d\s()+.\-]", text) \
+            and typed_birth_date(text, country) is None:
         return query.where(Patient.mobile.contains(digits, autoescape=True))
     for word in text.split():
+        if (born := typed_birth_date(word, country)) is not None:
+            query = query.where(Patient.date_of_birth == born)
+            continue
         pattern = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(or_(func.lower(Patient.first_name).like(f"{pattern}%", escape="\\"),
                                 func.lower(Patient.last_name).like(f"{pattern}%", escape="\\")))

@@ -1,15 +1,17 @@
 """Patients: the list with its search, adding and editing."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from dataclasses import asdict
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..arguments import page_number
+from ..arguments import MAX_PAGE, page_number
 from ..extensions import db
 from ..models import Appointment, Language, Patient
 from ..tenancy import current_practice, get_or_404, scoped
 from ..validation import FieldError
 from ..waitlist.service import active_entry
-from . import service
+from . import picker, service
 from .forms import PatientForm, SearchForm
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
@@ -30,6 +32,20 @@ def index():
         Patient.last_name, Patient.first_name, Patient.id)
     page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("patients/index.html", form=form, page=page)
+
+
+@bp.get("/search")
+def search():
+    """The patient picker's matches, as JSON: `?q=` what was typed, `?page=` from 1."""
+    text = request.args.get("q", "").strip()
+    page = request.args.get("page", 1, type=int)
+    if len(text) > service.MAX_SEARCH_LENGTH:
+        return jsonify(error=f"Type at most {service.MAX_SEARCH_LENGTH} characters."), 400
+    if page is None or not 1 <= page <= MAX_PAGE:
+        return jsonify(error=f"Choose a page from 1 to {MAX_PAGE}."), 400
+    found = picker.find(text, page)
+    return jsonify(patients=[asdict(match) for match in found.matches], page=found.page,
+                   next_page=found.page + 1 if found.has_more else None)
 
 
 def _save(form: PatientForm, patient: Patient | None):

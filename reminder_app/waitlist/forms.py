@@ -15,13 +15,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..auth.forms import strip
 from ..models import Priority
 from ..models.waitlist import WEEKDAYS
+from ..patients.picker import PatientField
 
 
 class EntryForm(FlaskForm):
     """Who waits, for which providers, and when they can come. The patient is chosen when
     the entry is made, and fixed after."""
 
-    patient = SelectField("Patient", coerce=int, validators=[DataRequired()])
+    patient = PatientField()
     providers = SelectMultipleField(
         "Providers", coerce=int, validators=[DataRequired("Choose at least one provider.")],
         description="Any of them will do.")

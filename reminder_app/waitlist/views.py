@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ..extensions import db
-from ..models import FreedSlot, Patient, Priority, Provider, SlotStatus, WaitlistEntry
+from ..models import FreedSlot, Priority, Provider, SlotStatus, WaitlistEntry
 from ..settings.forms import ConfirmForm
 from ..tenancy import current_practice, get_or_404, scoped
 from ..urls import safe_next
@@ -45,12 +45,6 @@ def index():
 def _form(entry: WaitlistEntry | None) -> EntryForm:
     form = EntryForm(obj=entry)
     form.providers.choices = [(p.id, p.name) for p in _providers()]
-    if entry is None:
-        form.patient.choices = [(p.id, f"{p.sorting_name} ({p.mobile})") for p in
-                                db.session.scalars(scoped(Patient).order_by(
-                                    Patient.last_name, Patient.first_name, Patient.id))]
-    else:
-        form.patient.choices = [(entry.patient.id, entry.patient.full_name)]
     if request.method == "GET":
         if entry is None:
             form.patient.data = request.args.get("patient", type=int)
@@ -86,8 +80,8 @@ def _entry_page(entry: WaitlistEntry | None):
     if form.validate_on_submit():
         try:
             if entry is None:
-                patient = get_or_404(Patient, form.patient.data)
-                entry = service.add(current_practice(), patient, _availability(form))
+                entry = service.add(current_practice(), form.patient.chosen(),
+                                    _availability(form))
                 done = f"{entry.patient.full_name} is on the waitlist."
             else:
                 service.change(entry, current_practice(), _availability(form))

@@ -49,7 +49,8 @@ def test_booking_stores_the_practice_wall_clock_time_in_utc(client, practice, pa
 def test_the_new_form_prefills_patient_provider_and_day(client, patient, provider, tomorrow):
     page = client.get(f"/appointments/new?patient={patient.id}&provider={provider.id}"
                       f"&date={tomorrow}").get_data(as_text=True)
-    assert f'<option selected value="{patient.id}">' in page
+    assert f'name="patient" type="hidden" value="{patient.id}"' in page
+    assert 'value="Reyes, Ana" data-picker-input' in page
     assert f'value="{tomorrow.isoformat()}"' in page
 
 
@@ -80,7 +81,9 @@ def test_a_time_skipped_by_spring_forward_is_a_form_error(client, patient, provi
     ("duration_minutes", "2", "Number must be between 5 and 480"),
     ("date", "", "This field is required."),
     ("time", "", "This field is required."),
-    ("patient", "999999", "Not a valid choice"),
+    ("patient", "999999", "Please choose one of the practice&#39;s patients."),
+    ("patient", "", "Please choose a patient."),
+    ("patient", "ana", "Not a valid integer value."),
     ("reason", "x" * 201, "Field cannot be longer than 200 characters."),
 ])
 def test_booking_form_validates_each_field(client, patient, provider, tomorrow, field, value,

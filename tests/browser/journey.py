@@ -43,6 +43,12 @@ def sign_in(page, app_url: str, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def sign_out(page) -> None:
+    """From the user's menu in the navigation bar."""
+    page.locator("#user-menu").click()
+    page.locator("#user-menu + .dropdown-menu").get_by_role("button", name="Sign out").click()
+
+
 def add_patient(page, app_url: str, first: str, last: str, mobile: str) -> None:
     page.goto(f"{app_url}/patients/")
     page.get_by_role("link", name="Add patient").click()
@@ -61,10 +67,25 @@ def add_provider(page, app_url: str, name: str) -> None:
     page.get_by_text(name).first.wait_for()
 
 
-def book(page, app_url: str, *, patient_option: str, provider: str, day, at: str) -> None:
+def choose_patient(page, typed: str, name: str, label: str = "Patient") -> None:
+    """Choose a patient with the picker, keyboard only: type, arrow down to them, Enter."""
+    box = page.get_by_role("combobox", name=label)
+    box.fill(typed)
+    box.locator("xpath=..").get_by_role("option", name=name).first.wait_for()
+    for _ in range(20):
+        box.press("ArrowDown")
+        active = page.locator(f"#{box.get_attribute('aria-activedescendant')}")
+        if active.locator(".patient-picker-name").inner_text() == name:
+            break
+    box.press("Enter")
+    assert box.input_value() == name
+
+
+def book(page, app_url: str, *, patient: tuple[str, str], provider: str, day, at: str) -> None:
+    """Book with the form; `patient` is (what to type, the name to choose)."""
     page.goto(f"{app_url}/appointments/day?date={day.isoformat()}")
     page.get_by_role("link", name="Book appointment").click()
-    page.get_by_label("Patient").select_option(label=patient_option)
+    choose_patient(page, *patient)
     page.get_by_label("Provider").select_option(label=provider)
     page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Time").fill(at)

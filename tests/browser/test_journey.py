@@ -91,7 +91,7 @@ def test_a_new_practice_signs_up_and_a_patient_confirms_tomorrows_reminder(
     add_patient(page, live_app.url, "Ana", "Reyes", f"+{PATIENT_MOBILE}")
     account = refreshed(only_practice_account())
     day = tomorrow(account.practice.zone)
-    book(page, live_app.url, patient_option="Reyes, Ana (+12015550123)",
+    book(page, live_app.url, patient=("ana re", "Reyes, Ana"),
          provider="Dr. Amelia Reyes", day=day, at="10:00")
     appointment = only_appointment()
 

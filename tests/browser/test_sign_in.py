@@ -1,5 +1,6 @@
 import pytest
 
+from tests.browser.journey import sign_out
 from tests.factories import DEFAULT_PASSWORD, make_practice
 
 pytestmark = pytest.mark.browser
@@ -12,7 +13,7 @@ def test_owner_signs_in_and_out_in_a_real_browser(live_app, page):
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Riverside Family Practice").wait_for()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     page.get_by_text("You are signed out.").wait_for()
 
 
@@ -75,7 +76,7 @@ def test_two_factor_enrolment_and_sign_in(live_app, page):
     page.get_by_role("heading", name="Two-factor sign-in is on").wait_for()
     assert page.locator("#recovery-codes li").count() == 10
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     page.get_by_label("E-mail").fill("dana@example.com")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()

@@ -137,9 +137,22 @@ def test_another_practices_patient_cannot_be_attached(texts, client, auth, patie
     texts.send("hello", sender="+12015559876")
     auth.login("dana@example.com")
     [message] = inbound_messages()
-    client.post(f"/conversations/messages/{message.id}/attach",
-                data={f"m{message.id}-patient": str(other.id)})
+    response = client.post(f"/conversations/messages/{message.id}/attach",
+                           data={f"m{message.id}-patient": str(other.id)})
     assert refreshed(message).patient_id is None
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Please choose one of the practice&#39;s patients." in page
+
+
+def test_the_unmatched_inbox_lists_no_patients_but_offers_the_picker(texts, client, auth,
+                                                                     patient):
+    texts.send("hello", sender="+12015559876")
+    auth.login("dana@example.com")
+    [message] = inbound_messages()
+    page = client.get("/conversations/unmatched").get_data(as_text=True)
+    assert "<option" not in page and patient.last_name not in page
+    assert f'id="m{message.id}-patient-search"' in page and 'role="combobox"' in page
+    assert f'name="m{message.id}-patient" type="hidden"' in page
 
 
 def test_an_unmatched_text_can_be_marked_handled(texts, client, auth, patient):

@@ -98,6 +98,14 @@ def test_redaction_keeps_the_rest_of_the_line():
         == f"http://127.0.0.1:5001 \"POST /connect/{REDACTED} HTTP/1.1\" 200 7"
 
 
+def test_a_patient_search_is_not_logged():
+    """The picker asks at every keystroke; what was typed names a patient."""
+    line = '127.0.0.1 - - "GET /patients/search?q=ana+03%2F14%2F1980&page=1 HTTP/1.1" 200 -'
+    assert redact(line) == f'127.0.0.1 - - "GET /patients/search?{REDACTED} HTTP/1.1" 200 -'
+    assert redact('"GET /patients/?q=reyes HTTP/1.1"') == f'"GET /patients/?{REDACTED} HTTP/1.1"'
+    assert redact('"GET /patients/12/edit HTTP/1.1"') == '"GET /patients/12/edit HTTP/1.1"'
+
+
 def test_the_filter_rewrites_formatted_records(app):
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"%s %s %s" %s',
                                ("GET", "/webhooks/clickatell/abc/inbound?x=1", "HTTP/1.1", 200),

@@ -92,7 +92,7 @@ def test_another_practices_patient_or_provider_is_refused(client, signed_in, pra
     stranger = make_patient(other)
     response = client.post("/waitlist/new", data=entry_form(stranger, provider))
     assert response.status_code == 200
-    assert "not a valid choice" in response.get_data(as_text=True).lower()
+    assert "Please choose one of the practice&#39;s patients." in response.get_data(as_text=True)
     patient = make_patient(practice)
     from tests.factories import make_provider
     foreign = make_provider(other)
@@ -214,7 +214,8 @@ def test_the_patient_page_leads_to_the_waitlist(client, signed_in, practice, pro
     page = client.get(f"/patients/{patient.id}/edit").get_data(as_text=True)
     assert f"/waitlist/new?patient={patient.id}" in page
     form = client.get(f"/waitlist/new?patient={patient.id}").get_data(as_text=True)
-    assert f'<option selected value="{patient.id}">' in form
+    assert f'name="patient" type="hidden" value="{patient.id}"' in form
+    assert f'value="{patient.sorting_name}" data-picker-input' in form
     waitlisted_patient = waitlisted(practice, provider)
     page = client.get(f"/patients/{waitlisted_patient.id}/edit").get_data(as_text=True)
     assert 'id="waitlist-entry"' in page and "Dr. Ada Quinn" in page
