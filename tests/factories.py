@@ -158,10 +158,10 @@ def one_record_of_each(practice) -> dict:
     """One record of each model a staff URL takes the id of, all of `practice` (which has a
     Clickatell account): for the tenancy and CSRF walks over every staff URL."""
     from reminder_app.auth.sessions import start_session
-    from reminder_app.inbound.understanding import Intent
     from reminder_app.models import (
         ApiToken,
         FreedSlot,
+        Intent,
         Message,
         PracticeKeyword,
         ReminderRule,

@@ -18,12 +18,13 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..inbound import conversations
 from ..inbound.replies import practice_words
-from ..inbound.understanding import Intent, understand
+from ..inbound.understanding import understand
 from ..models import (
     Appointment,
     AppointmentStatus,
     Direction,
     FreedSlot,
+    Intent,
     Message,
     Patient,
     Practice,

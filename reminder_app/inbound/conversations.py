@@ -11,11 +11,19 @@ from sqlalchemy import and_, case, func, select, update
 
 from ..clickatell import analyse
 from ..extensions import db
-from ..models import Direction, Message, MessageKind, Patient, Practice, PracticeKeyword
+from ..models import (
+    Direction,
+    Intent,
+    Message,
+    MessageKind,
+    Patient,
+    Practice,
+    PracticeKeyword,
+)
 from ..models.types import utcnow
 from ..outbox import OutboxError, enqueue
 from .replies import cancel_queued_texts, has_opted_out
-from .understanding import MAX_WORD_LENGTH, Intent, builtin_meaning, interpret, normalise
+from .understanding import MAX_WORD_LENGTH, builtin_meaning, interpret, normalise
 
 #: Longest staff answer, in SMS parts (each part costs credit).
 MAX_STAFF_REPLY_PARTS = 6

@@ -3,7 +3,8 @@ from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..auth.forms import strip
-from .understanding import MAX_WORD_LENGTH, Intent
+from ..models import Intent
+from .understanding import MAX_WORD_LENGTH
 
 #: What a practice's own word may mean (free text is what any other word already is).
 KEYWORD_INTENTS = [Intent.CONFIRM, Intent.CANCEL_APPOINTMENT, Intent.RESCHEDULE, Intent.HELP,

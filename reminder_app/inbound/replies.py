@@ -30,6 +30,7 @@ from ..models import (
     Appointment,
     ClickatellAccount,
     Direction,
+    Intent,
     Message,
     MessageKind,
     MessageStatus,
@@ -48,7 +49,7 @@ from ..waitlist import offers
 from ..waitlist.texts import OfferText
 from ..waitlist.texts import render as offer_text
 from .answers import Answer, render
-from .understanding import Intent, Reading, interpret, offer_answer
+from .understanding import Reading, interpret, offer_answer
 
 log = logging.getLogger(__name__)
 

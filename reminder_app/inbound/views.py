@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..arguments import page_number
 from ..clickatell.segments import GSM7_BASIC, GSM7_EXTENSION
 from ..extensions import db
-from ..models import Message, MessageKind, MessageStatus, Patient, PracticeKeyword
+from ..models import Intent, Message, MessageKind, MessageStatus, Patient, PracticeKeyword
 from ..reminders.templates import CREDITS_PER_PART
 from ..settings.forms import ConfirmForm
 from ..tenancy import current_practice, get_or_404, scoped
@@ -15,7 +15,7 @@ from . import conversations
 from .conversations import ConversationError
 from .forms import AttachForm, KeywordForm, StaffReplyForm
 from .replies import has_opted_out, practice_words
-from .understanding import UNIVERSAL_OPT_OUT, WORDS, Intent, mentions_opt_out
+from .understanding import UNIVERSAL_OPT_OUT, WORDS, mentions_opt_out
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 

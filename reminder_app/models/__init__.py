@@ -7,7 +7,7 @@ from ..extensions import db
 from .api_tokens import ApiToken
 from .appointments import Appointment, AppointmentStatus, CancelledBy, StatusChangeRefused
 from .clickatell_account import ClickatellAccount, PendingRegistration
-from .keywords import PracticeKeyword
+from .keywords import Intent, PracticeKeyword
 from .messages import (
     CallbackKind,
     CallbackRecord,
@@ -25,7 +25,7 @@ from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, Waitl
 
 __all__ = [
     "ApiToken", "Appointment", "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
-    "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord",
+    "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord", "Intent",
     "CancelledBy", "ClickatellAccount", "Direction", "Language", "LoginAttempt", "Message",
     "MessageKind", "MessageStatus", "Patient", "PendingRegistration", "Practice",
     "PracticeKeyword", "Provider", "RecoveryCode", "Reminder", "ReminderRule", "ReminderStatus",
