@@ -28,6 +28,7 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     register_security_headers(app)
     register_commands(app)
     register_send_policy(app)
+    register_reactions(app)
     register_scheduler(app)
     return app
 
@@ -160,6 +161,14 @@ def register_send_policy(app: Flask) -> None:
     """What reminders and offers must satisfy to leave, given to the outbox (which cannot
     import the reminders)."""
     from .reminders.policy import init_app
+
+    init_app(app)
+
+
+def register_reactions(app: Flask) -> None:
+    """What the waitlist does when an appointment is booked, moved or cancelled, connected to
+    the appointments' signals (appointments cannot import the waitlist above them)."""
+    from .waitlist.offers import init_app
 
     init_app(app)
 

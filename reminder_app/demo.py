@@ -30,7 +30,10 @@ import requests
 from flask import current_app
 from sqlalchemy import func, select
 
+from .appointments import service as booking
+from .clickatell import InboundMessage
 from .extensions import db
+from .inbound.replies import handle_inbound
 from .models import (
     Appointment,
     AppointmentStatus,
@@ -48,12 +51,20 @@ from .models import (
     Provider,
     Reminder,
     ReminderStatus,
+    Role,
+    StaffUser,
 )
 from .models.clickatell_account import new_callback_secret
 from .models.messages import new_client_message_id
 from .models.types import utcnow
+from .onboarding import checklist
 from .provider import callback_url
+from .reminders import templates
+from .reminders.passes import run_pass
+from .reminders.rules import rules_for
 from .timezones import to_utc
+from .waitlist import service as waitlist
+from .waitlist.service import Availability
 
 log = logging.getLogger(__name__)
 
@@ -150,10 +161,22 @@ def phone_pages_url() -> str | None:
     return f"{base}/sandbox/phones" if base else None
 
 
+def create_practice_with_owner(*, practice_name: str, owner_name: str, email: str,
+                               password: str, country: str = "US",
+                               timezone: str = "America/New_York", phone: str = "",
+                               address: str = "") -> StaffUser:
+    """A practice and its owner, without Clickatell (the demo's, and the tests')."""
+    practice = Practice(name=practice_name, country=country, timezone=timezone, phone=phone,
+                        address=address)
+    owner = StaffUser(practice=practice, name=owner_name, email=email.lower(), role=Role.OWNER)
+    owner.set_password(password)
+    db.session.add_all([practice, owner])
+    db.session.commit()
+    return owner
+
+
 def seed_demo(now: datetime | None = None) -> DemoSeed:
     """Seed the demo practice on an empty database; see the module's doc."""
-    from .cli import create_practice_with_owner
-
     if not database_is_empty():
         raise DemoError("The database already has practices; nothing seeded.")
     now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
@@ -241,8 +264,6 @@ def _sandbox_account(practice: Practice, password: str, now: datetime,
 
 
 def _refresh_balance(account: ClickatellAccount, notes: list[str]) -> None:
-    from .onboarding import checklist
-
     try:
         checklist.refresh_balance(account)
     except checklist.OnboardingError as error:
@@ -256,8 +277,6 @@ def write_history(practice: Practice, patients: list[Patient], providers: list[P
     """Appointments of the last `days` days (weekdays), as rows: most completed, some
     no-shows and cancellations, each with its reminder and, often, the patient's "C".
     Returns how many appointments it wrote."""
-    from .reminders.rules import rules_for
-
     rule = rules_for(practice)[0]
     chance = random.Random(seed)
     zone = practice.zone
@@ -287,8 +306,6 @@ def write_history(practice: Practice, patients: list[Patient], providers: list[P
 
 def _history_of(appointment: Appointment, rule, practice: Practice,
                 chance: random.Random, *, fail: bool = False) -> None:
-    from .reminders import templates
-
     patient = appointment.patient
     sent_at = appointment.starts_at - timedelta(minutes=rule.minutes_before)
     failed = fail or chance.random() < 0.04
@@ -360,13 +377,11 @@ def _seeding_settings():
 
 def _book_upcoming(practice: Practice, patients: list[Patient], providers: list[Provider],
                    booked_at: datetime) -> list[Appointment]:
-    from .appointments import service
-
     today = booked_at.astimezone(practice.zone).date() + timedelta(days=4)
     booked = []
     for n, (days, at, patient, provider) in enumerate(UPCOMING):
         day = _weekday(today + timedelta(days=days)) if days else today
-        booked.append(service.book(
+        booked.append(booking.book(
             practice, patient=patients[patient], provider=providers[provider],
             starts_at=to_utc(day, at, practice.zone), duration_minutes=(15, 30, 20)[n % 3],
             reason=REASONS[n % len(REASONS)], now=booked_at))
@@ -383,8 +398,6 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
                      providers: list[Provider], now: datetime) -> None:
     """Book a few days ago, then live the days since in order: each dispatch pass at the
     minute reminders were due, each patient's reply a few minutes after their reminder."""
-    from .reminders.passes import run_pass
-
     booked = _book_upcoming(practice, patients, providers, now - timedelta(days=4))
     due = {appointment.id: sorted(db.session.scalars(select(Reminder.send_at).where(
         Reminder.appointment_id == appointment.id, Reminder.status == ReminderStatus.PENDING,
@@ -417,11 +430,8 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
 
 def _waitlist(practice: Practice, patients: list[Patient], providers: list[Provider],
               since: datetime) -> None:
-    from .waitlist import service
-    from .waitlist.service import Availability
-
     for patient_index, priority in WAITLIST:
-        service.add(practice, patients[patient_index], Availability(
+        waitlist.add(practice, patients[patient_index], Availability(
             providers=providers, weekdays=0b0011111, earliest_time=time(8),
             latest_time=time(18), priority=priority), now=since)
 
@@ -450,10 +460,6 @@ def _reply(account: ClickatellAccount, appointment: Appointment, text: str,
 
 
 def _text(account: ClickatellAccount, patient: Patient, text: str, at: datetime) -> None:
-    from .clickatell import InboundMessage
-    from .inbound.replies import handle_inbound
-    from .reminders.passes import run_pass
-
     response = requests.post(f"{local_sandbox_url()}/sandbox/api/inbound", timeout=10, json={
         "from": patient.mobile, "to": account.long_number, "text": text})
     response.raise_for_status()
@@ -467,8 +473,6 @@ def _text(account: ClickatellAccount, patient: Patient, text: str, at: datetime)
 
 def _close_earlier_today(practice: Practice, now: datetime) -> None:
     """Appointments of today that are over: seen, except one no-show."""
-    from .appointments import service
-
     earlier = list(db.session.scalars(select(Appointment).where(
         Appointment.practice_id == practice.id,
         Appointment.starts_at >= now - timedelta(hours=12), Appointment.starts_at < now,
@@ -476,6 +480,6 @@ def _close_earlier_today(practice: Practice, now: datetime) -> None:
         .order_by(Appointment.starts_at)))
     for n, appointment in enumerate(earlier):
         if n == 1:
-            service.mark_no_show(appointment, now=now)
+            booking.mark_no_show(appointment, now=now)
         else:
-            service.mark_completed(appointment, now=now)
+            booking.mark_completed(appointment, now=now)

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from reminder_app.cli import create_practice_with_owner
+from reminder_app.demo import create_practice_with_owner
 from reminder_app.extensions import db
 from reminder_app.models import (
     Appointment,

@@ -2,8 +2,10 @@
 
 Each state change is one function that checks, changes and commits once, so what must
 happen alongside has one place to go, inside the same transaction: the reminder engine plans,
-rewrites or cancels reminders, and the waitlist offers a cancelled time (or stops offering a
-time someone was just booked into). Time is an argument (`now=`), so tests can set the clock.
+rewrites or cancels reminders (called directly: it sits below), and the signals of
+`signals.py` tell the packages above, such as the waitlist, which offers a cancelled time (or
+stops offering a time someone was just booked into). Time is an argument (`now=`), so tests
+can set the clock.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -23,7 +25,7 @@ from ..models import (
 from ..models.types import utcnow
 from ..reminders import planning
 from ..validation import FieldError, check_appointment_day
-from ..waitlist import offers
+from .signals import appointment_booked, appointment_cancelled, appointment_moved
 
 MIN_DURATION = 5
 MAX_DURATION = 8 * 60
@@ -94,7 +96,7 @@ def add_appointment(practice: Practice, *, patient: Patient, provider: Provider,
     )
     db.session.add(appointment)
     planning.plan_for(appointment, now)
-    offers.time_taken(appointment, now)
+    appointment_booked.send(appointment, now=now)
     return appointment
 
 
@@ -126,7 +128,7 @@ def _reschedule(appointment: Appointment, practice: Practice, *, starts_at: date
     appointment.starts_at = starts_at
     appointment.provider = provider
     planning.replan(appointment, now)
-    offers.time_taken(appointment, now)
+    appointment_moved.send(appointment, now=now)
 
 
 def move(appointment: Appointment, practice: Practice, *, starts_at: datetime,
@@ -168,7 +170,7 @@ def cancel(appointment: Appointment, *, by: CancelledBy = CancelledBy.STAFF,
     now = now or utcnow()
     appointment.cancel(by)
     planning.cancel_for(appointment, now)
-    offers.slot_freed(appointment, now)
+    appointment_cancelled.send(appointment, now=now)
     db.session.commit()
     return appointment
 

@@ -17,7 +17,6 @@ from ..settings.forms import ConfirmForm
 from ..tenancy import current_practice, get_or_404, scoped
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
 from ..validation import FieldError
-from ..waitlist import offers
 from . import csv_import, service
 from .forms import (
     AppointmentForm,
@@ -30,6 +29,7 @@ from .forms import (
     patient_choices,
     provider_choices,
 )
+from .freed_slots import outcome_for_staff, slots_for
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
@@ -129,7 +129,7 @@ def day():
     return render_template(
         "appointments/day.html", day=shown, provider=provider, providers=providers,
         appointments=appointments, overlaps=overlapping_ids(appointments), now=utcnow(),
-        reminders=reminders, slots=offers.slots_for([a.id for a in appointments]),
+        reminders=reminders, slots=slots_for([a.id for a in appointments]),
         week_start=shown - timedelta(days=shown.weekday()),
         previous_day=shown - timedelta(days=1), next_day=shown + timedelta(days=1),
         today=today(practice.zone), action_form=ConfirmForm())
@@ -297,7 +297,7 @@ def cancel(appointment_id: int):
         else:
             flash(f"Cancelled {appointment.patient.full_name}'s appointment at "
                   f"{local_filter(appointment.starts_at)}. "
-                  f"{offers.outcome_for_staff(appointment)}", "success")
+                  f"{outcome_for_staff(appointment)}", "success")
         return redirect(_day_url(appointment), code=303)
     return render_template("appointments/cancel.html", form=form, appointment=appointment)
 
