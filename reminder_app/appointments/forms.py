@@ -14,18 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..auth.forms import strip
+from ..forms import strip
 from ..models import CancelledBy
 from .service import DEFAULT_DURATION, MAX_DURATION, MIN_DURATION
-
-
-def patient_choices(patients) -> list[SelectChoice]:
-    return [SelectChoice(str(patient.id), f"{patient.sorting_name} ({patient.mobile})")
-            for patient in patients]
-
-
-def provider_choices(providers) -> list[SelectChoice]:
-    return [SelectChoice(str(provider.id), provider.name) for provider in providers]
 
 
 def _provider_field():

@@ -9,11 +9,11 @@ from sqlalchemy.orm import joinedload
 
 from ..arguments import calendar_day
 from ..extensions import db
+from ..forms import ConfirmForm, patient_choices, provider_choices
 from ..models import Appointment, AppointmentStatus, CancelledBy, Patient, Provider
 from ..models.types import utcnow
 from ..patients.service import display_mobile
 from ..reminders import planning
-from ..settings.forms import ConfirmForm
 from ..tenancy import current_practice, get_or_404, scoped
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
 from ..validation import FieldError
@@ -26,8 +26,6 @@ from .forms import (
     ImportForm,
     MoveForm,
     ProviderForm,
-    patient_choices,
-    provider_choices,
 )
 from .freed_slots import outcome_for_staff, slots_for
 

@@ -6,9 +6,9 @@ from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_login import login_required
 
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import Appointment, Provider
 from ..models.types import utcnow
-from ..settings.forms import ConfirmForm
 from ..tenancy import get_or_404
 from . import feeds
 

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..auth.forms import strip
+from ..forms import strip
 from ..models import Intent
 from .understanding import MAX_WORD_LENGTH
 

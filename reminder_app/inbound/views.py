@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from ..arguments import page_number
 from ..clickatell.segments import GSM7_BASIC, GSM7_EXTENSION
 from ..extensions import db
+from ..forms import ConfirmForm, patient_choices
 from ..models import Intent, Message, MessageKind, MessageStatus, Patient, PracticeKeyword
 from ..reminders.templates import CREDITS_PER_PART
-from ..settings.forms import ConfirmForm
 from ..tenancy import current_practice, get_or_404, scoped
 from . import conversations
 from .conversations import ConversationError
@@ -131,8 +131,6 @@ def unmatched():
 
 def _patient_choices(patients: list[Patient], sender: str):
     """The practice's patients, those with the sender's mobile first."""
-    from ..appointments.forms import patient_choices
-
     ordered = sorted(patients, key=lambda p: p.mobile != sender)
     return patient_choices(ordered)
 
