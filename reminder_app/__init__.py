@@ -1,7 +1,7 @@
 """reminder-app: appointment reminders for doctors' offices, on Clickatell.
 
 `create_app` tells the whole start-up story: settings, logging, request size limits,
-extensions, blueprints, error pages, security headers, command-line commands.
+extensions, blueprints, template helpers, error pages, security headers, command-line commands.
 """
 
 import os
@@ -24,6 +24,7 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     register_request_limits(app)
     register_extensions(app)
     register_blueprints(app)
+    register_template_helpers(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
@@ -143,6 +144,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(waitlist_bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .template_helpers import init_app
+
+    init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -6,6 +6,7 @@ An API request's practice is its token's (set by the `api` blueprint on `g`), an
 helpers scope it.
 """
 
+from datetime import datetime
 from typing import TypeVar
 
 from flask import abort, g
@@ -14,6 +15,7 @@ from sqlalchemy import Select, select
 
 from .extensions import db
 from .models import Practice
+from .timezones import local
 
 T = TypeVar("T")
 
@@ -29,6 +31,13 @@ def current_practice() -> Practice:
     if not current_user.is_authenticated:
         abort(401)
     return current_user.practice
+
+
+def local_time(moment: datetime | None, pattern: str = "%H:%M") -> str:
+    """An instant as the current practice's wall-clock time (the templates' `local` filter)."""
+    if moment is None:
+        return ""
+    return local(moment, current_practice().zone).strftime(pattern)
 
 
 def scoped(model: type[T]) -> Select[tuple[T]]:

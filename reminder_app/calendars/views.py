@@ -17,11 +17,6 @@ bp = Blueprint("calendars", __name__)
 ICALENDAR = "text/calendar; charset=utf-8"
 
 
-@bp.app_template_global()
-def calendar_feed_url(provider: Provider) -> str | None:
-    return feeds.feed_url(provider)
-
-
 @bp.get("/calendar/<token>.ics")
 def feed(token: str):
     provider = feeds.provider_for_token(token)

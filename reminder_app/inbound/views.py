@@ -2,7 +2,7 @@
 reply words. Views parse, call `conversations`, and render or redirect."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ..arguments import page_number
 from ..clickatell.segments import GSM7_BASIC, GSM7_EXTENSION
@@ -42,17 +42,6 @@ STATUS_BADGES = {
 @login_required
 def require_login():
     pass
-
-
-@bp.app_context_processor
-def conversation_globals() -> dict:
-    def unread_replies() -> int:
-        """Asked by the navigation only: one COUNT per page."""
-        if not current_user.is_authenticated:
-            return 0
-        return conversations.unread_count(current_user.practice)
-
-    return {"unread_replies": unread_replies}
 
 
 @bp.get("")

@@ -11,7 +11,6 @@ from ..auth.sessions import sign_in
 from ..clickatell import ClickatellError
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..models.clickatell_account import sending_blocker
 from ..provider import public_url
 from ..tenancy import current_practice
 from . import checklist
@@ -274,19 +273,3 @@ def send_test_sms():
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".index"), code=303)
     return act(checklist.send_test_sms, "A test message is on its way to your mobile.")
-
-
-@bp.app_context_processor
-def practice_alerts():
-    """Banners every staff page shows: reminders on hold, credit running low."""
-    if not current_user.is_authenticated:
-        return {"practice_alerts": []}
-    account = current_user.practice.clickatell_account
-    alerts = []
-    blocker = sending_blocker(account) if account is not None else None
-    if blocker:
-        alerts.append(("warning", blocker.reason))
-    elif checklist.is_low_on_credit(account):
-        alerts.append(("warning", f"Credit is running low ({account.balance:.0f} left). "
-                                  "Buy credits to keep reminders going."))
-    return {"practice_alerts": alerts}
