@@ -27,7 +27,7 @@ from ..extensions import csrf, db
 from ..models import CallbackKind, CallbackRecord, ClickatellAccount
 from ..models.types import utcnow
 from ..outbox.delivery import apply_delivery_report
-from .replies import handle_inbound
+from . import replies
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/clickatell")
 csrf.exempt(bp)
@@ -193,7 +193,7 @@ def inbound(secret: str):
         secret, CallbackKind.INBOUND,
         dedupe_key=lambda: key("mo", "moMsgId"),
         parse=lambda: parse_inbound(request.values, raw_callback()),
-        process=handle_inbound, with_practice=True)
+        process=replies.handle_inbound, with_practice=True)
 
 
 @bp.route("/<secret>/status", methods=["GET", "POST"])
