@@ -1,7 +1,7 @@
 """reminder-app: appointment reminders for doctors' offices, on Clickatell.
 
 `create_app` tells the whole start-up story: settings, logging, request size limits,
-extensions, blueprints, error pages, security headers, command-line commands.
+extensions, blueprints, template helpers, error pages, security headers, command-line commands.
 """
 
 import os
@@ -24,10 +24,12 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     register_request_limits(app)
     register_extensions(app)
     register_blueprints(app)
+    register_template_helpers(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
     register_send_policy(app)
+    register_reactions(app)
     register_scheduler(app)
     return app
 
@@ -148,6 +150,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(waitlist_bp)
 
 
+def register_template_helpers(app: Flask) -> None:
+    from .template_helpers import init_app
+
+    init_app(app)
+
+
 def register_errorhandlers(app: Flask) -> None:
     from .errors import init_app
 
@@ -164,6 +172,14 @@ def register_send_policy(app: Flask) -> None:
     """What reminders and offers must satisfy to leave, given to the outbox (which cannot
     import the reminders)."""
     from .reminders.policy import init_app
+
+    init_app(app)
+
+
+def register_reactions(app: Flask) -> None:
+    """What the waitlist does when an appointment is booked, moved or cancelled, connected to
+    the appointments' signals (appointments cannot import the waitlist above them)."""
+    from .waitlist.offers import init_app
 
     init_app(app)
 

@@ -30,7 +30,11 @@ import requests
 from flask import current_app
 from sqlalchemy import func, select
 
+from .appointments import service as booking
+from .clickatell import InboundMessage
 from .extensions import db
+from .inbound.replies import handle_inbound
+from .inbound.understanding import interpret
 from .models import (
     Actor,
     Appointment,
@@ -39,6 +43,7 @@ from .models import (
     Direction,
     Event,
     EventKind,
+    Intent,
     Language,
     Message,
     MessageKind,
@@ -51,12 +56,20 @@ from .models import (
     Provider,
     Reminder,
     ReminderStatus,
+    Role,
+    StaffUser,
 )
 from .models.clickatell_account import new_callback_secret
 from .models.messages import new_client_message_id
 from .models.types import utcnow
+from .onboarding import checklist
 from .provider import callback_url
+from .reminders import templates
+from .reminders.passes import run_pass
+from .reminders.rules import rules_for
 from .timezones import to_utc
+from .waitlist import service as waitlist
+from .waitlist.service import Availability
 
 log = logging.getLogger(__name__)
 
@@ -153,10 +166,22 @@ def phone_pages_url() -> str | None:
     return f"{base}/sandbox/phones" if base else None
 
 
+def create_practice_with_owner(*, practice_name: str, owner_name: str, email: str,
+                               password: str, country: str = "US",
+                               timezone: str = "America/New_York", phone: str = "",
+                               address: str = "") -> StaffUser:
+    """A practice and its owner, without Clickatell (the demo's, and the tests')."""
+    practice = Practice(name=practice_name, country=country, timezone=timezone, phone=phone,
+                        address=address)
+    owner = StaffUser(practice=practice, name=owner_name, email=email.lower(), role=Role.OWNER)
+    owner.set_password(password)
+    db.session.add_all([practice, owner])
+    db.session.commit()
+    return owner
+
+
 def seed_demo(now: datetime | None = None) -> DemoSeed:
     """Seed the demo practice on an empty database; see the module's doc."""
-    from .cli import create_practice_with_owner
-
     if not database_is_empty():
         raise DemoError("The database already has practices; nothing seeded.")
     now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
@@ -245,8 +270,6 @@ def _sandbox_account(practice: Practice, password: str, now: datetime,
 
 
 def _refresh_balance(account: ClickatellAccount, notes: list[str]) -> None:
-    from .onboarding import checklist
-
     try:
         checklist.refresh_balance(account)
     except checklist.OnboardingError as error:
@@ -261,8 +284,6 @@ def write_history(practice: Practice, patients: list[Patient], providers: list[P
     no-shows and cancellations, each with its reminder and, often, the patient's "C", and
     the events the app would have recorded (booked by `staff`, the reply's reading, …).
     Returns how many appointments it wrote."""
-    from .reminders.rules import rules_for
-
     rule = rules_for(practice)[0]
     chance = random.Random(seed)
     zone = practice.zone
@@ -294,8 +315,6 @@ def write_history(practice: Practice, patients: list[Patient], providers: list[P
 
 def _history_of(appointment: Appointment, rule, practice: Practice,
                 chance: random.Random, staff: Actor, *, fail: bool = False) -> None:
-    from .reminders import templates
-
     patient = appointment.patient
     sent_at = appointment.starts_at - timedelta(minutes=rule.minutes_before)
     failed = fail or chance.random() < 0.04
@@ -342,8 +361,6 @@ def _history_close(appointment: Appointment, staff: Actor, *, no_show: bool) -> 
 def _history_reply(appointment: Appointment, practice: Practice, text: str,
                    sent_at: datetime) -> None:
     """The patient's reply, read and acted on as `handle_inbound` would have."""
-    from .inbound.understanding import Intent, interpret
-
     at = sent_at + timedelta(minutes=random.Random(appointment.id).randint(3, 240))
     patient = appointment.patient
     reply = Message(
@@ -383,13 +400,11 @@ def _seeding_settings():
 
 def _book_upcoming(practice: Practice, patients: list[Patient], providers: list[Provider],
                    booked_at: datetime, staff: Actor) -> list[Appointment]:
-    from .appointments import service
-
     today = booked_at.astimezone(practice.zone).date() + timedelta(days=4)
     booked = []
     for n, (days, at, patient, provider) in enumerate(UPCOMING):
         day = _weekday(today + timedelta(days=days)) if days else today
-        booked.append(service.book(
+        booked.append(booking.book(
             practice, patient=patients[patient], provider=providers[provider],
             starts_at=to_utc(day, at, practice.zone), duration_minutes=(15, 30, 20)[n % 3],
             reason=REASONS[n % len(REASONS)], actor=staff, now=booked_at))
@@ -406,8 +421,6 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
                      providers: list[Provider], now: datetime, staff: Actor) -> None:
     """Book a few days ago, then live the days since in order: each dispatch pass at the
     minute reminders were due, each patient's reply a few minutes after their reminder."""
-    from .reminders.passes import run_pass
-
     booked = _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff)
     due = {appointment.id: sorted(db.session.scalars(select(Reminder.send_at).where(
         Reminder.appointment_id == appointment.id, Reminder.status == ReminderStatus.PENDING,
@@ -440,11 +453,8 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
 
 def _waitlist(practice: Practice, patients: list[Patient], providers: list[Provider],
               since: datetime) -> None:
-    from .waitlist import service
-    from .waitlist.service import Availability
-
     for patient_index, priority in WAITLIST:
-        service.add(practice, patients[patient_index], Availability(
+        waitlist.add(practice, patients[patient_index], Availability(
             providers=providers, weekdays=0b0011111, earliest_time=time(8),
             latest_time=time(18), priority=priority), now=since)
 
@@ -473,10 +483,6 @@ def _reply(account: ClickatellAccount, appointment: Appointment, text: str,
 
 
 def _text(account: ClickatellAccount, patient: Patient, text: str, at: datetime) -> None:
-    from .clickatell import InboundMessage
-    from .inbound.replies import handle_inbound
-    from .reminders.passes import run_pass
-
     response = requests.post(f"{local_sandbox_url()}/sandbox/api/inbound", timeout=10, json={
         "from": patient.mobile, "to": account.long_number, "text": text})
     response.raise_for_status()
@@ -490,8 +496,6 @@ def _text(account: ClickatellAccount, patient: Patient, text: str, at: datetime)
 
 def _close_earlier_today(practice: Practice, now: datetime, staff: Actor) -> None:
     """Appointments of today that are over: seen, except one no-show."""
-    from .appointments import service
-
     earlier = list(db.session.scalars(select(Appointment).where(
         Appointment.practice_id == practice.id,
         Appointment.starts_at >= now - timedelta(hours=12), Appointment.starts_at < now,
@@ -499,6 +503,6 @@ def _close_earlier_today(practice: Practice, now: datetime, staff: Actor) -> Non
         .order_by(Appointment.starts_at)))
     for n, appointment in enumerate(earlier):
         if n == 1:
-            service.mark_no_show(appointment, actor=staff, now=now)
+            booking.mark_no_show(appointment, actor=staff, now=now)
         else:
-            service.mark_completed(appointment, actor=staff, now=now)
+            booking.mark_completed(appointment, actor=staff, now=now)

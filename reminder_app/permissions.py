@@ -103,4 +103,3 @@ def enforce():
 
 def init_app(app) -> None:
     app.before_request(enforce)
-    app.add_template_global(can)

@@ -7,6 +7,7 @@ helpers scope it. `current_actor()` says who is acting, for the event record: vi
 to the services, which never read the request themselves.
 """
 
+from datetime import datetime
 from typing import TypeVar
 
 from flask import abort, g
@@ -15,6 +16,7 @@ from sqlalchemy import Select, select
 
 from .extensions import db
 from .models import Actor, Practice
+from .timezones import local
 
 T = TypeVar("T")
 
@@ -40,6 +42,11 @@ def current_actor() -> Actor:
     if not current_user.is_authenticated:
         abort(401)
     return Actor.staff(current_user)
+def local_time(moment: datetime | None, pattern: str = "%H:%M") -> str:
+    """An instant as the current practice's wall-clock time (the templates' `local` filter)."""
+    if moment is None:
+        return ""
+    return local(moment, current_practice().zone).strftime(pattern)
 
 
 def scoped(model: type[T]) -> Select[tuple[T]]:

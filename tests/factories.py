@@ -5,7 +5,7 @@ from itertools import count
 
 from sqlalchemy import insert
 
-from reminder_app.cli import create_practice_with_owner
+from reminder_app.demo import create_practice_with_owner
 from reminder_app.extensions import db
 from reminder_app.models import (
     Actor,
@@ -176,10 +176,10 @@ def one_record_of_each(practice) -> dict:
     """One record of each model a staff URL takes the id of, all of `practice` (which has a
     Clickatell account): for the tenancy and CSRF walks over every staff URL."""
     from reminder_app.auth.sessions import start_session
-    from reminder_app.inbound.understanding import Intent
     from reminder_app.models import (
         ApiToken,
         FreedSlot,
+        Intent,
         Message,
         PracticeKeyword,
         ReminderRule,

@@ -9,10 +9,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from reminder_app.extensions import db
-from reminder_app.inbound.understanding import Intent
 from reminder_app.models import (
     CallbackRecord,
     FreedSlot,
+    Intent,
     Offer,
     PracticeKeyword,
     Reminder,

@@ -14,14 +14,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..auth.forms import strip
+from ..forms import strip
 from ..models import CancelledBy
 from ..patients.picker import PatientField
 from .service import DEFAULT_DURATION, MAX_DURATION, MIN_DURATION
-
-
-def provider_choices(providers) -> list[SelectChoice]:
-    return [SelectChoice(str(provider.id), provider.name) for provider in providers]
 
 
 def _provider_field():

@@ -2,10 +2,11 @@
 
 Each state change is one function that checks, changes and commits once, so what must
 happen alongside has one place to go, inside the same transaction: the reminder engine plans,
-rewrites or cancels reminders, the waitlist offers a cancelled time (or stops offering a
-time someone was just booked into), and the change is recorded as an `Event` with its actor.
-Who acts is an argument (`actor=`, passed by the view, API, reply handler or waitlist), and
-so is time (`now=`), so tests can set the clock.
+rewrites or cancels reminders (called directly: it sits below), and the signals of
+`signals.py` tell the packages above, such as the waitlist, which offers a cancelled time (or
+stops offering a time someone was just booked into). The change is recorded as an `Event`
+with its actor. Who acts is an argument (`actor=`, passed by the view, API, reply handler or
+waitlist), and so is time (`now=`), so tests can set the clock.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -28,7 +29,7 @@ from ..models import (
 from ..models.types import utcnow
 from ..reminders import planning
 from ..validation import FieldError, check_appointment_day
-from ..waitlist import offers
+from .signals import appointment_booked, appointment_cancelled, appointment_moved
 
 MIN_DURATION = 5
 MAX_DURATION = 8 * 60
@@ -100,7 +101,7 @@ def add_appointment(practice: Practice, *, patient: Patient, provider: Provider,
     db.session.add(appointment)
     Event.record_change(appointment, EventKind.BOOKED, actor, now)
     planning.plan_for(appointment, now)
-    offers.time_taken(appointment, now)
+    appointment_booked.send(appointment, now=now)
     return appointment
 
 
@@ -135,7 +136,7 @@ def _reschedule(appointment: Appointment, practice: Practice, *, starts_at: date
     Event.record_change(appointment, EventKind.MOVED, actor, now,
                         previous_starts_at=previous_starts_at)
     planning.replan(appointment, now)
-    offers.time_taken(appointment, now)
+    appointment_moved.send(appointment, now=now)
 
 
 def move(appointment: Appointment, practice: Practice, *, starts_at: datetime,
@@ -185,7 +186,7 @@ def cancel(appointment: Appointment, *, by: CancelledBy = CancelledBy.STAFF, act
     appointment.cancel(by)
     Event.record_change(appointment, EventKind.CANCELLED, actor, now)
     planning.cancel_for(appointment, now)
-    offers.slot_freed(appointment, now)
+    appointment_cancelled.send(appointment, now=now)
     db.session.commit()
     return appointment
 

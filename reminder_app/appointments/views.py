@@ -9,16 +9,14 @@ from sqlalchemy.orm import joinedload
 
 from ..arguments import calendar_day
 from ..extensions import db
-from ..models import Appointment, AppointmentStatus, CancelledBy, Provider
+from ..forms import ConfirmForm, provider_choices
+from ..models import Appointment, CancelledBy, Provider
 from ..models.types import utcnow
 from ..patients import picker
-from ..patients.service import display_mobile
 from ..reminders import planning
-from ..settings.forms import ConfirmForm
-from ..tenancy import current_actor, current_practice, get_or_404, scoped
+from ..tenancy import current_actor, current_practice, get_or_404, local_time, scoped
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
 from ..validation import FieldError
-from ..waitlist import offers
 from . import csv_import, service
 from .forms import (
     AppointmentForm,
@@ -28,20 +26,11 @@ from .forms import (
     ImportForm,
     MoveForm,
     ProviderForm,
-    provider_choices,
 )
+from .freed_slots import outcome_for_staff, slots_for
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
-STATUS_BADGES = {
-    AppointmentStatus.BOOKED: "text-bg-secondary",
-    AppointmentStatus.CONFIRMED: "text-bg-success",
-    AppointmentStatus.CANCELLED_BY_PATIENT: "text-bg-danger",
-    AppointmentStatus.CANCELLED_BY_STAFF: "text-bg-danger",
-    AppointmentStatus.RESCHEDULE_REQUESTED: "text-bg-warning",
-    AppointmentStatus.COMPLETED: "text-bg-primary",
-    AppointmentStatus.NO_SHOW: "text-bg-dark",
-}
 #: Which form field shows a service error about each model field.
 FORM_FIELDS = {"starts_at": "time", "patient": "patient", "provider": "provider",
                "duration_minutes": "duration_minutes", "reason": "reason"}
@@ -51,29 +40,6 @@ FORM_FIELDS = {"starts_at": "time", "patient": "patient", "provider": "provider"
 @login_required
 def require_login():
     pass
-
-
-@bp.app_template_filter("local")
-def local_filter(moment: datetime | None, pattern: str = "%H:%M") -> str:
-    """An instant as the practice's wall-clock time."""
-    if moment is None:
-        return ""
-    return local(moment, current_practice().zone).strftime(pattern)
-
-
-@bp.app_template_filter("mobile")
-def mobile_filter(e164: str) -> str:
-    return display_mobile(e164)
-
-
-@bp.app_context_processor
-def appointment_names() -> dict:
-    return {"AppointmentStatus": AppointmentStatus}
-
-
-@bp.app_template_global()
-def status_badge(status: AppointmentStatus) -> str:
-    return STATUS_BADGES[status]
 
 
 def _providers(active_only: bool = False) -> list[Provider]:
@@ -129,7 +95,7 @@ def day():
     return render_template(
         "appointments/day.html", day=shown, provider=provider, providers=providers,
         appointments=appointments, overlaps=overlapping_ids(appointments), now=utcnow(),
-        reminders=reminders, slots=offers.slots_for([a.id for a in appointments]),
+        reminders=reminders, slots=slots_for([a.id for a in appointments]),
         week_start=shown - timedelta(days=shown.weekday()),
         previous_day=shown - timedelta(days=1), next_day=shown + timedelta(days=1),
         today=today(practice.zone), action_form=ConfirmForm())
@@ -209,7 +175,7 @@ def new():
             _show_error(form, error)
         else:
             flash(f"Booked {appointment.patient.full_name} with {appointment.provider.name} "
-                  f"on {local_filter(appointment.starts_at, '%A %d %B at %H:%M')}.", "success")
+                  f"on {local_time(appointment.starts_at, '%A %d %B at %H:%M')}.", "success")
             _warn_if_overlapping(appointment)
             return redirect(_day_url(appointment), code=303)
     return render_template("appointments/new.html", form=form,
@@ -270,7 +236,7 @@ def move(appointment_id: int):
             return redirect(_day_url(appointment), code=303)
         else:
             flash(f"Moved {appointment.patient.full_name} to "
-                  f"{local_filter(appointment.starts_at, '%A %d %B at %H:%M')}.", "success")
+                  f"{local_time(appointment.starts_at, '%A %d %B at %H:%M')}.", "success")
             _warn_if_overlapping(appointment)
             return redirect(_day_url(appointment), code=303)
     return render_template("appointments/edit.html", form=form, appointment=appointment,
@@ -302,8 +268,8 @@ def cancel(appointment_id: int):
             flash(str(error), "danger")
         else:
             flash(f"Cancelled {appointment.patient.full_name}'s appointment at "
-                  f"{local_filter(appointment.starts_at)}. "
-                  f"{offers.outcome_for_staff(appointment)}", "success")
+                  f"{local_time(appointment.starts_at)}. "
+                  f"{outcome_for_staff(appointment)}", "success")
         return redirect(_day_url(appointment), code=303)
     return render_template("appointments/cancel.html", form=form, appointment=appointment)
 

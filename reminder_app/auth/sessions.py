@@ -148,7 +148,6 @@ def idle_template_values() -> dict:
 def init_app(app) -> None:
     login_manager.user_loader(load_user)
     app.before_request(settle_session_bookkeeping)
-    app.context_processor(idle_template_values)
 
 
 def sign_in(user: StaffUser, *, remember: bool = False) -> None:

@@ -6,20 +6,15 @@ from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_login import login_required
 
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import Appointment, Provider
 from ..models.types import utcnow
-from ..settings.forms import ConfirmForm
 from ..tenancy import get_or_404
 from . import feeds
 
 bp = Blueprint("calendars", __name__)
 
 ICALENDAR = "text/calendar; charset=utf-8"
-
-
-@bp.app_template_global()
-def calendar_feed_url(provider: Provider) -> str | None:
-    return feeds.feed_url(provider)
 
 
 @bp.get("/calendar/<token>.ics")

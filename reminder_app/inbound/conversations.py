@@ -15,6 +15,7 @@ from ..models import (
     Direction,
     Event,
     EventKind,
+    Intent,
     Message,
     MessageKind,
     Patient,
@@ -24,7 +25,7 @@ from ..models import (
 from ..models.types import utcnow
 from ..outbox import OutboxError, enqueue
 from .replies import cancel_queued_texts, has_opted_out
-from .understanding import MAX_WORD_LENGTH, Intent, builtin_meaning, interpret, normalise
+from .understanding import MAX_WORD_LENGTH, builtin_meaning, interpret, normalise
 
 #: Longest staff answer, in SMS parts (each part costs credit).
 MAX_STAFF_REPLY_PARTS = 6

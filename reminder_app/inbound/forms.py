@@ -2,9 +2,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..auth.forms import strip
+from ..forms import strip
+from ..models import Intent
 from ..patients.picker import PatientField
-from .understanding import MAX_WORD_LENGTH, Intent
+from .understanding import MAX_WORD_LENGTH
 
 #: What a practice's own word may mean (free text is what any other word already is).
 KEYWORD_INTENTS = [Intent.CONFIRM, Intent.CANCEL_APPOINTMENT, Intent.RESCHEDULE, Intent.HELP,

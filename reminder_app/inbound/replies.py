@@ -35,6 +35,7 @@ from ..models import (
     Direction,
     Event,
     EventKind,
+    Intent,
     Message,
     MessageKind,
     MessageStatus,
@@ -53,7 +54,7 @@ from ..waitlist import offers
 from ..waitlist.texts import OfferText
 from ..waitlist.texts import render as offer_text
 from .answers import REACHES_OPTED_OUT, Answer, render
-from .understanding import Intent, Reading, interpret, offer_answer
+from .understanding import Reading, interpret, offer_answer
 
 log = logging.getLogger(__name__)
 

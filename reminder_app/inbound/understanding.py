@@ -44,36 +44,12 @@ holds more than a hundred real-world replies to them.
 
 from __future__ import annotations
 
-import enum
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-
-class Intent(enum.StrEnum):
-    CONFIRM = "confirm"
-    CANCEL_APPOINTMENT = "cancel_appointment"
-    RESCHEDULE = "reschedule"
-    HELP = "help"
-    OPT_OUT = "opt_out"
-    OPT_IN = "opt_in"
-    FREE_TEXT = "free_text"
-
-    @property
-    def label(self) -> str:
-        return INTENT_LABELS[self]
-
-
-INTENT_LABELS = {
-    Intent.CONFIRM: "Confirm",
-    Intent.CANCEL_APPOINTMENT: "Cancel the appointment",
-    Intent.RESCHEDULE: "Reschedule request",
-    Intent.HELP: "Help",
-    Intent.OPT_OUT: "Opt out (STOP)",
-    Intent.OPT_IN: "Opt back in (START)",
-    Intent.FREE_TEXT: "Free text",
-}
+from ..models import Intent
 
 THUMBS_UP = "\N{THUMBS UP SIGN}"
 CHECK_MARK = "\N{WHITE HEAVY CHECK MARK}"

@@ -2,21 +2,21 @@
 reply words. Views parse, call `conversations`, and render or redirect."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ..arguments import page_number
 from ..clickatell.segments import GSM7_BASIC, GSM7_EXTENSION
 from ..extensions import db
-from ..models import Message, MessageKind, MessageStatus, Patient, PracticeKeyword
+from ..forms import ConfirmForm
+from ..models import Intent, Message, MessageKind, MessageStatus, Patient, PracticeKeyword
 from ..patients import picker
 from ..reminders.templates import CREDITS_PER_PART
-from ..settings.forms import ConfirmForm
 from ..tenancy import current_practice, get_or_404
 from . import conversations
 from .conversations import ConversationError
 from .forms import AttachForm, KeywordForm, StaffReplyForm
 from .replies import has_opted_out
-from .understanding import UNIVERSAL_OPT_OUT, WORDS, Intent, mentions_opt_out
+from .understanding import UNIVERSAL_OPT_OUT, WORDS, mentions_opt_out
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 
@@ -43,17 +43,6 @@ STATUS_BADGES = {
 @login_required
 def require_login():
     pass
-
-
-@bp.app_context_processor
-def conversation_globals() -> dict:
-    def unread_replies() -> int:
-        """Asked by the navigation only: one COUNT per page."""
-        if not current_user.is_authenticated:
-            return 0
-        return conversations.unread_count(current_user.practice)
-
-    return {"unread_replies": unread_replies}
 
 
 @bp.get("")

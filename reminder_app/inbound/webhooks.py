@@ -26,6 +26,8 @@ from ..clickatell import CallbackError, parse_delivery_report, parse_inbound
 from ..extensions import csrf, db
 from ..models import CallbackKind, CallbackRecord, ClickatellAccount
 from ..models.types import utcnow
+from ..outbox.delivery import apply_delivery_report
+from . import replies
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/clickatell")
 csrf.exempt(bp)
@@ -187,20 +189,16 @@ def key(prefix: str, *parts: str) -> str | None:
 @bp.route("/<secret>/inbound", methods=["GET", "POST"])
 def inbound(secret: str):
     """A patient's text to the practice's number (Clickatell's MO callback)."""
-    from .replies import handle_inbound
-
     return receive(
         secret, CallbackKind.INBOUND,
         dedupe_key=lambda: key("mo", "moMsgId"),
         parse=lambda: parse_inbound(request.values, raw_callback()),
-        process=handle_inbound, with_practice=True)
+        process=replies.handle_inbound, with_practice=True)
 
 
 @bp.route("/<secret>/status", methods=["GET", "POST"])
 def delivery_report(secret: str):
     """A change in an outbound text's status (Clickatell's delivery report)."""
-    from ..outbox.delivery import apply_delivery_report
-
     return receive(
         secret, CallbackKind.STATUS,
         dedupe_key=lambda: key("status", "apiMsgId", "status"),

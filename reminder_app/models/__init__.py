@@ -9,7 +9,7 @@ from .appointments import Appointment, AppointmentStatus, CancelledBy, StatusCha
 from .audit import AuditEntry
 from .clickatell_account import ClickatellAccount, PendingRegistration
 from .events import Actor, ActorKind, AppendOnly, Event, EventKind
-from .keywords import PracticeKeyword
+from .keywords import Intent, PracticeKeyword
 from .messages import (
     CallbackKind,
     CallbackRecord,
@@ -27,7 +27,7 @@ from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, Waitl
 
 __all__ = [
     "Actor", "ActorKind", "ApiToken", "AuditEntry", "AppendOnly", "Appointment", "Event",
-    "EventKind",
+    "EventKind", "Intent",
     "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
     "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord",
     "CancelledBy", "ClickatellAccount", "Direction", "Language", "LoginAttempt", "Message",

@@ -22,8 +22,8 @@ from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..inbound.understanding import Intent
 from .appointments import Appointment, AppointmentStatus
+from .keywords import Intent
 from .types import UTCDateTime, enum_type
 
 

@@ -1,13 +1,41 @@
 """A practice's own reply words, on top of the built-in ones (inbound/understanding.py)."""
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..inbound.understanding import Intent
 from .types import UTCDateTime, enum_type, utcnow
+
+
+class Intent(enum.StrEnum):
+    """What a patient's reply means. Here, with the words that store it, so that models never
+    import the inbound package that reads replies (inbound/understanding.py)."""
+
+    CONFIRM = "confirm"
+    CANCEL_APPOINTMENT = "cancel_appointment"
+    RESCHEDULE = "reschedule"
+    HELP = "help"
+    OPT_OUT = "opt_out"
+    OPT_IN = "opt_in"
+    FREE_TEXT = "free_text"
+
+    @property
+    def label(self) -> str:
+        return INTENT_LABELS[self]
+
+
+INTENT_LABELS = {
+    Intent.CONFIRM: "Confirm",
+    Intent.CANCEL_APPOINTMENT: "Cancel the appointment",
+    Intent.RESCHEDULE: "Reschedule request",
+    Intent.HELP: "Help",
+    Intent.OPT_OUT: "Opt out (STOP)",
+    Intent.OPT_IN: "Opt back in (START)",
+    Intent.FREE_TEXT: "Free text",
+}
 
 
 class PracticeKeyword(db.Model):

@@ -1,7 +1,6 @@
 """The sign-up form and the small forms of the onboarding checklist."""
 
 import re
-from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,7 +13,6 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TelField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -25,11 +23,9 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
-    ValidationError,
 )
 
-from ..auth.forms import strip
-from ..phones import InvalidPhoneNumber, to_e164
+from ..forms import PhoneField, strip, zone_choices
 
 #: Countries a practice can be in; the phone-number region, and the default time zone.
 PRACTICE_COUNTRIES = {
@@ -50,29 +46,6 @@ PRACTICE_COUNTRIES = {
 PASSWORD_RULE = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z\d]{8,32}\Z")
 PASSWORD_HELP = "8 to 32 letters and digits, with at least one of each (no spaces or symbols)."
 USERNAME_RULE = r"\A[A-Za-z0-9]{3,128}\Z"
-
-
-def zone_choices() -> list[SelectChoice]:
-    return [SelectChoice(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())
-            if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))]
-
-
-class PhoneField(TelField):
-    """A phone number, checked and turned into E.164 against the form's country."""
-
-    def __init__(self, label=None, region_field: str = "country", **kwargs):
-        super().__init__(label, filters=[strip], **kwargs)
-        self.region_field = region_field
-        self.e164: str | None = None
-
-    def pre_validate(self, form):
-        self.e164 = None
-        if not self.data:
-            return
-        try:
-            self.e164 = to_e164(self.data, form[self.region_field].data or "US")
-        except InvalidPhoneNumber as error:
-            raise ValidationError(str(error)) from error
 
 
 class SignUpForm(FlaskForm):
@@ -143,12 +116,6 @@ class LowBalanceForm(FlaskForm):
     threshold = DecimalField("Warn me when credit falls below", places=0,
                              validators=[InputRequired(), NumberRange(min=0, max=1_000_000)])
     submit = SubmitField("Save")
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token is sent."""
-
-    submit = SubmitField("Go")
 
 
 class NumberForm(FlaskForm):

@@ -10,13 +10,12 @@ from wtforms import SelectChoice
 from ..auth.sessions import sign_in
 from ..clickatell import ClickatellError
 from ..extensions import db
-from ..models.clickatell_account import sending_blocker
+from ..forms import ConfirmForm
 from ..provider import public_url
 from ..tenancy import current_practice
 from . import checklist
 from .forms import (
     PRACTICE_COUNTRIES,
-    ActionForm,
     LowBalanceForm,
     NumberForm,
     ResendActivationForm,
@@ -126,7 +125,7 @@ def index():
         "onboarding/checklist.html", account=account, steps=checklist.steps(account),
         ready=checklist.is_ready(account), resend_form=ResendActivationForm(),
         send_code_form=SendSmsCodeForm(country=current_practice().country),
-        code_form=SmsCodeForm(), action_form=ActionForm(),
+        code_form=SmsCodeForm(), action_form=ConfirmForm(),
         threshold_form=LowBalanceForm(threshold=account.low_balance_threshold))
 
 
@@ -190,7 +189,7 @@ def verify_sms_code():
 @bp.post("/onboarding/connection")
 @login_required
 def create_connection():
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".index"), code=303)
     return act(checklist.ensure_connection, "The messaging connection is set up ({outcome}).")
 
@@ -199,7 +198,7 @@ def create_connection():
 @login_required
 def apply_for_number():
     account = current_account()
-    if account is None or not ActionForm().validate_on_submit():
+    if account is None or not ConfirmForm().validate_on_submit():
         return redirect(url_for(".index"), code=303)
     state = session[NUMBER_STATE] = secrets.token_urlsafe(24)
     try:
@@ -247,7 +246,7 @@ def valid_number_state(state: str | None) -> bool:
 @login_required
 def buy_credits():
     account = current_account()
-    if account is None or not ActionForm().validate_on_submit():
+    if account is None or not ConfirmForm().validate_on_submit():
         return redirect(url_for(".index"), code=303)
     try:
         url = checklist.buy_credits_url(account)
@@ -271,22 +270,6 @@ def low_balance_threshold():
 @bp.post("/onboarding/test-sms")
 @login_required
 def send_test_sms():
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".index"), code=303)
     return act(checklist.send_test_sms, "A test message is on its way to your mobile.")
-
-
-@bp.app_context_processor
-def practice_alerts():
-    """Banners every staff page shows: reminders on hold, credit running low."""
-    if not current_user.is_authenticated:
-        return {"practice_alerts": []}
-    account = current_user.practice.clickatell_account
-    alerts = []
-    blocker = sending_blocker(account) if account is not None else None
-    if blocker:
-        alerts.append(("warning", blocker.reason))
-    elif checklist.is_low_on_credit(account):
-        alerts.append(("warning", f"Credit is running low ({account.balance:.0f} left). "
-                                  "Buy credits to keep reminders going."))
-    return {"practice_alerts": alerts}

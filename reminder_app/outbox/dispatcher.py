@@ -38,6 +38,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from ..clickatell import ClickatellError, MessagingClient, ProtocolError, ProviderUnavailable
 from ..extensions import db
@@ -221,8 +222,6 @@ def _verdict(message: Message, appointment: Appointment | None, practice: Practi
 def load_jobs(ids: list[int], now: datetime, clients: dict[int, MessagingClient]
               ) -> list[Job]:
     """Read the claimed texts and everything the checks need, in a few queries."""
-    from sqlalchemy.orm import selectinload
-
     rows = db.session.scalars(select(Message).where(Message.id.in_(ids))
                               .options(selectinload(Message.patient))
                               .order_by(Message.send_after, Message.id)).all()

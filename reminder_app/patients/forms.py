@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..auth.forms import strip
+from ..forms import strip
 from ..models import Language
 from .service import MAX_SEARCH_LENGTH
 

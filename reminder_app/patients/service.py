@@ -7,7 +7,7 @@ from sqlalchemy import Select, func, or_, select
 
 from .. import phones
 from ..extensions import db
-from ..models import Language, Patient, Practice
+from ..models import Language, Patient, Practice, WaitlistEntry
 from ..models.types import utcnow
 from ..reminders import planning
 from ..validation import FieldError, check_birth_date
@@ -156,3 +156,10 @@ def search(query: Select, text: str | None, country: str = "US") -> Select:
         query = query.where(or_(func.lower(Patient.first_name).like(f"{pattern}%", escape="\\"),
                                 func.lower(Patient.last_name).like(f"{pattern}%", escape="\\")))
     return query
+
+
+def active_entry(patient: Patient) -> WaitlistEntry | None:
+    """The patient's place on the waitlist, if they have one. Here, below the waitlist, so the
+    patient's page can show it; the waitlist (waitlist/service.py) writes the entries."""
+    return db.session.scalar(select(WaitlistEntry).where(
+        WaitlistEntry.patient_id == patient.id, WaitlistEntry.removed_at.is_(None)))

@@ -10,7 +10,6 @@ from ..extensions import db
 from ..models import Appointment, Language, Patient
 from ..tenancy import current_practice, get_or_404, scoped
 from ..validation import FieldError
-from ..waitlist.service import active_entry
 from . import picker, service
 from .forms import PatientForm, SearchForm
 
@@ -96,5 +95,5 @@ def edit(patient_id: int):
         scoped(Appointment).where(Appointment.patient_id == patient.id)
         .order_by(Appointment.starts_at.desc()).limit(20)).all()
     return render_template("patients/form.html", form=form, patient=patient,
-                           appointments=appointments, waitlist_entry=active_entry(patient),
+                           appointments=appointments, waitlist_entry=service.active_entry(patient),
                            duplicate_warning=service.duplicate_warning(patient))

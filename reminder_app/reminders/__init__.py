@@ -3,7 +3,8 @@ booked, moved or cancelled, and turning due reminders into texts in the outbox.
 
 - `templates`: placeholders, rendering in the practice's time zone and the patient's
   language, and the preview (length, encoding, parts, credits).
-- `rules`: each practice's rules (48 and 2 hours before by default) and quiet hours.
+- `practice_rules`: `rules_for`, each practice's rules (48 and 2 hours before by default).
+- `rules`: changing the rules and quiet hours, which re-plans.
 - `quiet_hours`: when a reminder may leave.
 - `planning`: `plan_for`, `replan`, `cancel_for`, `queue_due`.
 - `policy`: what a reminder (or an offer) must satisfy when it leaves, registered with the

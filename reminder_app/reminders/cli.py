@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 import click
 from flask.cli import AppGroup
 
+from .passes import run_pass
+
 reminders_cli = AppGroup("reminders", help="The reminder engine.")
 
 
@@ -26,7 +28,5 @@ def parse_instant(_ctx, _param, value: str | None) -> datetime | None:
               help="Act as if it were this instant (default: now).")
 def send_due(at: datetime | None) -> None:
     """Queue the reminders that are due and send every text that is due."""
-    from .passes import run_pass
-
     result = run_pass(at)
     click.echo(result.summary())

@@ -30,8 +30,8 @@ from ..outbox.policy import Action, Outgoing, verdict
 from ..outbox.writes import turn_to_write
 from . import templates
 from .policy import QUIET, consent_problem
+from .practice_rules import rules_for
 from .quiet_hours import allowed_time
-from .rules import rules_for
 
 #: How many due reminders one transaction turns into texts.
 QUEUE_BATCH = 200

@@ -1,21 +1,21 @@
 """Each practice's reminder rules and quiet hours.
 
 A practice starts with two rules, 48 hours and 2 hours before the appointment, created the
-first time anything asks for its rules. Changing a rule re-plans the reminders of every
-appointment still ahead, in the same transaction.
+first time anything asks for its rules (`practice_rules.rules_for`). Changing a rule
+re-plans the reminders of every appointment still ahead, in the same transaction.
 """
 
 from datetime import datetime, time
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Language, Practice, ReminderRule, ReminderTemplate
 from ..models.types import utcnow
 from . import templates
+from .planning import replan_upcoming
+from .practice_rules import new_rule, rules_for
 
-DEFAULT_RULE_MINUTES = (48 * 60, 2 * 60)
 MAX_RULES = 6
 #: The longest lead time a rule may have: 14 days.
 MAX_MINUTES_BEFORE = 14 * 24 * 60
@@ -28,36 +28,6 @@ class RuleError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def rules_for(practice: Practice) -> list[ReminderRule]:
-    """The practice's rules in order, the default ones created if it has none yet."""
-    rules = _load(practice)
-    if rules:
-        return rules
-    try:
-        with db.session.begin_nested():
-            for position, minutes in enumerate(DEFAULT_RULE_MINUTES, start=1):
-                db.session.add(_new_rule(practice, minutes, position, dict(
-                    templates.DEFAULT_TEMPLATES)))
-    except IntegrityError:  # another request created them at the same moment
-        pass
-    return _load(practice)
-
-
-def _load(practice: Practice) -> list[ReminderRule]:
-    return list(db.session.scalars(
-        select(ReminderRule).where(ReminderRule.practice_id == practice.id)
-        .order_by(ReminderRule.position)))
-
-
-def _new_rule(practice: Practice, minutes: int, position: int,
-              bodies: dict[Language, str]) -> ReminderRule:
-    rule = ReminderRule(practice_id=practice.id, minutes_before=minutes, enabled=True,
-                        position=position)
-    rule.templates = [ReminderTemplate(language=language, body=body)
-                      for language, body in bodies.items()]
-    return rule
 
 
 def _check(minutes_before: int, bodies: dict[Language, str]) -> dict[Language, str]:
@@ -82,11 +52,11 @@ def add_rule(practice: Practice, *, minutes_before: int, enabled: bool,
     checked = _check(minutes_before, bodies)
     position = (db.session.scalar(select(func.max(ReminderRule.position)).where(
         ReminderRule.practice_id == practice.id)) or 0) + 1
-    rule = _new_rule(practice, minutes_before, position, checked)
+    rule = new_rule(practice, minutes_before, position, checked)
     rule.enabled = enabled
     db.session.add(rule)
     db.session.flush()
-    _replan_practice(practice, now or utcnow())
+    replan_upcoming(practice, now or utcnow())
     db.session.commit()
     return rule
 
@@ -105,7 +75,7 @@ def update_rule(rule: ReminderRule, *, minutes_before: int, enabled: bool,
             rule.templates.append(ReminderTemplate(language=language, body=body))
     db.session.flush()
     if timing_changed:
-        _replan_practice(db.session.get(Practice, rule.practice_id), now or utcnow())
+        replan_upcoming(db.session.get(Practice, rule.practice_id), now or utcnow())
     db.session.commit()
     return rule
 
@@ -116,11 +86,5 @@ def set_quiet_hours(practice: Practice, *, start: time, end: time,
     practice.quiet_start = start.replace(second=0, microsecond=0, tzinfo=None)
     practice.quiet_end = end.replace(second=0, microsecond=0, tzinfo=None)
     db.session.flush()
-    _replan_practice(practice, now or utcnow())
+    replan_upcoming(practice, now or utcnow())
     db.session.commit()
-
-
-def _replan_practice(practice: Practice, now: datetime) -> None:
-    from .planning import replan_upcoming
-
-    replan_upcoming(practice, now)

@@ -149,20 +149,3 @@ def preview():
     except templates.TemplateError as error:
         return jsonify(error=str(error)), 200
     return jsonify(shown.as_dict())
-
-
-
-REMINDER_BADGES = {
-    "pending": "text-bg-light border",
-    "queued": "text-bg-info",
-    "sent": "text-bg-primary",
-    "delivered": "text-bg-success",
-    "failed": "text-bg-danger",
-    "skipped": "text-bg-secondary",
-    "cancelled": "text-bg-dark",
-}
-
-
-@bp.app_template_global()
-def reminder_badge(status) -> str:
-    return REMINDER_BADGES[status.value]

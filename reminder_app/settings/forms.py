@@ -11,9 +11,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..auth.forms import strip
+from ..forms import PhoneField, strip, zone_choices
 from ..models import Role
-from ..onboarding.forms import PhoneField, zone_choices
 
 
 class AddStaffForm(FlaskForm):
@@ -30,12 +29,6 @@ class AddStaffForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
     )
     submit = SubmitField("Add staff member")
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only its CSRF token, for buttons that change something."""
-
-    submit = SubmitField("Confirm")
 
 
 class ApiTokenForm(FlaskForm):

@@ -15,11 +15,12 @@ from flask_login import current_user, login_required
 
 from ..audit import mark_done
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import ApiToken, Role, StaffUser
 from ..onboarding import checklist
 from ..provider import callback_url
 from ..tenancy import current_practice, get_or_404, scoped
-from .forms import AddStaffForm, ApiTokenForm, ConfirmForm, PracticeForm, TwoFactorPolicyForm
+from .forms import AddStaffForm, ApiTokenForm, PracticeForm, TwoFactorPolicyForm
 from .service import (
     StaffError,
     add_staff,

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..auth.forms import strip
+from ..forms import strip
 from ..models import Priority
 from ..models.waitlist import WEEKDAYS
 from ..patients.picker import PatientField

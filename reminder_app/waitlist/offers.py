@@ -29,6 +29,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from ..appointments import signals
+from ..appointments.service import AppointmentError, add_appointment
 from ..extensions import db
 from ..models import (
     Actor,
@@ -97,6 +99,15 @@ def _lock(slot_id: int, *extra) -> bool:
 
 
 # ---------------------------------------------------------------- freed, and waves
+
+def init_app(app) -> None:
+    """The waitlist reacts to appointments (appointments/signals.py), in their transaction:
+    a cancelled time is offered, a time someone was booked or moved into stops being
+    offered. Connecting again (another app) changes nothing."""
+    signals.appointment_cancelled.connect(slot_freed)
+    signals.appointment_booked.connect(time_taken)
+    signals.appointment_moved.connect(time_taken)
+
 
 def slot_freed(appointment: Appointment, now: datetime) -> FreedSlot | None:
     """The appointment was just cancelled: record the time it frees, and offer it (the
@@ -304,8 +315,6 @@ def answer(offer: Offer, accepted: bool, now: datetime, *, actor: Actor) -> Offe
 def _book(offer: Offer, slot: FreedSlot, now: datetime, actor: Actor) -> OfferText:
     """The winner: the slot becomes their appointment, booked by the waitlist and confirmed
     by the patient's YES (`actor`), with reminders planned like any other."""
-    from ..appointments.service import AppointmentError, add_appointment
-
     practice = _practice(slot)
     try:
         with db.session.begin_nested():
@@ -350,39 +359,3 @@ def withdraw(patients: list[Patient], reason: str, now: datetime) -> int:
             slot.next_wave_at = now
     remove_patients(patients, reason, now)
     return withdrawn
-
-
-def outcome_for_staff(appointment: Appointment) -> str:
-    """After a cancellation: a sentence on what became of its time, for the flash."""
-    slot = db.session.scalar(select(FreedSlot).where(FreedSlot.appointment_id == appointment.id))
-    if slot is None:
-        return ""
-    if slot.status is SlotStatus.OFFERING and slot.offers:
-        count = len(slot.offers)
-        return (f"The time is offered by SMS to {count} waitlisted patient"
-                f"{'' if count == 1 else 's'}; the first to answer YES gets it.")
-    if slot.status is SlotStatus.OFFERING and slot.reason:
-        return "No one on the waitlist fits that time yet; it stays offered while it can be."
-    if slot.status is SlotStatus.OFFERING:
-        return "It will be offered to the waitlist when quiet hours end."
-    return f"Not offered to the waitlist: {slot.reason[:1].lower()}{slot.reason[1:]}"
-
-
-def slots_for(appointment_ids: list[int]) -> dict[int, FreedSlot]:
-    """What became of the time each of these appointments freed (offers and who took it
-    loaded), by appointment id; and the slots these appointments themselves refilled, by
-    the refilling appointment's id. For the day view, in three queries however many."""
-    from sqlalchemy import or_
-    from sqlalchemy.orm import selectinload
-
-    if not appointment_ids:
-        return {}
-    found = {}
-    for slot in db.session.scalars(
-            select(FreedSlot).where(or_(FreedSlot.appointment_id.in_(appointment_ids),
-                                        FreedSlot.filled_appointment_id.in_(appointment_ids)))
-            .options(selectinload(FreedSlot.offers).selectinload(Offer.patient))):
-        found[slot.appointment_id] = slot
-        if slot.filled_appointment_id:
-            found[slot.filled_appointment_id] = slot
-    return found

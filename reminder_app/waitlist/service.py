@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Patient, Practice, Priority, Provider, WaitlistEntry
 from ..models.types import utcnow
 from ..models.waitlist import waitlist_entry_provider
+from ..patients.service import active_entry
 from ..validation import FieldError
 
 MAX_NOTICE_MINUTES = 14 * 24 * 60
@@ -69,11 +70,6 @@ def _apply(entry: WaitlistEntry, availability: Availability, now: datetime) -> N
     entry.priority = int(availability.priority)
     entry.note = availability.note.strip()
     entry.updated_at = now
-
-
-def active_entry(patient: Patient) -> WaitlistEntry | None:
-    return db.session.scalar(select(WaitlistEntry).where(
-        WaitlistEntry.patient_id == patient.id, WaitlistEntry.removed_at.is_(None)))
 
 
 def add(practice: Practice, patient: Patient, availability: Availability,

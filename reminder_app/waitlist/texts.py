@@ -9,8 +9,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from ..inbound.answers import phone_for_patients, when
 from ..models import FreedSlot, Practice
+from ..patient_texts import phone_for_patients, when
 
 
 class OfferText(enum.StrEnum):

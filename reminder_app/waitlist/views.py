@@ -7,8 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import FreedSlot, Priority, Provider, SlotStatus, WaitlistEntry
-from ..settings.forms import ConfirmForm
 from ..tenancy import current_practice, get_or_404, scoped
 from ..urls import safe_next
 from ..validation import FieldError

@@ -6,14 +6,9 @@ from datetime import UTC, datetime
 import pytest
 
 from reminder_app.clickatell import analyse
-from reminder_app.inbound.answers import (
-    TEXTS,
-    Answer,
-    phone_for_patients,
-    render,
-    when,
-)
+from reminder_app.inbound.answers import TEXTS, Answer, render
 from reminder_app.models import Practice
+from reminder_app.patient_texts import phone_for_patients, when
 
 STARTS_AT = datetime(2026, 3, 10, 14, 30, tzinfo=UTC)
 

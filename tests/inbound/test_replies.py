@@ -9,9 +9,9 @@ from reminder_app.appointments import service
 from reminder_app.extensions import db
 from reminder_app.inbound.conversations import add_keyword, send_staff_reply
 from reminder_app.inbound.replies import AUTO_ANSWER_LIMIT
-from reminder_app.inbound.understanding import Intent
 from reminder_app.models import (
     AppointmentStatus,
+    Intent,
     MessageKind,
     MessageStatus,
     Reminder,

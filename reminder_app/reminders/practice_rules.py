@@ -1,0 +1,42 @@
+"""A practice's reminder rules as they stand, the two default ones (48 and 2 hours before)
+created the first time anything asks. Below both `planning`, which plans from them, and
+`rules`, which changes them and then re-plans: neither imports the other's caller."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Language, Practice, ReminderRule, ReminderTemplate
+from . import templates
+
+DEFAULT_RULE_MINUTES = (48 * 60, 2 * 60)
+
+
+def rules_for(practice: Practice) -> list[ReminderRule]:
+    """The practice's rules in order, the default ones created if it has none yet."""
+    rules = _load(practice)
+    if rules:
+        return rules
+    try:
+        with db.session.begin_nested():
+            for position, minutes in enumerate(DEFAULT_RULE_MINUTES, start=1):
+                db.session.add(new_rule(practice, minutes, position, dict(
+                    templates.DEFAULT_TEMPLATES)))
+    except IntegrityError:  # another request created them at the same moment
+        pass
+    return _load(practice)
+
+
+def _load(practice: Practice) -> list[ReminderRule]:
+    return list(db.session.scalars(
+        select(ReminderRule).where(ReminderRule.practice_id == practice.id)
+        .order_by(ReminderRule.position)))
+
+
+def new_rule(practice: Practice, minutes: int, position: int,
+             bodies: dict[Language, str]) -> ReminderRule:
+    rule = ReminderRule(practice_id=practice.id, minutes_before=minutes, enabled=True,
+                        position=position)
+    rule.templates = [ReminderTemplate(language=language, body=body)
+                      for language, body in bodies.items()]
+    return rule

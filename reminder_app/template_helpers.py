@@ -1,0 +1,88 @@
+"""Every app-wide template filter, global and context processor, registered by `init_app`
+(the app factory calls it). Blueprints register none: what every page may use is listed
+here, once, instead of as a side effect of whichever blueprint happened to define it.
+
+This module sits at the top: it may import any area, and nothing but the factory imports it.
+"""
+
+from flask import Flask
+from flask_login import current_user
+
+from .auth.sessions import idle_template_values
+from .calendars.feeds import feed_url
+from .inbound.conversations import unread_count
+from .models import AppointmentStatus
+from .models.clickatell_account import sending_blocker
+from .onboarding.checklist import is_low_on_credit
+from .permissions import can
+from .phones import display
+from .tenancy import local_time
+
+STATUS_BADGES = {
+    AppointmentStatus.BOOKED: "text-bg-secondary",
+    AppointmentStatus.CONFIRMED: "text-bg-success",
+    AppointmentStatus.CANCELLED_BY_PATIENT: "text-bg-danger",
+    AppointmentStatus.CANCELLED_BY_STAFF: "text-bg-danger",
+    AppointmentStatus.RESCHEDULE_REQUESTED: "text-bg-warning",
+    AppointmentStatus.COMPLETED: "text-bg-primary",
+    AppointmentStatus.NO_SHOW: "text-bg-dark",
+}
+REMINDER_BADGES = {
+    "pending": "text-bg-light border",
+    "queued": "text-bg-info",
+    "sent": "text-bg-primary",
+    "delivered": "text-bg-success",
+    "failed": "text-bg-danger",
+    "skipped": "text-bg-secondary",
+    "cancelled": "text-bg-dark",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(local_time, "local")
+    app.add_template_filter(display, "mobile")
+    app.add_template_global(status_badge)
+    app.add_template_global(reminder_badge)
+    app.add_template_global(feed_url, "calendar_feed_url")
+    app.add_template_global(can)
+    app.context_processor(appointment_names)
+    app.context_processor(conversation_globals)
+    app.context_processor(practice_alerts)
+    app.context_processor(idle_template_values)
+
+
+def status_badge(status: AppointmentStatus) -> str:
+    return STATUS_BADGES[status]
+
+
+def reminder_badge(status) -> str:
+    return REMINDER_BADGES[status.value]
+
+
+def appointment_names() -> dict:
+    return {"AppointmentStatus": AppointmentStatus}
+
+
+def conversation_globals() -> dict:
+    def unread_replies() -> int:
+        """Asked by the navigation only: one COUNT per page."""
+        if not current_user.is_authenticated:
+            return 0
+        return unread_count(current_user.practice)
+
+    return {"unread_replies": unread_replies}
+
+
+def practice_alerts():
+    """Banners every staff page shows: reminders on hold, credit running low."""
+    if not current_user.is_authenticated:
+        return {"practice_alerts": []}
+    account = current_user.practice.clickatell_account
+    alerts = []
+    blocker = sending_blocker(account) if account is not None else None
+    if blocker:
+        alerts.append(("warning", blocker.reason))
+    elif is_low_on_credit(account):
+        alerts.append(("warning", f"Credit is running low ({account.balance:.0f} left). "
+                                  "Buy credits to keep reminders going."))
+    return {"practice_alerts": alerts}
