@@ -16,7 +16,7 @@ from reminder_app.appointments.signals import (
 from reminder_app.extensions import db
 from reminder_app.models import Appointment, AppointmentStatus, Reminder, ReminderStatus
 from reminder_app.waitlist import offers
-from tests.factories import make_patient, make_practice, make_provider
+from tests.factories import STAFF, make_patient, make_practice, make_provider
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=3)
@@ -31,7 +31,7 @@ def practice(app):
 def booked(practice):
     return service.book(practice, patient=make_patient(practice),
                         provider=make_provider(practice, "Dr. Amelia Reyes"),
-                        starts_at=LATER, now=NOW)
+                        starts_at=LATER, now=NOW, actor=STAFF)
 
 
 def statuses(appointment) -> set[ReminderStatus]:
@@ -48,9 +48,11 @@ def test_each_change_sends_its_signal_with_the_appointment_and_the_time(practice
     with appointment_booked.connected_to(listen), appointment_moved.connected_to(listen), \
             appointment_cancelled.connected_to(listen):
         again = service.book(practice, patient=booked.patient, provider=booked.provider,
-                             starts_at=LATER + timedelta(hours=2), now=NOW)
-        service.move(booked, practice, starts_at=LATER + timedelta(hours=1), now=NOW)
-        service.cancel(again, now=NOW)
+                             starts_at=LATER + timedelta(hours=2), now=NOW,
+                             actor=STAFF)
+        service.move(booked, practice, starts_at=LATER + timedelta(hours=1), now=NOW,
+                     actor=STAFF)
+        service.cancel(again, now=NOW, actor=STAFF)
     assert [(sender, kwargs) for sender, kwargs, _ in heard] == [
         (again, {"now": NOW}), (booked, {"now": NOW}), (again, {"now": NOW})]
     # the reminders were planned (or cancelled) before the signal: they sit below
@@ -63,7 +65,7 @@ def test_a_receiver_that_fails_fails_the_change_which_commits_nothing(booked):
         raise RuntimeError("the waitlist could not record the slot")
 
     with appointment_cancelled.connected_to(refuse), pytest.raises(RuntimeError):
-        service.cancel(booked, now=NOW)
+        service.cancel(booked, now=NOW, actor=STAFF)
     db.session.rollback()
     assert db.session.get(Appointment, booked.id).status is AppointmentStatus.BOOKED
     assert statuses(booked) == {ReminderStatus.PENDING}
