@@ -76,16 +76,15 @@ def find_session(token: str | None, now: datetime | None = None) -> StaffSession
     if now - session.last_seen_at >= touch_every and request.endpoint not in NOT_ACTIVITY:
         session.last_seen_at = now
     session.user.session_token = token
+    session.user.session_id = session.id
     session.user.session_idle_ends = (session.last_seen_at + idle) if idle else None
     return session
 
 
 def current_session(user: StaffUser) -> StaffSession | None:
-    token = user.session_token
-    if token is None:
-        return None
-    return db.session.scalar(
-        select(StaffSession).where(StaffSession.token_hash == hash_token(token)))
+    """The session this request was loaded through (`find_session` already read it)."""
+    session_id = getattr(user, "session_id", None)
+    return db.session.get(StaffSession, session_id) if session_id is not None else None
 
 
 def end_session(user: StaffUser) -> None:

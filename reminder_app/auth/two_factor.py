@@ -23,7 +23,7 @@ import pyotp
 import segno
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from .. import crypto
 from ..extensions import db
@@ -110,8 +110,8 @@ def verify(user: StaffUser, code: str, now: datetime | None = None) -> bool:
 
 
 def recovery_codes_left(user: StaffUser) -> int:
-    return len(db.session.scalars(select(RecoveryCode.id).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).all())
+    return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
 def turn_off(user: StaffUser) -> None:

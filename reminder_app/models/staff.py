@@ -47,6 +47,8 @@ class StaffUser(UserMixin, db.Model):
     session_token = None
     #: When that session's idle sign-out falls, if it has one (also set per request).
     session_idle_ends = None
+    #: And that session's row id (also per request).
+    session_id = None
 
     def get_id(self) -> str | None:
         """What Flask-Login puts in the session and the remember cookie: the token of one

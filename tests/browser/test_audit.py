@@ -1,17 +1,12 @@
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, make_practice
+from tests.browser.test_sign_in import sign_in_as_dana
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_owner_reads_the_audit_trail(live_app, page):
-    make_practice("Riverside Family Practice", owner_email="dana@example.com")
-    page.goto(f"{live_app.url}/auth/login")
-    page.get_by_label("E-mail").fill("dana@example.com")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Riverside Family Practice").wait_for()
+    sign_in_as_dana(live_app, page)
     page.goto(f"{live_app.url}/settings/practice")
     page.get_by_label("Address").fill("12 River Road, Hoboken, NJ")
     page.get_by_role("button", name="Save").click()
