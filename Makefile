@@ -35,7 +35,8 @@ seed: migrate
 	$(RUN_ENV) $(BIN)/flask seed-demo
 
 ## The sandbox first (the demo's Clickatell account lives there), then the demo seed on an
-## empty database, then the app with its scheduler. Ctrl-C stops both.
+## empty database, then the worker (it sends the reminders) and the app, each a process of
+## its own as in production. Ctrl-C stops all three.
 run: migrate
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/flask --app clickatell_sandbox run --host $(HOST) --port $(SANDBOX_PORT) & \
@@ -44,8 +45,8 @@ run: migrate
 	echo "App:                  $(APP_URL)"; \
 	echo "Sandbox:              $(SANDBOX_URL)/sandbox/"; \
 	echo "The patients' phones: $(SANDBOX_URL)/sandbox/phones"; \
-	$(RUN_ENV) SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-1} \
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(RUN_ENV) $(BIN)/flask worker & \
+	$(RUN_ENV) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## Start the demo over: forget both SQLite databases (app and sandbox), seed again and run.
 demo-reset:

@@ -90,7 +90,10 @@ class Config:
     #: A whole call, retries included, however slowly the answer's bytes trickle in.
     CLICKATELL_TOTAL_TIMEOUT = env_float("CLICKATELL_TOTAL_TIMEOUT", 15.0)
 
-    SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
+    # The worker process (`flask worker`, reminder_app/worker.py) runs the scheduled jobs.
+    WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+    #: The dashboard warns that reminders are not being sent after this long without a worker.
+    WORKER_STALE_MINUTES = env_int("WORKER_STALE_MINUTES", 3)
     ONBOARDING_CHECK_SECONDS = env_int("ONBOARDING_CHECK_SECONDS", 60)
 
     # The dispatcher (reminder_app/outbox/dispatcher.py)
@@ -115,7 +118,6 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = env("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
-    SCHEDULER_ENABLED = False
     OUTBOX_RATE_PER_SECOND = 0.0  # tests that need the limit switch it on
     OUTBOX_CONCURRENCY = 1  # tests that need several senders ask for them
 

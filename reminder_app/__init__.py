@@ -30,7 +30,6 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     register_commands(app)
     register_send_policy(app)
     register_reactions(app)
-    register_scheduler(app)
     return app
 
 
@@ -104,7 +103,7 @@ def register_csrf_rotation(app: Flask) -> None:
 
 
 def configure_sqlite(engine) -> None:
-    """WAL and a busy timeout let the web app and the scheduler share one SQLite file."""
+    """WAL and a busy timeout let the web app and the worker share one SQLite file."""
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
@@ -180,12 +179,6 @@ def register_reactions(app: Flask) -> None:
     """What the waitlist does when an appointment is booked, moved or cancelled, connected to
     the appointments' signals (appointments cannot import the waitlist above them)."""
     from .waitlist.offers import init_app
-
-    init_app(app)
-
-
-def register_scheduler(app: Flask) -> None:
-    from .scheduler import init_app
 
     init_app(app)
 

@@ -1,14 +1,25 @@
-"""Command-line commands: `flask seed-demo`, `flask reminders …`."""
+"""Command-line commands: `flask worker`, `flask seed-demo`, `flask reminders …`."""
 
 import click
 from flask import Flask
 
 from . import demo
 from .reminders.cli import reminders_cli
+from .worker import Worker
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
+
+    @app.cli.command("worker")
+    def worker():
+        """Run the scheduled jobs (send reminders, waitlist waves, activation checks) until
+        SIGTERM or Ctrl-C. Web processes never send: run at least one of these."""
+        running = Worker(app)
+        running.handle_signals()
+        click.echo(f"Worker {running.name} running; SIGTERM or Ctrl-C stops it cleanly.")
+        running.run()
+        click.echo(f"Worker {running.name} stopped.")
 
     @app.cli.command("seed-demo")
     def seed_demo():
