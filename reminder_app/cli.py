@@ -4,7 +4,9 @@ import click
 from flask import Flask
 
 from . import demo
+from .key_rotation import rotate_stored_secrets
 from .reminders.cli import reminders_cli
+from .transactions import unit_of_work
 from .worker import Worker
 
 
@@ -20,6 +22,18 @@ def init_app(app: Flask) -> None:
         click.echo(f"Worker {running.name} running; SIGTERM or Ctrl-C stops it cleanly.")
         running.run()
         click.echo(f"Worker {running.name} stopped.")
+
+    @app.cli.command("rotate-field-keys")
+    def rotate_field_keys():
+        """Re-encrypt every stored secret with the newest FIELD_ENCRYPTION_KEY (the first)."""
+        with unit_of_work():
+            result = rotate_stored_secrets()
+        click.echo(f"{result.rotated} stored secrets re-encrypted with the newest key.")
+        if result.unreadable:
+            click.echo(f"{result.unreadable} could not be read with any configured key and were "
+                       "left as they were: put the key that encrypted them back in "
+                       "FIELD_ENCRYPTION_KEY and run this again.")
+            raise SystemExit(1)
 
     @app.cli.command("seed-demo")
     def seed_demo():
