@@ -102,6 +102,9 @@ class Config:
     #: A whole call, retries included, however slowly the answer's bytes trickle in.
     CLICKATELL_TOTAL_TIMEOUT = env_float("CLICKATELL_TOTAL_TIMEOUT", 15.0)
 
+    #: `flask seed-demo` and the other development commands (devtools/), when installed.
+    DEVELOPMENT_TOOLS = True
+
     # The worker process (`flask worker`, reminder_app/worker.py) runs the scheduled jobs.
     WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
     #: The dashboard warns that reminders are not being sent after this long without a worker.
@@ -135,6 +138,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    DEVELOPMENT_TOOLS = False  # no `flask seed-demo` (devtools/) on a real practice's data
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     #: Browsers then refuse plain HTTP to this host for a year (not its subdomains: the

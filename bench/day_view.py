@@ -23,8 +23,8 @@ PASSWORD = "correct-horse-1"
 
 
 def seed(count: int):
+    from devtools.demo import create_practice_with_owner
     from reminder_app.appointments import service
-    from reminder_app.demo import create_practice_with_owner
     from reminder_app.extensions import db
     from reminder_app.models import Actor, Patient, Provider
     from reminder_app.timezones import today

@@ -1,13 +1,18 @@
-"""Command-line commands: `flask worker`, `flask seed-demo`, `flask reminders …`."""
+"""Command-line commands: `flask worker`, `flask rotate-field-keys`, `flask reminders …`, and
+in development `flask seed-demo` (devtools/, which production never imports)."""
 
 import click
 from flask import Flask
 
-from . import demo
 from .key_rotation import rotate_stored_secrets
 from .reminders.cli import reminders_cli
 from .transactions import unit_of_work
 from .worker import Worker
+
+try:
+    from devtools import demo
+except ImportError:  # a production install without the development tooling
+    demo = None
 
 
 def init_app(app: Flask) -> None:
@@ -35,9 +40,14 @@ def init_app(app: Flask) -> None:
                        "FIELD_ENCRYPTION_KEY and run this again.")
             raise SystemExit(1)
 
+    if demo is not None and app.config.get("DEVELOPMENT_TOOLS"):
+        register_demo(app)
+
+
+def register_demo(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
-        """Seed the demo practice (see reminder_app/demo.py), on an empty database only."""
+        """Seed the demo practice (see devtools/demo.py), on an empty database only."""
         try:
             seed = demo.seed_demo()
         except demo.DemoError as error:

@@ -80,3 +80,9 @@ def test_the_refusal_reaches_the_operator_as_plain_lines(production, monkeypatch
         "- FIELD_ENCRYPTION_KEY must be set, apart from SECRET_KEY (python -c 'from "
         "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())').",
     ]
+
+
+def test_production_has_no_demo_command_and_development_has(production, database_url):
+    assert "seed-demo" not in create_app("production").cli.commands
+    development = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    assert "seed-demo" in development.cli.commands
