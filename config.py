@@ -105,6 +105,9 @@ class Config:
     #: `flask seed-demo` and the other development commands (devtools/), when installed.
     DEVELOPMENT_TOOLS = True
 
+    #: Bearer token Prometheus sends to /metrics; unset, /metrics does not exist (404).
+    METRICS_TOKEN = env("METRICS_TOKEN")
+
     # The worker process (`flask worker`, reminder_app/worker.py) runs the scheduled jobs.
     WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
     #: The dashboard warns that reminders are not being sent after this long without a worker.

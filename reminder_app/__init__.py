@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .inbound.views import bp as conversations_bp
     from .inbound.webhooks import bp as webhooks_bp
+    from .metrics import bp as metrics_bp
     from .onboarding.views import bp as onboarding_bp
     from .patients.views import bp as patients_bp
     from .reminders.views import bp as reminders_bp
@@ -141,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(conversations_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(metrics_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(onboarding_bp)
     app.register_blueprint(patients_bp)
