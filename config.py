@@ -105,6 +105,10 @@ class Config:
     #: `flask seed-demo` and the other development commands (devtools/), when installed.
     DEVELOPMENT_TOOLS = True
 
+    #: `json`: one JSON object per log line, with the request id (reminder_app/json_logs.py).
+    LOG_FORMAT = env("LOG_FORMAT", "text")
+    LOG_LEVEL = env("LOG_LEVEL", "INFO")
+
     #: Bearer token Prometheus sends to /metrics; unset, /metrics does not exist (404).
     METRICS_TOKEN = env("METRICS_TOKEN")
 
