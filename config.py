@@ -105,6 +105,9 @@ class Config:
     #: `flask seed-demo` and the other development commands (devtools/), when installed.
     DEVELOPMENT_TOOLS = True
 
+    #: `flask purge-old-texts` removes bodies and patients' numbers from older texts.
+    RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
+
     #: `json`: one JSON object per log line, with the request id (reminder_app/json_logs.py).
     LOG_FORMAT = env("LOG_FORMAT", "text")
     LOG_LEVEL = env("LOG_LEVEL", "INFO")

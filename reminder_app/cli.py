@@ -5,7 +5,9 @@ import click
 from flask import Flask
 
 from .key_rotation import rotate_stored_secrets
+from .models.types import utcnow
 from .reminders.cli import reminders_cli
+from .retention import purge_old_texts
 from .transactions import unit_of_work
 from .worker import Worker
 
@@ -39,6 +41,18 @@ def init_app(app: Flask) -> None:
                        "left as they were: put the key that encrypted them back in "
                        "FIELD_ENCRYPTION_KEY and run this again.")
             raise SystemExit(1)
+
+    @app.cli.command("purge-old-texts")
+    @click.option("--days", type=click.IntRange(min=1), default=None,
+                  help="Keep this many days (default: RETENTION_DAYS).")
+    def purge_old_texts_command(days: int | None):
+        """Remove message bodies and patients' numbers from texts and callbacks older than
+        the retention period; the counts the dashboard shows stay as they were."""
+        days = days or app.config["RETENTION_DAYS"]
+        with unit_of_work():
+            purged = purge_old_texts(days, utcnow())
+        click.echo(f"Older than {days} days: {purged.texts} texts and {purged.callbacks} "
+                   "callbacks emptied of their words and patients' numbers.")
 
     if demo is not None and app.config.get("DEVELOPMENT_TOOLS"):
         register_demo(app)
