@@ -48,6 +48,10 @@ class Config:
     #: hide_parameters: an error (or SQL echo) never prints the values, which can be a
     #: patient's text or a secret (reminder_app/logs.py).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    #: Behind PgBouncer in transaction pooling, a server connection changes hands between
+    #: transactions, so psycopg must not prepare statements (`prepare_threshold=None`).
+    #: Claims (FOR UPDATE SKIP LOCKED) need nothing else: each is one transaction.
+    PGBOUNCER_TRANSACTION_POOLING = env_bool("PGBOUNCER_TRANSACTION_POOLING", False)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -163,6 +167,15 @@ class ProductionConfig(Config):
             raise ConfigurationError(
                 "The production configuration is refused:\n"
                 + "\n".join(f"- {problem}" for problem in problems))
+
+
+def apply_database_options(config) -> None:
+    """Engine options that follow from other settings (called by the app factory)."""
+    if config.get("PGBOUNCER_TRANSACTION_POOLING") and (
+            config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("postgresql"):
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 class ConfigurationError(RuntimeError):

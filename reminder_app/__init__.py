@@ -9,7 +9,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS
+from config import CONFIGS, apply_database_options
 
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 
@@ -45,6 +45,7 @@ def configure(app: Flask, config) -> None:
         app.config.from_object(config)
         if hasattr(config, "check"):
             config.check(app)
+    apply_database_options(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
 

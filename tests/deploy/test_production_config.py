@@ -8,7 +8,7 @@ from reminder_app import create_app
 
 GOOD = {
     "SECRET_KEY": "k" * 64,
-    "CLICKATELL_CONNECT_URL": "https://platform.clickatell.com/connect",
+    "CLICKATELL_CONNECT_URL": "https://connect.clickatell.com",
     "CLICKATELL_API_URL": "https://api.clickatell.com",
     "CLICKATELL_CONNECT_TOKEN": "a-token-clickatell-gave-us",
     "PUBLIC_BASE_URL": "https://reminders.riverside.example",
