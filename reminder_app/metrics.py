@@ -25,6 +25,7 @@ from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import and_, case, func, literal, select
 
+from . import worker
 from .extensions import db
 from .models import CallbackRecord, Direction, Message, MessageStatus, WorkerHeartbeat
 from .models.types import utcnow
@@ -74,12 +75,10 @@ class DatabaseCollector(Collector):
         return depth
 
     def _oldest_due(self, outbound, now):
-        oldest = db.session.scalar(select(func.min(Message.send_after)).where(
-            outbound, Message.status.in_(WAITING), Message.send_after <= now))
-        if isinstance(oldest, str):  # SQLite's MIN() gives the stored text back
-            oldest = datetime.fromisoformat(oldest)
-        if oldest is not None and oldest.tzinfo is None:
-            oldest = Message.send_after.type.process_result_value(oldest, None)
+        oldest = db.session.scalar(  # ordered, not MIN(), so the column type reads it
+            select(Message.send_after).where(outbound, Message.status.in_(WAITING),
+                                             Message.send_after <= now)
+            .order_by(Message.send_after).limit(1))
         return GaugeMetricFamily(
             "reminder_outbox_oldest_due_seconds",
             "How long the oldest due text that has not left has waited (0: none waits).",
@@ -126,15 +125,14 @@ class DatabaseCollector(Collector):
         return callbacks
 
     def _workers(self, now):
+        seen = worker.status(now)
         stale = now - timedelta(minutes=current_app.config["WORKER_STALE_MINUTES"])
-        latest = lambda column: db.session.scalar(  # noqa: E731
-            select(column).where(column.is_not(None)).order_by(column.desc()).limit(1))
         yield GaugeMetricFamily("reminder_worker_last_seen_timestamp_seconds",
                                 "When a worker last beat (Unix time; 0: never).",
-                                value=_timestamp(latest(WorkerHeartbeat.beat_at)))
+                                value=_timestamp(seen.last_seen))
         yield GaugeMetricFamily("reminder_worker_last_pass_timestamp_seconds",
                                 "When a worker last finished a dispatch pass (Unix time).",
-                                value=_timestamp(latest(WorkerHeartbeat.last_pass_at)))
+                                value=_timestamp(seen.last_pass))
         yield GaugeMetricFamily("reminder_workers_running",
                                 "Workers seen within WORKER_STALE_MINUTES and not stopped.",
                                 value=db.session.scalar(select(func.count()).where(
