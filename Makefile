@@ -2,7 +2,12 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+# requirements/runtime.txt (the app), sandbox.txt (+ the local sandbox), dev.txt (+ tests and
+# tools; requirements.txt includes it). A stamp per set, named by a checksum of every file.
+REQUIREMENTS := requirements.txt $(wildcard requirements/*.txt)
+REQUIREMENTS_SUM := $(shell cat $(REQUIREMENTS) | cksum | cut -d' ' -f1)
+RUN_STAMP := $(VENV)/.installed-run-$(REQUIREMENTS_SUM)
+STAMP := $(VENV)/.installed-dev-$(REQUIREMENTS_SUM)
 PORT ?= 5000
 SANDBOX_PORT ?= 5001
 HOST ?= 127.0.0.1
@@ -18,16 +23,25 @@ export FLASK_APP := wsgi
 
 .PHONY: run test lint migrate seed sandbox demo-reset screenshots bench drills fuzz clean-venv
 
-$(STAMP): requirements.txt
+## `make run`: the app and the sandbox only.
+$(RUN_STAMP): $(REQUIREMENTS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/sandbox.txt
+	rm -f $(VENV)/.installed-run-*
+	touch $(RUN_STAMP)
+
+## `make test` and the tools: everything (which includes what `make run` needs).
+$(STAMP): $(REQUIREMENTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
 venv: $(STAMP)
 
-migrate: $(STAMP)
+migrate: $(RUN_STAMP)
 	$(BIN)/flask db upgrade
 
 ## Seed the demo practice on an empty database (the sandbox must be running for its account).
@@ -35,7 +49,8 @@ seed: migrate
 	$(RUN_ENV) $(BIN)/flask seed-demo
 
 ## The sandbox first (the demo's Clickatell account lives there), then the demo seed on an
-## empty database, then the app with its scheduler. Ctrl-C stops both.
+## empty database, then the worker (it sends the reminders) and the app, each a process of
+## its own as in production. Ctrl-C stops all three.
 run: migrate
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/flask --app clickatell_sandbox run --host $(HOST) --port $(SANDBOX_PORT) & \
@@ -44,8 +59,8 @@ run: migrate
 	echo "App:                  $(APP_URL)"; \
 	echo "Sandbox:              $(SANDBOX_URL)/sandbox/"; \
 	echo "The patients' phones: $(SANDBOX_URL)/sandbox/phones"; \
-	$(RUN_ENV) SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-1} \
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(RUN_ENV) $(BIN)/flask worker & \
+	$(RUN_ENV) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## Start the demo over: forget both SQLite databases (app and sandbox), seed again and run.
 demo-reset:
@@ -58,7 +73,7 @@ demo-reset:
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
 
-sandbox: $(STAMP)
+sandbox: $(RUN_STAMP)
 	$(BIN)/flask --app clickatell_sandbox run --host $(HOST) --port $(SANDBOX_PORT)
 
 lint: $(STAMP)

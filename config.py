@@ -7,8 +7,11 @@ setting `CLICKATELL_CONNECT_URL`, `CLICKATELL_API_URL` and `CLICKATELL_CONNECT_T
 
 import os
 from datetime import timedelta
+from ipaddress import ip_address
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from cryptography.fernet import Fernet
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -45,6 +48,10 @@ class Config:
     #: hide_parameters: an error (or SQL echo) never prints the values, which can be a
     #: patient's text or a secret (reminder_app/logs.py).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    #: Behind PgBouncer in transaction pooling, a server connection changes hands between
+    #: transactions, so psycopg must not prepare statements (`prepare_threshold=None`).
+    #: Claims (FOR UPDATE SKIP LOCKED) need nothing else: each is one transaction.
+    PGBOUNCER_TRANSACTION_POOLING = env_bool("PGBOUNCER_TRANSACTION_POOLING", False)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -80,7 +87,16 @@ class Config:
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
     PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    #: Fernet keys for the secrets stored encrypted, comma-separated, newest first: the first
+    #: encrypts, any of them decrypts (rotation: add a new key in front, run
+    #: `flask rotate-field-keys`, then drop the old one). Unset in development: derived
+    #: from SECRET_KEY. Production refuses to start without it.
     FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")
+
+    #: How many web processes serve the app (gunicorn reads the same variable), and how many
+    #: workers (`flask worker`) run: production refuses SQLite when either is more than one.
+    WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1)
+    WORKER_PROCESSES = env_int("WORKER_PROCESSES", 1)
 
     CLICKATELL_CONNECT_URL = env("CLICKATELL_CONNECT_URL", "http://127.0.0.1:5001/connect")
     CLICKATELL_API_URL = env("CLICKATELL_API_URL", "http://127.0.0.1:5001")
@@ -90,7 +106,23 @@ class Config:
     #: A whole call, retries included, however slowly the answer's bytes trickle in.
     CLICKATELL_TOTAL_TIMEOUT = env_float("CLICKATELL_TOTAL_TIMEOUT", 15.0)
 
-    SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
+    #: `flask seed-demo` and the other development commands (devtools/), when installed.
+    DEVELOPMENT_TOOLS = True
+
+    #: `flask purge-old-texts` removes bodies and patients' numbers from older texts.
+    RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
+
+    #: `json`: one JSON object per log line, with the request id (reminder_app/json_logs.py).
+    LOG_FORMAT = env("LOG_FORMAT", "text")
+    LOG_LEVEL = env("LOG_LEVEL", "INFO")
+
+    #: Bearer token Prometheus sends to /metrics; unset, /metrics does not exist (404).
+    METRICS_TOKEN = env("METRICS_TOKEN")
+
+    # The worker process (`flask worker`, reminder_app/worker.py) runs the scheduled jobs.
+    WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+    #: The dashboard warns that reminders are not being sent after this long without a worker.
+    WORKER_STALE_MINUTES = env_int("WORKER_STALE_MINUTES", 3)
     ONBOARDING_CHECK_SECONDS = env_int("ONBOARDING_CHECK_SECONDS", 60)
 
     # The dispatcher (reminder_app/outbox/dispatcher.py)
@@ -115,12 +147,12 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = env("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
-    SCHEDULER_ENABLED = False
     OUTBOX_RATE_PER_SECOND = 0.0  # tests that need the limit switch it on
     OUTBOX_CONCURRENCY = 1  # tests that need several senders ask for them
 
 
 class ProductionConfig(Config):
+    DEVELOPMENT_TOOLS = False  # no `flask seed-demo` (devtools/) on a real practice's data
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     #: Browsers then refuse plain HTTP to this host for a year (not its subdomains: the
@@ -129,13 +161,86 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, app) -> None:
-        """Refuse to serve real practices with a guessable key."""
-        key = app.config.get("SECRET_KEY")
-        if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 24:
-            raise RuntimeError(
-                "SECRET_KEY must be set to a long random value in production "
-                "(python -c 'import secrets; print(secrets.token_hex(32))')."
-            )
+        """Refuse to serve real practices with a setting that would hurt them."""
+        problems = production_problems(app.config)
+        if problems:
+            raise ConfigurationError(
+                "The production configuration is refused:\n"
+                + "\n".join(f"- {problem}" for problem in problems))
+
+
+def apply_database_options(config) -> None:
+    """Engine options that follow from other settings (called by the app factory)."""
+    if config.get("PGBOUNCER_TRANSACTION_POOLING") and (
+            config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("postgresql"):
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+class ConfigurationError(RuntimeError):
+    """A setting production must not start with; the message has one line per problem."""
+
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def is_local(url: str) -> bool:
+    """A URL on this machine (the development sandbox's home), by name or address."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def field_keys(value: str | None) -> list[str]:
+    return [key.strip() for key in (value or "").split(",") if key.strip()]
+
+
+def production_problems(config) -> list[str]:
+    """Every mistake that must stop production from starting, one plain sentence each."""
+    problems = []
+    key = config.get("SECRET_KEY")
+    if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 24:
+        problems.append(
+            "SECRET_KEY must be set to a long random value in production "
+            "(python -c 'import secrets; print(secrets.token_hex(32))').")
+    for name in ("CLICKATELL_CONNECT_URL", "CLICKATELL_API_URL"):
+        if not urlsplit(config.get(name) or "").hostname:
+            problems.append(f"{name} must be set to Clickatell's address.")
+        elif is_local(config.get(name)):
+            problems.append(f"{name} points at the local sandbox ({config.get(name)}); "
+                            "set Clickatell's real address.")
+    token = config.get("CLICKATELL_CONNECT_TOKEN")
+    if not token or token == SANDBOX_CONNECT_TOKEN:
+        problems.append("CLICKATELL_CONNECT_TOKEN is the sandbox's development token; set the "
+                        "Connect token Clickatell gave you.")
+    base = config.get("PUBLIC_BASE_URL") or ""
+    if urlsplit(base).scheme != "https" or not urlsplit(base).hostname:
+        problems.append(f"PUBLIC_BASE_URL must be the app's https:// address (it is {base!r}): "
+                        "Clickatell posts replies there and links in texts point there.")
+    keys = field_keys(config.get("FIELD_ENCRYPTION_KEY"))
+    if not keys:
+        problems.append(
+            "FIELD_ENCRYPTION_KEY must be set, apart from SECRET_KEY "
+            "(python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())').")
+    for n, field_key in enumerate(keys, 1):
+        try:
+            Fernet(field_key)
+        except ValueError:
+            problems.append(f"FIELD_ENCRYPTION_KEY: key {n} is not a Fernet key "
+                            "(32 url-safe base64-encoded bytes).")
+    if (config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("sqlite") and (
+            config.get("WEB_CONCURRENCY", 1) > 1 or config.get("WORKER_PROCESSES", 1) > 1):
+        problems.append(
+            "SQLite serves one web process and one worker on one machine; with "
+            f"WEB_CONCURRENCY={config.get('WEB_CONCURRENCY')} and "
+            f"WORKER_PROCESSES={config.get('WORKER_PROCESSES')}, use PostgreSQL (DATABASE_URL).")
+    return problems
 
 
 CONFIGS = {

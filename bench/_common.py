@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from devtools.sandbox_api import SandboxAPI  # noqa: E402
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -31,6 +33,7 @@ class SandboxProcess:
         self.directory = tempfile.mkdtemp(prefix="bench-sandbox-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.api = SandboxAPI(self.url, timeout=120)
         code = (
             "import logging, werkzeug.serving as s\n"
             "from clickatell_sandbox import create_app\n"
@@ -50,15 +53,13 @@ class SandboxProcess:
         raise RuntimeError("the sandbox did not start")
 
     def reset(self) -> None:
-        requests.post(f"{self.url}/sandbox/api/reset", timeout=30).raise_for_status()
+        self.api.reset()
 
     def create_account(self, **fields) -> dict:
-        response = requests.post(f"{self.url}/sandbox/api/accounts", json=fields, timeout=30)
-        response.raise_for_status()
-        return response.json()
+        return self.api.create_account(**fields)
 
     def message_count(self) -> int:
-        return len(requests.get(f"{self.url}/sandbox/api/messages", timeout=120).json())
+        return len(self.api.messages())
 
     def stop(self) -> None:
         self.process.terminate()

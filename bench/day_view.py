@@ -23,8 +23,8 @@ PASSWORD = "correct-horse-1"
 
 
 def seed(count: int):
+    from devtools.demo import create_practice_with_owner
     from reminder_app.appointments import service
-    from reminder_app.demo import create_practice_with_owner
     from reminder_app.extensions import db
     from reminder_app.models import Actor, Patient, Provider
     from reminder_app.timezones import today
@@ -62,7 +62,7 @@ def measure(database_url: str, count: int, runs: int) -> tuple:
     from reminder_app import create_app
     from reminder_app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SCHEDULER_ENABLED": False,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
                       "WTF_CSRF_ENABLED": False})
     with app.app_context():
         db.drop_all()

@@ -73,7 +73,7 @@ def run_dispatcher(count: int, concurrency: int, database_url: str, sandbox: San
     from reminder_app.models import Message, MessageStatus
     from reminder_app.reminders.passes import run_pass
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SCHEDULER_ENABLED": False,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
                       "CLICKATELL_API_URL": sandbox.url, "OUTBOX_RATE_PER_SECOND": 0,
                       "OUTBOX_CONCURRENCY": concurrency, "OUTBOX_BATCH_SIZE": 20})
     now = datetime.now(UTC).replace(microsecond=0)

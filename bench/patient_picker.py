@@ -44,7 +44,7 @@ def measure(database_url: str, count: int, runs: int) -> list[tuple]:
     from reminder_app import create_app
     from reminder_app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SCHEDULER_ENABLED": False,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
                       "WTF_CSRF_ENABLED": False})
     with app.app_context():
         db.drop_all()

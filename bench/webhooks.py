@@ -45,6 +45,7 @@ from _common import (
     scratch_database,
     table,
 )
+from cryptography.fernet import Fernet
 from sqlalchemy import make_url
 
 PATIENTS = 2600  # 2 reports each: enough for 5,000 requests after the warm-up
@@ -74,7 +75,7 @@ def seed(database_url: str, patients: int) -> tuple[str, str, list[tuple[str, st
     )
     from reminder_app.reminders.rules import rules_for
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SCHEDULER_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         db.create_all()
         now = datetime.now(UTC).replace(microsecond=0)
@@ -205,8 +206,14 @@ def set_synchronous_commit_off(database_url: str) -> None:
 
 def serve(database_url: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
+    # Production settings (the app refuses development values); Clickatell is never called.
     env = {**os.environ, "REMINDER_APP_CONFIG": "production", "DATABASE_URL": database_url,
-           "SECRET_KEY": secrets.token_hex(32), "SCHEDULER_ENABLED": "0"}
+           "SECRET_KEY": secrets.token_hex(32),
+           "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+           "PUBLIC_BASE_URL": "https://reminders.bench.invalid",
+           "CLICKATELL_CONNECT_URL": "https://connect.clickatell.invalid",
+           "CLICKATELL_API_URL": "https://api.clickatell.invalid",
+           "CLICKATELL_CONNECT_TOKEN": secrets.token_hex(16), "WEB_CONCURRENCY": str(workers)}
     worker_class = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 \
         else ["--worker-class", "sync"]
     process = subprocess.Popen(
@@ -239,7 +246,7 @@ def in_process(database_url: str, secret: str, api_id: str, texts) -> list[tuple
     from reminder_app.inbound import replies
     from reminder_app.outbox import delivery
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SCHEDULER_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     counted = {"statements": 0, "commits": 0, "processing": 0.0}
 
     def count(name):

@@ -9,7 +9,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS
+from config import CONFIGS, apply_database_options
 
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 
@@ -30,7 +30,6 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     register_commands(app)
     register_send_policy(app)
     register_reactions(app)
-    register_scheduler(app)
     return app
 
 
@@ -46,6 +45,7 @@ def configure(app: Flask, config) -> None:
         app.config.from_object(config)
         if hasattr(config, "check"):
             config.check(app)
+    apply_database_options(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
 
@@ -104,7 +104,7 @@ def register_csrf_rotation(app: Flask) -> None:
 
 
 def configure_sqlite(engine) -> None:
-    """WAL and a busy timeout let the web app and the scheduler share one SQLite file."""
+    """WAL and a busy timeout let the web app and the worker share one SQLite file."""
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
@@ -127,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .inbound.views import bp as conversations_bp
     from .inbound.webhooks import bp as webhooks_bp
+    from .metrics import bp as metrics_bp
     from .onboarding.views import bp as onboarding_bp
     from .patients.views import bp as patients_bp
     from .reminders.views import bp as reminders_bp
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(conversations_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(metrics_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(onboarding_bp)
     app.register_blueprint(patients_bp)
@@ -180,12 +182,6 @@ def register_reactions(app: Flask) -> None:
     """What the waitlist does when an appointment is booked, moved or cancelled, connected to
     the appointments' signals (appointments cannot import the waitlist above them)."""
     from .waitlist.offers import init_app
-
-    init_app(app)
-
-
-def register_scheduler(app: Flask) -> None:
-    from .scheduler import init_app
 
     init_app(app)
 

@@ -1,23 +1,29 @@
 """Encryption at rest for the few secrets the app must be able to read back.
 
-The Clickatell password is needed for later Connect calls, so it cannot be hashed; it is
-encrypted with Fernet (AES-128-CBC + HMAC). The key comes from `FIELD_ENCRYPTION_KEY`, or
-is derived from `SECRET_KEY` when that is unset, so a development setup needs nothing extra.
+The Clickatell password is needed for later Connect calls, so it cannot be hashed; it (and
+each two-factor secret) is encrypted with Fernet (AES-128-CBC + HMAC). The keys come from
+`FIELD_ENCRYPTION_KEY`, comma-separated and newest first: the newest encrypts, any of them
+decrypts, so a key can be rotated without downtime (`flask rotate-field-keys` re-encrypts
+every stored secret with the newest, after which the old key can go). In development, with
+the setting unset, the key is derived from `SECRET_KEY` so a new setup needs nothing extra;
+production refuses to start without a key of its own (config.py).
 """
 
 import base64
 import hashlib
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 
+from config import field_keys
 
-def _fernet() -> Fernet:
-    key = current_app.config.get("FIELD_ENCRYPTION_KEY")
-    if not key:
+
+def _fernet() -> MultiFernet:
+    keys = field_keys(current_app.config.get("FIELD_ENCRYPTION_KEY"))
+    if not keys:
         digest = hashlib.sha256(b"field-encryption:" + current_app.config["SECRET_KEY"].encode())
-        key = base64.urlsafe_b64encode(digest.digest())
-    return Fernet(key)
+        keys = [base64.urlsafe_b64encode(digest.digest()).decode()]
+    return MultiFernet([Fernet(key) for key in keys])
 
 
 def encrypt(plaintext: str) -> str:
@@ -29,3 +35,11 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as error:
         raise ValueError("stored secret cannot be decrypted with the current key") from error
+
+
+def rotate(token: str) -> str:
+    """The same secret, encrypted with the newest key (whichever key encrypted it)."""
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken as error:
+        raise ValueError("stored secret cannot be decrypted with the current keys") from error

@@ -23,6 +23,8 @@ import traceback
 from flask import Flask
 from sqlalchemy.exc import StatementError
 
+from . import json_logs
+
 REDACTED = "[redacted]"
 _SECRET_IN_PATH = re.compile(r"(/webhooks/clickatell/|/calendar/|/connect/)[^/\s?\"']+")
 _PRIVATE_QUERY = re.compile(
@@ -84,3 +86,4 @@ def init_app(app: Flask) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactSecretsInPaths) for f in logger.filters):
             logger.addFilter(RedactSecretsInPaths())
+    json_logs.init_app(app, redacted_traceback)

@@ -62,8 +62,9 @@ OWN_ACCOUNT = frozenset({
 })
 
 #: Not staff pages: signing in, the public sign-up, assets, and what has its own key (the
-#: token-authenticated API, Clickatell's callbacks, calendar feeds, the health check).
-NOT_STAFF = frozenset({"static", "bootstrap", "api", "webhooks", "health"})
+#: token-authenticated API, Clickatell's callbacks, calendar feeds, the health check, the
+#: token-protected metrics).
+NOT_STAFF = frozenset({"static", "bootstrap", "api", "webhooks", "health", "metrics"})
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.two_factor_code", "onboarding.signup",
                               "onboarding.activated", "calendars.feed"})
 

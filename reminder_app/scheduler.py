@@ -1,14 +1,16 @@
-"""Background jobs: one APScheduler per app process, each job safe to run in several at once.
+"""The scheduled jobs, run only by the worker process (`flask worker`, reminder_app/worker.py).
 
 The jobs only *look* for work in the database (reminders due, accounts awaiting activation);
-the rows themselves decide who does it, so any number of processes can run this scheduler.
+the rows themselves decide who does it, so any number of workers can run these jobs at once.
+Web processes and other `flask` commands never build a scheduler.
 """
 
-import atexit
 from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
+
+from .transactions import unit_of_work
 
 #: (job id, function path, setting that holds its interval in seconds)
 JOBS: list[tuple[str, str, str]] = [
@@ -19,14 +21,21 @@ JOBS: list[tuple[str, str, str]] = [
 ]
 
 
-def in_app_context(app: Flask, function: Callable[[], object]) -> Callable[[], None]:
+def in_app_context(app: Flask, function: Callable[[], object],
+                   after: Callable[[str], None] | None = None,
+                   job_id: str = "") -> Callable[[], None]:
+    """The job as an edge: its own app context and unit of work; `after(job_id)` once it
+    has finished well (the worker records its passes that way)."""
     def run() -> None:
         with app.app_context():
             try:
-                function()
+                with unit_of_work():
+                    function()
             except Exception:
                 app.logger.exception("scheduled job %s failed", function.__name__)
                 raise
+            if after is not None:
+                after(job_id)
     run.__name__ = function.__name__
     return run
 
@@ -37,16 +46,12 @@ def resolve(path: str) -> Callable[[], object]:
     return getattr(module, attribute)
 
 
-def init_app(app: Flask) -> BackgroundScheduler | None:
-    if not app.config.get("SCHEDULER_ENABLED"):
-        return None
+def build(app: Flask, after: Callable[[str], None] | None = None) -> BackgroundScheduler:
+    """A scheduler with every job, not started: the worker starts and stops it."""
     scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
                                       "misfire_grace_time": 60})
     for job_id, path, setting in JOBS:
-        scheduler.add_job(in_app_context(app, resolve(path)), "interval",
+        scheduler.add_job(in_app_context(app, resolve(path), after, job_id), "interval",
                           seconds=app.config[setting], id=job_id, replace_existing=True)
-    scheduler.start()
-    app.extensions["scheduler"] = scheduler
-    atexit.register(lambda: scheduler.shutdown(wait=False) if scheduler.running else None)
     return scheduler

@@ -1,7 +1,7 @@
 """`make screenshots`: the README's pictures, taken from a freshly seeded demo.
 
 It serves the Clickatell sandbox and the app on free local ports, each with a temporary
-database, seeds the demo practice (`reminder_app.demo`) as `make run` does, signs in with
+database, seeds the demo practice (`devtools.demo`) as `make run` does, signs in with
 headless Chromium (the Playwright set-up of the browser tests: Debian's /usr/bin/chromium,
 never a downloaded browser) and saves PNGs into docs/screenshots/.
 
@@ -19,14 +19,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import requests
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from clickatell_sandbox.testing import running_sandbox  # noqa: E402
-from reminder_app import create_app, demo  # noqa: E402
+from devtools import demo  # noqa: E402
+from devtools.sandbox_api import SandboxAPI  # noqa: E402
+from reminder_app import create_app  # noqa: E402
 from reminder_app.extensions import db  # noqa: E402
 from reminder_app.models import Appointment, AppointmentStatus  # noqa: E402
 from reminder_app.timezones import today  # noqa: E402
@@ -104,7 +105,7 @@ def delivered(sandbox_url: str) -> bool:
     """The sandbox's pushes that found no app (it was not serving yet) have been retried:
     the latest attempt of each was answered 2xx."""
     latest = {}
-    for push in requests.get(f"{sandbox_url}/sandbox/api/pushes", timeout=5).json():
+    for push in SandboxAPI(sandbox_url, timeout=5).pushes():
         latest[push["job"]] = push
     return all(push["status_code"] and push["status_code"] < 300 for push in latest.values())
 
@@ -153,14 +154,12 @@ def shoot(app, url: str, sandbox, seed, tomorrow, out: Path) -> None:
             page.get_by_label(label, exact=True).fill(value)
         page.get_by_label("I accept Clickatell's terms and conditions").check()
         captcha_id = page.locator("#captcha_id").input_value()
-        code = requests.get(f"{sandbox.url}/sandbox/api/captchas/{captcha_id}",
-                            timeout=5).json()["code"]
+        code = SandboxAPI(sandbox.url, timeout=5).captcha_code(captcha_id)
         page.get_by_label("Type the characters in the picture").fill(code)
         page.screenshot(path=str(out / "signup.png"), full_page=True)
         page.get_by_role("button", name="Create my practice account").click()
         page.locator("#step-email").wait_for()
-        activation = requests.get(f"{sandbox.url}/sandbox/api/emails",
-                                  params={"to": SIGN_UP["Your e-mail"]}, timeout=5).json()[-1]
+        activation = SandboxAPI(sandbox.url, timeout=5).emails(SIGN_UP["Your e-mail"])[-1]
         page.goto(activation["activation_url"])
         page.locator("#step-mobile").wait_for()
         page.screenshot(path=str(out / "onboarding-checklist.png"), full_page=True)

@@ -229,12 +229,12 @@ def sandbox_settings():
 
 @pytest.fixture
 def sandbox(sandbox_settings):
-    """The Clickatell emulator, served for real on a free port; see tests/sandbox_api.py."""
+    """The Clickatell emulator, served for real on a free port; see devtools/sandbox_api.py."""
     from clickatell_sandbox.testing import running_sandbox
-    from tests.sandbox_api import SandboxAPI
+    from devtools.sandbox_api import SandboxAPI
 
     with running_sandbox(sandbox_settings) as server:
-        yield SandboxAPI(server)
+        yield SandboxAPI(server.url, server)
 
 
 @pytest.fixture

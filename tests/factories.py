@@ -5,7 +5,7 @@ from itertools import count
 
 from sqlalchemy import insert
 
-from reminder_app.demo import create_practice_with_owner
+from devtools.demo import create_practice_with_owner
 from reminder_app.extensions import db
 from reminder_app.models import (
     Actor,

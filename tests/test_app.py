@@ -18,15 +18,6 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
         create_app("production")
 
 
-def test_production_starts_with_a_long_secret_key_and_secure_cookies(monkeypatch):
-    from config import ProductionConfig
-
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 64)
-    app = create_app("production")
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-
-
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200

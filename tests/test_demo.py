@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from reminder_app import demo
+from devtools import demo
 from reminder_app.extensions import db
 from reminder_app.inbound import conversations
 from reminder_app.models import (

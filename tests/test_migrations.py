@@ -156,7 +156,7 @@ class TestUpgradingADatabaseThatHoldsTheDemo:
 
     def test_the_demo_survives_and_duplicates_are_retired_newest_kept(self, app, live_app,
                                                                      sandbox):
-        from reminder_app import demo
+        from devtools import demo
 
         demo.seed_demo()
         live_app.stop()  # the sandbox's later pushes find no app (it retries them later)

@@ -6,6 +6,7 @@ from flask_login import login_required
 from ..models.types import utcnow
 from ..onboarding import checklist
 from ..tenancy import current_practice
+from ..worker import status as worker_status
 from . import chart, service
 
 bp = Blueprint("dashboard", __name__)
@@ -28,4 +29,5 @@ def index():
         credit=service.credit(practice, now), refills=service.refills(practice, now),
         replies=service.replies_read(practice, now),
         period=period, chart=chart.render(period), day_summary=chart.day_summary,
-        problem_days=service.PROBLEM_DAYS, usage_days=service.USAGE_DAYS)
+        problem_days=service.PROBLEM_DAYS, usage_days=service.USAGE_DAYS,
+        worker=worker_status(now))

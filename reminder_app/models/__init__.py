@@ -24,6 +24,7 @@ from .practice import Practice
 from .reminders import Reminder, ReminderRule, ReminderStatus, ReminderTemplate
 from .staff import LoginAttempt, RecoveryCode, Role, StaffSession, StaffUser
 from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, WaitlistEntry
+from .worker import WorkerHeartbeat
 
 __all__ = [
     "Actor", "ActorKind", "ApiToken", "AuditEntry", "AppendOnly", "Appointment", "Event",
@@ -34,6 +35,7 @@ __all__ = [
     "MessageKind", "MessageStatus", "Patient", "PendingRegistration", "Practice",
     "PracticeKeyword", "Provider", "RecoveryCode", "Reminder", "ReminderRule", "ReminderStatus",
     "ReminderTemplate", "Role", "SendSlot", "StaffSession", "StaffUser", "StatusChangeRefused",
+    "WorkerHeartbeat",
 ]
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from reminder_app import demo
+from devtools import demo
 from tests.browser.journey import sign_in
 
 pytestmark = pytest.mark.browser

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import func, select
 
 from clickatell_sandbox.testing import running_sandbox
+from devtools.sandbox_api import SandboxAPI
 from reminder_app import create_app
 from reminder_app.extensions import db
 from reminder_app.models import Message, MessageStatus, Reminder, ReminderStatus
 from tests.factories import make_ready_practice
-from tests.sandbox_api import SandboxAPI
 
 from .conftest import ROUNDS, no_quiet_hours, scaled, seed_due_reminders, utc_now
 
@@ -32,7 +32,7 @@ SCRIPT = Path(__file__).with_name("dispatcher_process.py")
 #: killed process's texts are taken over after seconds, not two minutes.
 SETTINGS = {"OUTBOX_LEASE_SECONDS": "8", "CLICKATELL_CONNECT_TIMEOUT": "1",
             "CLICKATELL_READ_TIMEOUT": "2", "OUTBOX_RATE_PER_SECOND": "0",
-            "OUTBOX_CONCURRENCY": "2", "OUTBOX_BATCH_SIZE": "5", "SCHEDULER_ENABLED": "0"}
+            "OUTBOX_CONCURRENCY": "2", "OUTBOX_BATCH_SIZE": "5"}
 
 
 def outstanding() -> int:
@@ -68,8 +68,8 @@ def test_sigkilled_dispatchers_never_lose_or_repeat_a_reminder(postgres_url, tmp
     count = scaled(2000, minimum=200)
     rng = random.Random(int(os.environ.get("DRILL_SEED", "9")))
     with running_sandbox({"SANDBOX_DELIVERY_STEP_SECONDS": 3600}) as server:
-        sandbox = SandboxAPI(server)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": postgres_url, "SCHEDULER_ENABLED": False,
+        sandbox = SandboxAPI(server.url, server)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": postgres_url,
                           "CLICKATELL_API_URL": server.url,
                           "CLICKATELL_CONNECT_URL": f"{server.url}/connect"})
         with app.app_context():

@@ -27,7 +27,7 @@ def test_two_dispatcher_processes_on_postgresql_send_each_reminder_once(
     db.session.commit()
     env = {**os.environ, "REMINDER_APP_CONFIG": "development", "DATABASE_URL": database_url,
            "SECRET_KEY": app.config["SECRET_KEY"], "CLICKATELL_API_URL": sandbox.url,
-           "CLICKATELL_CONNECT_URL": f"{sandbox.url}/connect", "SCHEDULER_ENABLED": "0",
+           "CLICKATELL_CONNECT_URL": f"{sandbox.url}/connect",
            "OUTBOX_RATE_PER_SECOND": "0", "OUTBOX_CONCURRENCY": "2", "OUTBOX_BATCH_SIZE": "2"}
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "reminders", "send-due",
                "--at", booking.due.isoformat()]

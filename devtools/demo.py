@@ -30,12 +30,13 @@ import requests
 from flask import current_app
 from sqlalchemy import func, select
 
-from .appointments import service as booking
-from .clickatell import InboundMessage
-from .extensions import db
-from .inbound.replies import handle_inbound
-from .inbound.understanding import interpret
-from .models import (
+from devtools.sandbox_api import SandboxAPI
+from reminder_app.appointments import service as booking
+from reminder_app.clickatell import InboundMessage
+from reminder_app.extensions import db
+from reminder_app.inbound.replies import handle_inbound
+from reminder_app.inbound.understanding import interpret
+from reminder_app.models import (
     Actor,
     Appointment,
     AppointmentStatus,
@@ -59,17 +60,17 @@ from .models import (
     Role,
     StaffUser,
 )
-from .models.clickatell_account import new_callback_secret
-from .models.messages import new_client_message_id
-from .models.types import utcnow
-from .onboarding import checklist
-from .provider import callback_url
-from .reminders import templates
-from .reminders.passes import run_pass
-from .reminders.rules import rules_for
-from .timezones import to_utc
-from .waitlist import service as waitlist
-from .waitlist.service import Availability
+from reminder_app.models.clickatell_account import new_callback_secret
+from reminder_app.models.messages import new_client_message_id
+from reminder_app.models.types import utcnow
+from reminder_app.onboarding import checklist
+from reminder_app.provider import callback_url
+from reminder_app.reminders import templates
+from reminder_app.reminders.passes import run_pass
+from reminder_app.reminders.rules import rules_for
+from reminder_app.timezones import to_utc
+from reminder_app.waitlist import service as waitlist
+from reminder_app.waitlist.service import Availability
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +244,7 @@ def _sandbox_account(practice: Practice, password: str, now: datetime,
     account.password = password
     for number in LONG_NUMBERS:
         try:
-            response = requests.post(f"{base}/sandbox/api/accounts", timeout=10, json={
+            response = SandboxAPI(base).try_create_account(**{
                 "user": account.username, "password": password, "email": account.email,
                 "mobile": OWNER_MOBILE.removeprefix("+"), "account_id": SMALL_BUSINESS_ACCOUNT,
                 "credits": STARTING_CREDITS, "long_number": number.removeprefix("+"),
@@ -483,11 +484,10 @@ def _reply(account: ClickatellAccount, appointment: Appointment, text: str,
 
 
 def _text(account: ClickatellAccount, patient: Patient, text: str, at: datetime) -> None:
-    response = requests.post(f"{local_sandbox_url()}/sandbox/api/inbound", timeout=10, json={
-        "from": patient.mobile, "to": account.long_number, "text": text})
-    response.raise_for_status()
+    mo_message_id = SandboxAPI(local_sandbox_url()).inbound(patient.mobile, account.long_number,
+                                                            text)
     handle_inbound(account, InboundMessage(
-        api_id=account.api_id, mo_message_id=response.json()["moMsgId"], sender=patient.mobile,
+        api_id=account.api_id, mo_message_id=mo_message_id, sender=patient.mobile,
         to=account.long_number, received_at=at, text=text, charset="UTF-8", udh="",
         network=None), now=at)
     db.session.commit()

@@ -1,4 +1,5 @@
-"""The sandbox's JSON test API, as tests use it (documented in clickatell_sandbox/README.md)."""
+"""The one client of the sandbox's JSON test API (documented in clickatell_sandbox/README.md),
+for the tests, the demo seed, the screenshots and the benches."""
 
 import html
 import re
@@ -7,20 +8,27 @@ import requests
 
 
 class SandboxAPI:
-    def __init__(self, server):
+    def __init__(self, url: str, server=None, *, timeout: float = 10):
+        """`url`: the sandbox's base URL; `server`: the test server serving it, if any."""
         self.server = server
-        self.url = server.url
+        self.url = url.rstrip("/")
+        self.timeout = timeout
         self.http = requests.Session()
 
     def _get(self, path: str, **params):
-        response = self.http.get(f"{self.url}/sandbox/api{path}", params=params, timeout=10)
+        response = self.http.get(f"{self.url}/sandbox/api{path}", params=params,
+                                 timeout=self.timeout)
         response.raise_for_status()
         return response.json()
 
     def _post(self, path: str, body: dict | None = None):
-        response = self.http.post(f"{self.url}/sandbox/api{path}", json=body or {}, timeout=10)
+        response = self.http.post(f"{self.url}/sandbox/api{path}", json=body or {},
+                                  timeout=self.timeout)
         response.raise_for_status()
         return response.json() if response.content else None
+
+    def reset(self) -> None:
+        self._post("/reset")
 
     def captcha_code(self, captcha_id: str) -> str:
         return self._get(f"/captchas/{captcha_id}")["code"]
@@ -42,6 +50,11 @@ class SandboxAPI:
     def create_account(self, **fields) -> dict:
         return self._post("/accounts", fields)
 
+    def try_create_account(self, **fields) -> requests.Response:
+        """The sandbox's answer as it is (201, or a refusal such as a number already taken)."""
+        return self.http.post(f"{self.url}/sandbox/api/accounts", json=fields,
+                              timeout=self.timeout)
+
     def sms_code(self, to: str) -> str:
         return self._get("/sms-codes", to=to)[-1]["code"]
 
@@ -52,7 +65,8 @@ class SandboxAPI:
         self._post("/faults", {"rate": rate, "kinds": kinds, "seed": seed, **extra})
 
     def clear_faults(self) -> None:
-        self.http.delete(f"{self.url}/sandbox/api/faults", timeout=10).raise_for_status()
+        self.http.delete(f"{self.url}/sandbox/api/faults",
+                         timeout=self.timeout).raise_for_status()
 
     def pushes(self) -> list[dict]:
         return self._get("/pushes")
@@ -60,7 +74,7 @@ class SandboxAPI:
     def activate(self, email: str) -> requests.Response:
         """Follow the activation link of the last e-mail sent to `email`, as its reader would."""
         link = self.emails(email)[-1]["activation_url"]
-        return self.http.get(link, allow_redirects=False, timeout=10)
+        return self.http.get(link, allow_redirects=False, timeout=self.timeout)
 
     def _submit_page_form(self, url: str, fields: dict) -> requests.Response:
         """Fill in one of the sandbox's own pages, as a person in a browser would."""
