@@ -178,10 +178,13 @@ def register_send_policy(app: Flask) -> None:
 
 def register_reactions(app: Flask) -> None:
     """What the waitlist does when an appointment is booked, moved or cancelled, connected to
-    the appointments' signals (appointments cannot import the waitlist above them)."""
+    the appointments' signals (appointments cannot import the waitlist above them); what the
+    inbound package does when Clickatell says a patient opted out (the outbox's signal)."""
+    from .inbound.opt_outs import init_app as init_opt_outs
     from .waitlist.offers import init_app
 
     init_app(app)
+    init_opt_outs(app)
 
 
 def register_scheduler(app: Flask) -> None:
