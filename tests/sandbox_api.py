@@ -42,6 +42,15 @@ class SandboxAPI:
     def create_account(self, **fields) -> dict:
         return self._post("/accounts", fields)
 
+    def create_platform_setup(self, **fields) -> dict:
+        """A Platform SMS setup (One API) on a new or existing sandbox account."""
+        return self._post("/platform/setups", fields)
+
+    def platform_errors(self, code: int, count: int = 1) -> None:
+        """The next One API sends are refused with this error code."""
+        self.http.post(f"{self.url}/sandbox/api/platform/errors",
+                       json={"code": code, "count": count}, timeout=10).raise_for_status()
+
     def sms_code(self, to: str) -> str:
         return self._get("/sms-codes", to=to)[-1]["code"]
 
