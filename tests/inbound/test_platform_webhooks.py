@@ -17,8 +17,8 @@ from tests.inbound.conftest import (
     answers,
     callback_records,
     inbound_messages,
-    reminded_appointment,
     refreshed,
+    reminded_appointment,
     wait_until,
 )
 
