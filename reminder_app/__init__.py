@@ -127,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .inbound.views import bp as conversations_bp
     from .inbound.webhooks import bp as webhooks_bp
+    from .onboarding.connect_existing_views import bp as connect_existing_bp
     from .onboarding.views import bp as onboarding_bp
     from .patients.views import bp as patients_bp
     from .reminders.views import bp as reminders_bp
@@ -144,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(onboarding_bp)
+    app.register_blueprint(connect_existing_bp)
     app.register_blueprint(patients_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(settings_bp)
