@@ -1,14 +1,16 @@
-"""Command-line commands: `flask seed-demo`, `flask reminders …`."""
+"""Command-line commands: `flask seed-demo`, `flask reminders …`, `flask clickatell check`."""
 
 import click
 from flask import Flask
 
 from . import demo
+from .onboarding.cli import clickatell_cli
 from .reminders.cli import reminders_cli
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(clickatell_cli)
 
     @app.cli.command("seed-demo")
     def seed_demo():
