@@ -250,6 +250,9 @@ def refresh_balance(account: ClickatellAccount, now: datetime | None = None) -> 
         gateway.close()
     account.balance = balance
     account.balance_checked_at = now or utcnow()
+    # Clickatell answered with the stored credentials: lift a hold its refusal put on the
+    # account (a send puts it back, uncounted, if the cause is still there).
+    account.held_reason = None
     db.session.commit()
     return balance
 

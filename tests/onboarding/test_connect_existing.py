@@ -215,3 +215,14 @@ def test_a_central_practice_cannot_swap_in_a_platform_key(client, auth, sandbox,
         "api_key": setup["api_key"], "number": "(201) 555-0777", "mobile": "201-555-0142"})
     assert "older Central system" in response.get_data(as_text=True)
     assert all(not each.on_platform for each in accounts())
+
+
+def test_a_balance_read_with_the_stored_key_lifts_clickatells_hold(app, sandbox):
+    from reminder_app.onboarding.checklist import refresh_balance
+
+    account = make_platform_practice(sandbox).practice.clickatell_account
+    account.held_reason = "Clickatell did not accept the practice's API key."
+    db.session.commit()
+    assert not account.can_send
+    refresh_balance(account)
+    assert account.held_reason is None and account.can_send
