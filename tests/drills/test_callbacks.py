@@ -198,5 +198,5 @@ def test_every_callback_twice_and_out_of_order_is_acted_on_once(app, live_app,
         assert (text.status, text.status_code) == (FINAL_STATUS[final], final), \
             f"text {n} regressed"
     print(f"\ncallback drill ({generation}): {len(made)} callbacks delivered twice "
-          f"({len(deliveries)} requests, shuffled, 8 at a time) in {elapsed:.1f} s; {retries} retried after a "
-          f"non-2xx answer")
+          f"({len(deliveries)} requests, shuffled, 8 at a time) in {elapsed:.1f} s; "
+          f"{retries} retried after a non-2xx answer")
