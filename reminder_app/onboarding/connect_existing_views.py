@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..auth.sessions import sign_in
 from ..extensions import db
 from ..tenancy import current_practice
+from ..transactions import commit, rollback
 from .connect_existing import (
     ConnectError,
     ExistingAccountSignUp,
@@ -42,12 +43,12 @@ def signup():
                 api_key=form.api_key.data, number=form.number.e164),
                 address=request.remote_addr or "")
         except ConnectError as error:
-            db.session.commit()  # a refusal that helps a guesser counts towards the throttle
+            commit()  # a refusal that helps a guesser counts towards the throttle
             _show_error(form, error)
         else:
-            db.session.flush()
+            db.session.flush()  # the owner's id, for the session row
             sign_in(owner)
-            db.session.commit()
+            commit()
             flash("Welcome! Your practice is connected to your Clickatell account. Paste the "
                   "two callback URLs into your SMS setup, then send yourself a test text.",
                   "success")
@@ -69,10 +70,10 @@ def setup():
             account = connect(practice, api_key=form.api_key.data, number=form.number.e164,
                               mobile=form.mobile.e164)
         except ConnectError as error:
-            db.session.rollback()
+            rollback()
             _show_error(form, error)
         else:
-            db.session.commit()
+            commit()
             flash("Clickatell accepted the key." + (
                 "" if account.balance and account.balance > 0 else
                 " The account has no credit yet: buy some in the portal."), "success")
@@ -101,5 +102,5 @@ def test_text():
             flash(error.message, "danger")
         else:
             flash(f"A test text is on its way to {form.mobile.e164}.", "success")
-        db.session.commit()  # the hold it revealed, or lifted
+        commit()  # the hold it revealed, or lifted
     return redirect(url_for(".setup"), code=303)
