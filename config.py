@@ -2,7 +2,8 @@
 
 The provider URLs default to the embedded sandbox (`clickatell_sandbox/`), so a new developer
 gets a working product with no Clickatell account; pointing at the real service is a matter of
-setting `CLICKATELL_CONNECT_URL`, `CLICKATELL_API_URL` and `CLICKATELL_CONNECT_TOKEN`.
+setting `CLICKATELL_CONNECT_URL`, `CLICKATELL_API_URL` and `CLICKATELL_CONNECT_TOKEN` (legacy
+Central), and `CLICKATELL_PLATFORM_URL` (the Platform's One API).
 """
 
 import os
@@ -101,6 +102,9 @@ class Config:
     CLICKATELL_CONNECT_URL = env("CLICKATELL_CONNECT_URL", "http://127.0.0.1:5001/connect")
     CLICKATELL_API_URL = env("CLICKATELL_API_URL", "http://127.0.0.1:5001")
     CLICKATELL_CONNECT_TOKEN = env("CLICKATELL_CONNECT_TOKEN", SANDBOX_CONNECT_TOKEN)
+    #: The Platform's One API, for accounts connected with an SMS setup's API key; the real
+    #: one is https://platform.clickatell.com.
+    CLICKATELL_PLATFORM_URL = env("CLICKATELL_PLATFORM_URL", "http://127.0.0.1:5001")
     CLICKATELL_CONNECT_TIMEOUT = env_float("CLICKATELL_CONNECT_TIMEOUT", 3.05)
     CLICKATELL_READ_TIMEOUT = env_float("CLICKATELL_READ_TIMEOUT", 10.0)
     #: A whole call, retries included, however slowly the answer's bytes trickle in.
@@ -136,6 +140,10 @@ class Config:
     OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 120)
     OUTBOX_CONCURRENCY = env_int("OUTBOX_CONCURRENCY", 4)
     OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 20)
+    #: After a send to the Platform that got no answer, how long the text waits for the
+    #: status callback (which carries our id) before it may be sent again: the One API
+    #: cannot be asked about a message by our id.
+    OUTBOX_CALLBACK_WAIT_SECONDS = env_float("OUTBOX_CALLBACK_WAIT_SECONDS", 600)
 
 
 class DevelopmentConfig(Config):

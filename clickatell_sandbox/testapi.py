@@ -125,6 +125,19 @@ def create_setup():
     return jsonify(created), 201
 
 
+@bp.post("/platform/setups/<integration_id>/callbacks")
+def set_setup_callbacks(integration_id: str):
+    """Paste a setup's callback URLs, as its owner does in the portal."""
+    session = db()
+    try:
+        changed = platform.set_callbacks(session, integration_id, _json_body())
+    except (ValueError, TypeError) as problem:
+        session.rollback()
+        return _bad_request(str(problem))
+    session.commit()
+    return jsonify(changed)
+
+
 @bp.post("/platform/test-phones")
 def add_test_phone():
     data = _json_body()

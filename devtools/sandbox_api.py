@@ -55,6 +55,19 @@ class SandboxAPI:
         return self.http.post(f"{self.url}/sandbox/api/accounts", json=fields,
                               timeout=self.timeout)
 
+    def create_platform_setup(self, **fields) -> dict:
+        """A Platform SMS setup (One API) on a new or existing sandbox account."""
+        return self._post("/platform/setups", fields)
+
+    def set_platform_callbacks(self, integration_id: str, **urls) -> dict:
+        """Paste a setup's `status_url` / `reply_url`, as in the portal."""
+        return self._post(f"/platform/setups/{integration_id}/callbacks", urls)
+
+    def platform_errors(self, code: int, count: int = 1) -> None:
+        """The next One API sends are refused with this error code."""
+        self.http.post(f"{self.url}/sandbox/api/platform/errors",
+                       json={"code": code, "count": count}, timeout=self.timeout).raise_for_status()
+
     def sms_code(self, to: str) -> str:
         return self._get("/sms-codes", to=to)[-1]["code"]
 

@@ -128,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     from .inbound.views import bp as conversations_bp
     from .inbound.webhooks import bp as webhooks_bp
     from .metrics import bp as metrics_bp
+    from .onboarding.connect_existing_views import bp as connect_existing_bp
     from .onboarding.views import bp as onboarding_bp
     from .patients.views import bp as patients_bp
     from .reminders.views import bp as reminders_bp
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(metrics_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(onboarding_bp)
+    app.register_blueprint(connect_existing_bp)
     app.register_blueprint(patients_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(settings_bp)
@@ -180,10 +182,13 @@ def register_send_policy(app: Flask) -> None:
 
 def register_reactions(app: Flask) -> None:
     """What the waitlist does when an appointment is booked, moved or cancelled, connected to
-    the appointments' signals (appointments cannot import the waitlist above them)."""
+    the appointments' signals (appointments cannot import the waitlist above them); what the
+    inbound package does when Clickatell says a patient opted out (the outbox's signal)."""
+    from .inbound.opt_outs import init_app as init_opt_outs
     from .waitlist.offers import init_app
 
     init_app(app)
+    init_opt_outs(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,11 +1,13 @@
-"""Command-line commands: `flask worker`, `flask rotate-field-keys`, `flask reminders …`, and
-in development `flask seed-demo` (devtools/, which production never imports)."""
+"""Command-line commands: `flask worker`, `flask rotate-field-keys`, `flask reminders …`,
+`flask clickatell check`, and in development `flask seed-demo` (devtools/, which
+production never imports)."""
 
 import click
 from flask import Flask
 
 from .key_rotation import rotate_stored_secrets
 from .models.types import utcnow
+from .onboarding.cli import clickatell_cli
 from .reminders.cli import reminders_cli
 from .retention import purge_old_texts
 from .transactions import unit_of_work
@@ -19,6 +21,7 @@ except ImportError:  # a production install without the development tooling
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(clickatell_cli)
 
     @app.cli.command("worker")
     def worker():

@@ -15,6 +15,7 @@ from .models import ClickatellAccount, StaffUser
 #: Every column that holds a secret encrypted with `crypto` (model, attribute).
 ENCRYPTED_COLUMNS = (
     (ClickatellAccount, "password_encrypted"),
+    (ClickatellAccount, "api_key_encrypted"),
     (StaffUser, "totp_secret_encrypted"),
 )
 

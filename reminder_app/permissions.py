@@ -40,7 +40,7 @@ MANAGE_ALWAYS = frozenset({
     "settings.api_tokens", "settings.revoke_api_token_view", "settings.two_factor_policy",
     "settings.remove", "reminders.new_rule", "reminders.quiet_hours",
     "conversations.remove_reply_word", "onboarding.number_assigned", "audit.audit",
-    "audit.export",
+    "audit.export", "connect_existing.setup", "connect_existing.test_text",
 })
 
 #: Everyone may look; only owners change.
@@ -66,7 +66,8 @@ OWN_ACCOUNT = frozenset({
 #: token-protected metrics).
 NOT_STAFF = frozenset({"static", "bootstrap", "api", "webhooks", "health", "metrics"})
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.two_factor_code", "onboarding.signup",
-                              "onboarding.activated", "calendars.feed"})
+                              "onboarding.activated", "calendars.feed",
+                              "connect_existing.signup"})
 
 
 def needed(endpoint: str, method: str) -> Permission | None:

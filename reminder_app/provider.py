@@ -6,7 +6,7 @@ switching from the sandbox to the real Clickatell is configuration only.
 
 from flask import current_app
 
-from .clickatell import ConnectClient, MessagingClient
+from .clickatell import CentralGateway, ConnectClient, MessagingClient, OneApiClient, SmsGateway
 from .models import ClickatellAccount
 
 
@@ -34,15 +34,31 @@ def messaging_client(account: ClickatellAccount) -> MessagingClient:
                            deadline=_deadline())
 
 
+def platform_client(api_key: str) -> OneApiClient:
+    """A One API client for a key (the account's, or one a practice is about to connect)."""
+    return OneApiClient(current_app.config["CLICKATELL_PLATFORM_URL"], api_key=api_key,
+                        timeout=_timeout(), deadline=_deadline())
+
+
+def gateway_for(account: ClickatellAccount) -> SmsGateway:
+    """The practice's SMS gateway, whichever Clickatell generation serves it: the one place
+    outside the boundary that looks at `account.generation`. Close it after use."""
+    if account.on_platform:
+        return platform_client(account.api_key)
+    return CentralGateway(messaging_client(account))
+
+
 def callback_url(account: ClickatellAccount, kind: str) -> str:
     """Where Clickatell should push to us: `status` (delivery reports) or `inbound` (replies).
 
     The account's secret in the path is what authenticates a callback: Clickatell signs
-    nothing, and the body is never trusted to say which practice it concerns.
+    nothing, and the body is never trusted to say which practice it concerns. A Platform
+    setup pushes JSON to routes of its own (`inbound.platform_webhooks`).
     """
     if kind not in ("status", "inbound"):
         raise ValueError(kind)
-    return public_url(f"/webhooks/clickatell/{account.callback_secret}/{kind}")
+    generation = "/platform" if account.on_platform else ""
+    return public_url(f"/webhooks/clickatell/{account.callback_secret}{generation}/{kind}")
 
 
 def public_url(path: str) -> str:

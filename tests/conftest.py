@@ -244,6 +244,7 @@ def provider_config(app_config, sandbox):
         **app_config,
         "CLICKATELL_CONNECT_URL": f"{sandbox.url}/connect",
         "CLICKATELL_API_URL": sandbox.url,
+        "CLICKATELL_PLATFORM_URL": sandbox.url,
         "CLICKATELL_READ_TIMEOUT": 3.0,  # a loaded CI machine can take a second to answer
     }
 

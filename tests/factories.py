@@ -116,6 +116,21 @@ def make_clickatell_account(practice, *, long_number: str | None = None,
     return account
 
 
+def make_platform_account(practice, *, long_number: str | None = None,
+                          api_key: str = "PlatformKey0000000000000="):
+    """A Platform account connected with an API key, with a two-way number (no sandbox)."""
+    from reminder_app.models import ClickatellAccount, Generation
+
+    n = next(_numbers)
+    account = ClickatellAccount(
+        practice_id=practice.id, generation=Generation.PLATFORM, mobile="+12015550142",
+        long_number=long_number or f"+1201666{(9000 + n) % 10000:04d}")
+    account.api_key = api_key
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
 def make_sent_text(practice, *, patient: Patient, appointment: Appointment | None = None,
                    body: str = "Reminder: your appointment. Reply C to confirm, X to cancel.",
                    kind=None, status=None):
@@ -167,6 +182,36 @@ def make_ready_practice(sandbox, name: str | None = None, *, owner_email: str | 
         callback_url=callback_url(account, "status"), callback_type_id=1,
         mo_callback_url=callback_url(account, "inbound"))
     account.api_id = str(created["api_id"])
+    db.session.add(account)
+    db.session.commit()
+    return owner
+
+
+def make_platform_practice(sandbox, name: str | None = None, *,
+                           owner_email: str | None = None, timezone: str = "America/New_York",
+                           credits: float = 1000, long_number: str | None = None,
+                           setup: dict | None = None) -> StaffUser:
+    """A practice connected to a Platform SMS setup on the sandbox (the One API): a two-way
+    setup with the practice's number, STOP/SUBSCRIBE handling, its status and inbound
+    callbacks pointing at this app (request `live_app` first for them to arrive), credit.
+    `setup` overrides the sandbox setup's fields. Returns the owner."""
+    from reminder_app.models import ClickatellAccount, Generation
+    from reminder_app.models.clickatell_account import new_callback_secret
+    from reminder_app.provider import callback_url
+
+    owner = make_practice(name, owner_email=owner_email, timezone=timezone)
+    practice = owner.practice
+    n = next(_numbers)
+    number = long_number or f"+1415666{n % 10000:04d}"
+    account = ClickatellAccount(
+        practice=practice, generation=Generation.PLATFORM, mobile="+12015550142",
+        callback_secret=new_callback_secret(), long_number=number, balance=credits,
+        balance_checked_at=datetime.now(UTC))
+    created = sandbox.create_platform_setup(**{
+        "user": f"platform{n}x{practice.id}", "credits": credits, "number": number,
+        "stop_handling": True, "status_url": callback_url(account, "status"),
+        "reply_url": callback_url(account, "inbound"), **(setup or {})})
+    account.api_key = created["api_key"]
     db.session.add(account)
     db.session.commit()
     return owner

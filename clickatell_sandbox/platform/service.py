@@ -384,6 +384,23 @@ def create_setup(session: Session, settings, data: dict) -> dict:
     return describe_setup(integration)
 
 
+def set_callbacks(session: Session, integration_id: str, data: dict) -> dict:
+    """The portal step of pasting a setup's callback URLs (`status_url`, `reply_url`; a
+    field left out keeps its value, null clears it). Raises ValueError naming the bad one."""
+    from ..accounts import is_http_url
+
+    integration = session.get(Integration, integration_id)
+    if integration is None:
+        raise ValueError("no such setup")
+    for name in ("status_url", "reply_url"):
+        if name not in data:
+            continue
+        if data[name] is not None and not is_http_url(str(data[name])):
+            raise ValueError(f"invalid {name}")
+        setattr(integration, name, data[name])
+    return describe_setup(integration)
+
+
 def describe_setup(integration: Integration) -> dict:
     return {
         "integration_id": integration.id, "name": integration.name, "api": integration.api,

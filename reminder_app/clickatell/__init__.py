@@ -20,7 +20,7 @@ a local stub or the `clickatell_sandbox` emulator.
 
 from . import codes
 from .callbacks import DeliveryReport, InboundMessage, parse_delivery_report, parse_inbound
-from .central import CentralGateway
+from .central import CentralGateway, parse_central_replies, parse_central_statuses
 from .codes import (
     Remedy,
     connect_error_meaning,
@@ -73,6 +73,8 @@ __all__ = [
     "Reply",
     "SmsGateway",
     "StatusUpdate",
+    "parse_central_replies",
+    "parse_central_statuses",
     "parse_platform_replies",
     "parse_platform_statuses",
     "CallbackError",

@@ -9,7 +9,22 @@ from .callbacks import parse_delivery_report, parse_inbound
 from .gateway import Balance, Reply, StatusUpdate
 from .messaging import MessageStatus, MessagingClient, SendResult
 
-__all__ = ["CentralGateway"]
+__all__ = ["CentralGateway", "parse_central_replies", "parse_central_statuses"]
+
+
+def parse_central_statuses(params: Mapping[str, str]) -> list[StatusUpdate]:
+    """A Central delivery report (form or query parameters) as the gateway's type."""
+    report = parse_delivery_report(params)
+    return [StatusUpdate(report.api_id, report.api_message_id, report.client_message_id,
+                         report.status_info, report.timestamp, report.charge)]
+
+
+def parse_central_replies(params: Mapping[str, str], body: bytes | None) -> list[Reply]:
+    """A Central MO callback as the gateway's type; `body` is the raw form or query string
+    (see `callbacks.parse_inbound`)."""
+    inbound = parse_inbound(params, body or None)
+    return [Reply(inbound.api_id, inbound.mo_message_id, inbound.sender, inbound.to,
+                  inbound.received_at, inbound.text, None, inbound.network)]
 
 
 class CentralGateway:
@@ -35,14 +50,16 @@ class CentralGateway:
 
     def parse_status_callback(self, params: Mapping[str, str], body: bytes
                               ) -> list[StatusUpdate]:
-        report = parse_delivery_report(params)
-        return [StatusUpdate(report.api_id, report.api_message_id, report.client_message_id,
-                             report.status_info, report.timestamp)]
+        return parse_central_statuses(params)
 
     def parse_reply_callback(self, params: Mapping[str, str], body: bytes) -> list[Reply]:
-        inbound = parse_inbound(params, body or None)
-        return [Reply(inbound.api_id, inbound.mo_message_id, inbound.sender, inbound.to,
-                      inbound.received_at, inbound.text, None, inbound.network)]
+        return parse_central_replies(params, body)
 
     def close(self) -> None:
         self.client.close()
+
+    def __enter__(self) -> CentralGateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -17,6 +17,8 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = [
+    "NO_CREDIT_ERRORS",
+    "is_no_credit",
     "ONE_API_ERRORS",
     "ONE_API_STATUSES",
     "ACCOUNT_TYPES",
@@ -355,6 +357,15 @@ def one_api_error(code: int | str) -> OneApiError:
         return known
     return OneApiError(number, f"Clickatell answered with an unknown error ({code}).",
                        Remedy.FAIL_TEXT, 400, "message")
+
+
+#: "No credit left", in each generation's numbering (Central 301, One API 20): the one hold
+#: that a balance read lifts, so the app records it as a balance of 0, not as a hold reason.
+NO_CREDIT_ERRORS: Final = frozenset({"301", "20"})
+
+
+def is_no_credit(code: str | None) -> bool:
+    return code in NO_CREDIT_ERRORS
 
 
 # -------------------------------------------------------------------- message statuses

@@ -36,6 +36,7 @@ class StatusUpdate:
     client_message_id: str | None
     status: StatusInfo  # .state, .final, .rank compare across generations
     at: datetime  # aware, UTC
+    charge: Decimal | None = None  # Central reports it; the Platform does not
 
 
 @dataclass(frozen=True, slots=True)

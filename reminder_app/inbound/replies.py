@@ -26,7 +26,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..appointments import service as appointments
-from ..clickatell import InboundMessage, analyse
+from ..clickatell import Reply, analyse
 from ..extensions import db
 from ..models import (
     Actor,
@@ -164,7 +164,7 @@ def recent_auto_answers(practice: Practice, mobile: str, now: datetime) -> int:
         Message.kind == MessageKind.AUTO_REPLY, Message.created_at > now - AUTO_ANSWER_WINDOW))
 
 
-def handle_inbound(account: ClickatellAccount, message: InboundMessage,
+def handle_inbound(account: ClickatellAccount, message: Reply,
                    now: datetime | None = None) -> Message | None:
     """Store and act on one patient's text to the practice's number (see the module doc).
 
@@ -172,7 +172,7 @@ def handle_inbound(account: ClickatellAccount, message: InboundMessage,
     """
     now = now or utcnow()
     practice = account.practice
-    key = inbound_dedupe_key(message.mo_message_id)
+    key = inbound_dedupe_key(message.message_id)
     if db.session.scalar(select(Message.id).where(Message.practice_id == practice.id,
                                                   Message.dedupe_key == key)) is not None:
         return None
@@ -181,7 +181,7 @@ def handle_inbound(account: ClickatellAccount, message: InboundMessage,
         # The secret says whose callback it is, but the text went to another number (an old
         # number, a misconfigured reply URL): it goes to the unmatched inbox and changes
         # nothing, except that an opt-out word is still honoured.
-        log.warning("inbound %s sent to %s, not to %s's number %s", message.mo_message_id,
+        log.warning("inbound %s sent to %s, not to %s's number %s", message.message_id,
                     message.to, practice.name, account.long_number)
         inbound = _store(practice, message, sender, key, patient=None, appointment=None,
                          now=now)
@@ -219,7 +219,7 @@ def _sender(patient: Patient | None) -> Actor:
     return Actor.patient(patient) if patient is not None else Actor.unknown_sender()
 
 
-def _answer_offer(practice: Practice, message: InboundMessage, sender: str, key: str,
+def _answer_offer(practice: Practice, message: Reply, sender: str, key: str,
                   offer: Offer, reading: Reading, accepted: bool,
                   now: datetime) -> Message | None:
     """A YES or NO to an open offer of a freed slot: settled by the waitlist, answered
@@ -250,6 +250,15 @@ def _opt_out(practice: Practice, patients: list[Patient], mobile: str, now: date
     cancel_queued_texts(practice, mobile, now=now)
 
 
+def opt_out_mobile(practice: Practice, mobile: str, now: datetime) -> list[Patient]:
+    """Clickatell refused a text because this number opted out there (a STOP sent to the
+    gateway, not to us): the same opt-out as a STOP reply, without an answer (Clickatell
+    would refuse it too). Returns those opted out."""
+    _sender_number, patients = find_sender(practice, mobile)
+    _opt_out(practice, patients, mobile, now)
+    return patients
+
+
 def _opt_in(patients: list[Patient], now: datetime) -> None:
     """START (or YES): those on this mobile who had opted out get reminders again."""
     for each in patients:
@@ -258,7 +267,7 @@ def _opt_in(patients: list[Patient], now: datetime) -> None:
             planning.replan_for_patient(each, now)
 
 
-def _store(practice: Practice, message: InboundMessage, sender: str, key: str, *,
+def _store(practice: Practice, message: Reply, sender: str, key: str, *,
            patient: Patient | None, appointment: Appointment | None,
            now: datetime) -> Message | None:
     inbound = Message(
@@ -266,7 +275,7 @@ def _store(practice: Practice, message: InboundMessage, sender: str, key: str, *
         appointment_id=appointment.id if appointment else None, direction=Direction.INBOUND,
         kind=MessageKind.REPLY, sender=sender, recipient=message.to, body=message.text,
         parts=analyse(message.text).parts, status=MessageStatus.RECEIVED,
-        provider_message_id=message.mo_message_id, dedupe_key=key, created_at=now)
+        provider_message_id=message.message_id, dedupe_key=key, created_at=now)
     try:
         with db.session.begin_nested():
             db.session.add(inbound)

@@ -1,4 +1,8 @@
-"""The two callbacks Clickatell makes to us: inbound texts and delivery reports.
+"""The two callbacks Clickatell makes to us: inbound texts and delivery reports, from the
+legacy Central (form fields, `/<secret>/inbound`, `/<secret>/status`) and from a Platform
+SMS setup (JSON, `/<secret>/platform/inbound`, `/<secret>/platform/status`). Each route
+parses with its generation's parser into the gateway's types (`Reply`, `StatusUpdate`);
+what follows is the same for both.
 
 Each view does four things, in this order: authenticate (the account's secret in the URL;
 anything else is a 403 and stores nothing), store the callback raw, process it, answer.
@@ -14,6 +18,7 @@ that arrives while the first delivery is still being processed waits for that re
 commit (the key's unique index makes it wait) and then finds it processed.
 """
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 
@@ -22,7 +27,15 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
-from ..clickatell import CallbackError, parse_delivery_report, parse_inbound
+from ..clickatell import (
+    CallbackError,
+    Reply,
+    StatusUpdate,
+    parse_central_replies,
+    parse_central_statuses,
+    parse_platform_replies,
+    parse_platform_statuses,
+)
 from ..extensions import csrf, db
 from ..models import CallbackKind, CallbackRecord, ClickatellAccount
 from ..models.types import utcnow
@@ -179,11 +192,44 @@ def key(prefix: str, *parts: str) -> str | None:
     """The callback's identity, `prefix:` and these parameters; None if one is missing, or
     if they are longer than any real id or hold a NUL (such a callback is malformed: it is
     stored without a key, then refused by its parser)."""
-    values = [request.values.get(part, "").strip() for part in parts]
+    return _joined(prefix, [request.values.get(part, "").strip() for part in parts])
+
+
+def _joined(prefix: str, values: list[str]) -> str | None:
     joined = ":".join(values)
     if not all(values) or len(joined) > MAX_KEY or "\x00" in joined:
         return None
     return f"{prefix}:{joined}"
+
+
+def event_key(prefix: str, kind: str, *fields: str) -> str | None:
+    """A Platform callback's identity: these fields of its one event of `kind` (the first
+    field present of each `a|b`); None for anything else (not JSON, several events), which
+    is then stored without a key and, if well formed, processed: applying a report or a
+    reply twice changes nothing."""
+    try:
+        envelope = json.loads(raw_callback())
+        [event] = envelope["event"][kind]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(event, dict):
+        return None
+    values = []
+    for field in fields:
+        found = next((event[name] for name in field.split("|")
+                      if event.get(name) not in (None, "")), "")
+        values.append(str(found).strip())
+    return _joined(prefix, values)
+
+
+def apply_statuses(account: ClickatellAccount, updates: list[StatusUpdate]) -> None:
+    for update_ in updates:
+        apply_delivery_report(account, update_)
+
+
+def handle_replies(account: ClickatellAccount, texts: list[Reply]) -> None:
+    for text in texts:
+        replies.handle_inbound(account, text)
 
 
 @bp.route("/<secret>/inbound", methods=["GET", "POST"])
@@ -192,8 +238,8 @@ def inbound(secret: str):
     return receive(
         secret, CallbackKind.INBOUND,
         dedupe_key=lambda: key("mo", "moMsgId"),
-        parse=lambda: parse_inbound(request.values, raw_callback()),
-        process=replies.handle_inbound, with_practice=True)
+        parse=lambda: parse_central_replies(request.values, raw_callback()),
+        process=handle_replies, with_practice=True)
 
 
 @bp.route("/<secret>/status", methods=["GET", "POST"])
@@ -202,5 +248,30 @@ def delivery_report(secret: str):
     return receive(
         secret, CallbackKind.STATUS,
         dedupe_key=lambda: key("status", "apiMsgId", "status"),
-        parse=lambda: parse_delivery_report(request.values),
-        process=apply_delivery_report)
+        parse=lambda: parse_central_statuses(request.values),
+        process=apply_statuses)
+
+
+@bp.route("/<secret>/platform/inbound", methods=["POST"])
+def platform_inbound(secret: str):
+    """Patients' texts to the practice's number (a Platform setup's `moText` callback).
+    The Platform retries anything but a 2xx: a text for another practice's number is kept
+    in the unmatched inbox and answered 200, like Central's."""
+    return receive(
+        secret, CallbackKind.INBOUND,
+        dedupe_key=lambda: event_key("mo", "moText", "messageId"),
+        parse=lambda: parse_platform_replies(raw_callback()),
+        process=handle_replies, with_practice=True)
+
+
+@bp.route("/<secret>/platform/status", methods=["POST"])
+def platform_status(secret: str):
+    """Changes in outbound texts' status (a Platform setup's `messageStatusUpdate`
+    callback). A report of a message that is not this practice's changes nothing and is
+    answered 200, so the Platform does not retry it forever."""
+    return receive(
+        secret, CallbackKind.STATUS,
+        dedupe_key=lambda: event_key("status", "messageStatusUpdate", "messageId",
+                                     "statusCode|status"),
+        parse=lambda: parse_platform_statuses(raw_callback()),
+        process=apply_statuses)

@@ -7,7 +7,7 @@ from ..extensions import db
 from .api_tokens import ApiToken
 from .appointments import Appointment, AppointmentStatus, CancelledBy, StatusChangeRefused
 from .audit import AuditEntry
-from .clickatell_account import ClickatellAccount, PendingRegistration
+from .clickatell_account import ClickatellAccount, Generation, PendingRegistration
 from .events import Actor, ActorKind, AppendOnly, Event, EventKind
 from .keywords import Intent, PracticeKeyword
 from .messages import (
@@ -31,7 +31,8 @@ __all__ = [
     "EventKind", "Intent",
     "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
     "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord",
-    "CancelledBy", "ClickatellAccount", "Direction", "Language", "LoginAttempt", "Message",
+    "CancelledBy", "ClickatellAccount", "Direction", "Generation", "Language", "LoginAttempt",
+    "Message",
     "MessageKind", "MessageStatus", "Patient", "PendingRegistration", "Practice",
     "PracticeKeyword", "Provider", "RecoveryCode", "Reminder", "ReminderRule", "ReminderStatus",
     "ReminderTemplate", "Role", "SendSlot", "StaffSession", "StaffUser", "StatusChangeRefused",

@@ -1,5 +1,6 @@
-"""A practice's own Clickatell account, created for it by the Connect API at sign-up, and
-what stops it sending (`sending_blocker`)."""
+"""A practice's own Clickatell account, created for it by the Connect API at sign-up (legacy
+Central) or connected with the API key of a Platform SMS setup it already has, and what stops
+it sending (`sending_blocker`)."""
 
 import enum
 import secrets
@@ -7,19 +8,28 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import crypto
 from ..extensions import db
 from .practice import Practice
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, enum_type, utcnow
 
 SMALL_BUSINESS_ACCOUNT = 9
 
 
 def new_callback_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+class Generation(enum.StrEnum):
+    """Which Clickatell serves the account: the legacy Central (made here through Connect,
+    `api.clickatell.com`) or the Platform (an SMS setup's One API key, made in Clickatell's
+    portal). Only `provider.gateway_for` and the set-up pages look at it."""
+
+    CENTRAL = "central"
+    PLATFORM = "platform"
 
 
 class ClickatellAccount(db.Model):
@@ -29,13 +39,29 @@ class ClickatellAccount(db.Model):
     Clickatell confirms the step; nothing here is ticked by hand.
     """
 
+    __table_args__ = (
+        # What each generation cannot be without: Central its Connect log-in, the Platform
+        # its API key. Central-only fields stay empty on a Platform account.
+        CheckConstraint(
+            "(generation = 'central' AND username IS NOT NULL AND password_encrypted IS NOT NULL"
+            " AND email IS NOT NULL AND country_id IS NOT NULL AND api_key_encrypted IS NULL)"
+            " OR (generation = 'platform' AND api_key_encrypted IS NOT NULL"
+            " AND username IS NULL AND password_encrypted IS NULL)",
+            name="credentials_of_generation"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), unique=True)
-    username: Mapped[str] = mapped_column(String(128), unique=True)
-    password_encrypted: Mapped[str] = mapped_column(String(512))
-    email: Mapped[str] = mapped_column(String(64))
+    generation: Mapped[Generation] = mapped_column(
+        enum_type(Generation), default=Generation.CENTRAL, server_default=Generation.CENTRAL.value)
+    username: Mapped[str | None] = mapped_column(String(128), unique=True)
+    password_encrypted: Mapped[str | None] = mapped_column(String(512))
+    #: The Platform SMS setup's One API key, encrypted like the Central password.
+    api_key_encrypted: Mapped[str | None] = mapped_column(String(512))
+    email: Mapped[str | None] = mapped_column(String(64))
+    #: The practice's own mobile: Clickatell's activation code (Central), the test text.
     mobile: Mapped[str] = mapped_column(String(20))
-    country_id: Mapped[int]
+    country_id: Mapped[int | None]
     account_type: Mapped[int] = mapped_column(default=SMALL_BUSINESS_ACCOUNT)
     callback_secret: Mapped[str] = mapped_column(String(64), unique=True,
                                                  default=new_callback_secret)
@@ -49,12 +75,19 @@ class ClickatellAccount(db.Model):
     balance: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
     balance_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     low_balance_threshold: Mapped[Decimal] = mapped_column(Numeric(12, 4), default=Decimal(20))
+    #: When the first status callback arrived: proof that Clickatell reaches us.
+    status_callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why Clickatell refuses every text of the practice (a revoked key, an unlinked
+    #: number…), in plain words; cleared when the key is replaced or checked again.
+    held_reason: Mapped[str | None] = mapped_column(String(300))
 
     practice: Mapped[Practice] = relationship(
         backref=db.backref("clickatell_account", uselist=False))
 
     @property
     def password(self) -> str:
+        if self.password_encrypted is None:
+            raise ValueError("a Platform account has no Central password")
         return crypto.decrypt(self.password_encrypted)
 
     @password.setter
@@ -62,15 +95,31 @@ class ClickatellAccount(db.Model):
         self.password_encrypted = crypto.encrypt(plaintext)
 
     @property
+    def api_key(self) -> str:
+        if self.api_key_encrypted is None:
+            raise ValueError("a Central account has no API key")
+        return crypto.decrypt(self.api_key_encrypted)
+
+    @api_key.setter
+    def api_key(self, plaintext: str) -> None:
+        self.api_key_encrypted = crypto.encrypt(plaintext)
+
+    @property
+    def on_platform(self) -> bool:
+        return self.generation is Generation.PLATFORM
+
+    @property
     def is_active(self) -> bool:
-        return self.email_activated_at is not None
+        """Central: the e-mail link was followed. A Platform setup is active when made."""
+        return self.on_platform or self.email_activated_at is not None
 
     @property
     def can_send(self) -> bool:
         return sending_blocker(self) is None
 
     def __repr__(self) -> str:
-        return f"<ClickatellAccount {self.username!r} practice={self.practice_id}>"
+        return (f"<ClickatellAccount {self.generation.value} {self.username or ''!r} "
+                f"practice={self.practice_id}>")
 
 
 class BlockerKind(enum.StrEnum):
@@ -96,9 +145,10 @@ NO_CREDIT = Blocker(BlockerKind.NO_CREDIT,
 def sending_blocker(account: ClickatellAccount | None) -> Blocker | None:
     """What stops the practice's texts going out now; None when they can.
 
-    The one rule, used by planning, the dispatcher and the staff banner. Credit blocks only
-    when it is known to be gone (a balance of 0, read from Clickatell or set by its "no
-    credit" answer): an unread balance does not hold texts, Clickatell would say so.
+    The one rule, used by planning, the dispatcher and the staff banner. Clickatell's own
+    refusal of the whole account (`held_reason`) blocks like an unfinished set-up. Credit
+    blocks only when it is known to be gone (a balance of 0, read from Clickatell or set by
+    its "no credit" answer): an unread balance does not hold texts, Clickatell would say so.
     """
     def not_set_up(reason: str) -> Blocker:
         return Blocker(BlockerKind.NOT_SET_UP, reason)
@@ -107,10 +157,12 @@ def sending_blocker(account: ClickatellAccount | None) -> Blocker | None:
         return not_set_up("This practice has no Clickatell account.")
     if not account.is_active:
         return not_set_up("Reminders are on hold until the Clickatell account is activated.")
-    if not account.api_id:
+    if not account.on_platform and not account.api_id:
         return not_set_up("Reminders are on hold until the messaging connection is set up.")
     if not account.long_number:
         return not_set_up("Reminders are on hold until the practice has a two-way number.")
+    if account.held_reason:
+        return not_set_up(f"Reminders are on hold: {account.held_reason}")
     if account.balance is not None and account.balance <= 0:
         return NO_CREDIT
     return None

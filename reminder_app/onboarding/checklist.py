@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from ..clickatell import ClickatellError, ProviderUnavailable, codes
 from ..extensions import db
-from ..models import ClickatellAccount
+from ..models import ClickatellAccount, Generation
 from ..models.clickatell_account import sending_blocker
 from ..models.types import utcnow
 from ..phones import InvalidPhoneNumber, to_e164
-from ..provider import callback_url, connect_client, messaging_client
+from ..provider import callback_url, connect_client, gateway_for
 
 NOT_EMAIL_ACTIVATED = "103"
 HTTP_POST_CALLBACK = 1
@@ -47,6 +47,10 @@ def provider_call(action):
 
 
 def steps(account: ClickatellAccount) -> list[Step]:
+    """The steps that apply to the account: a Platform account was made in Clickatell's
+    portal, so it has no activation steps, and its callbacks are pasted there by hand."""
+    if account.on_platform:
+        return platform_steps(account)
     balance = account.balance
     return [
         Step("registered", "Registered with Clickatell", True,
@@ -64,6 +68,24 @@ def steps(account: ClickatellAccount) -> list[Step]:
         Step("credits", "Messaging credits", has_credit(account),
              f"Balance: {balance:.2f} credits." if balance is not None else
              "Buy credits to send reminders."),
+    ]
+
+
+def platform_steps(account: ClickatellAccount) -> list[Step]:
+    balance = account.balance
+    return [
+        Step("key", "API key of your SMS setup", account.held_reason is None,
+             account.held_reason or "Clickatell accepted the key."),
+        Step("number", "Two-way number", account.long_number is not None,
+             f"Patients reply to {account.long_number}." if account.long_number else
+             "The number linked to your two-way SMS setup."),
+        Step("credits", "Messaging credit", has_credit(account),
+             f"Balance: {balance:.2f}." if balance is not None else
+             "Buy credit in the Clickatell portal to send reminders."),
+        Step("callbacks", "Callbacks received", account.status_callback_at is not None,
+             "Clickatell's status reports reach this app." if account.status_callback_at
+             else "Paste the two callback URLs into your SMS setup; this turns green at "
+                  "the first status report (send a test text)."),
     ]
 
 
@@ -114,6 +136,7 @@ def refresh_activation(account: ClickatellAccount, now: datetime | None = None) 
 def refresh_pending_activations(now: datetime | None = None) -> int:
     """The scheduled check: every account still waiting for its activation link."""
     waiting = db.session.scalars(select(ClickatellAccount).where(
+        ClickatellAccount.generation == Generation.CENTRAL,
         (ClickatellAccount.email_activated_at.is_(None)) | (ClickatellAccount.api_id.is_(None))
     )).all()
     return sum(refresh_activation(account, now) for account in waiting)
@@ -218,12 +241,18 @@ def record_number(account: ClickatellAccount, number: str) -> str:
 # ---------------------------------------------------------------- credits
 
 def refresh_balance(account: ClickatellAccount, now: datetime | None = None) -> Decimal:
-    if not account.api_id:
+    if not account.on_platform and not account.api_id:
         raise OnboardingError("The messaging connection is not set up yet.")
-    with messaging_client(account) as client:
-        balance = provider_call(client.balance)
+    gateway = gateway_for(account)
+    try:
+        balance = provider_call(gateway.balance).amount
+    finally:
+        gateway.close()
     account.balance = balance
     account.balance_checked_at = now or utcnow()
+    # Clickatell answered with the stored credentials: lift a hold its refusal put on the
+    # account (a send puts it back, uncounted, if the cause is still there).
+    account.held_reason = None
     db.session.commit()
     return balance
 
@@ -246,7 +275,10 @@ def send_test_sms(account: ClickatellAccount) -> str:
         raise OnboardingError(blocker.reason)
     text = (f"Hello from {account.practice.name}! Your appointment reminders are ready to go. "
             "(Test message)")
-    with messaging_client(account) as client:
-        result = provider_call(lambda: client.send(account.mobile, text,
-                                                   sender=account.long_number, mo=True))
+    gateway = gateway_for(account)
+    try:
+        result = provider_call(lambda: gateway.send(account.mobile, text,
+                                                    sender=account.long_number))
+    finally:
+        gateway.close()
     return result.api_message_id

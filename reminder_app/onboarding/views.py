@@ -14,6 +14,7 @@ from ..forms import ConfirmForm
 from ..provider import public_url
 from ..tenancy import current_practice
 from . import checklist
+from .connect_existing import callback_urls
 from .forms import (
     PRACTICE_COUNTRIES,
     LowBalanceForm,
@@ -114,9 +115,10 @@ def index():
     account = current_account()
     if account is None:
         return redirect(url_for("dashboard.index"))
-    checklist.refresh_activation(account)
-    checklist.refresh_sms_activation(account)
-    if account.api_id:
+    if not account.on_platform:
+        checklist.refresh_activation(account)
+        checklist.refresh_sms_activation(account)
+    if account.api_id or account.on_platform:
         try:
             checklist.refresh_balance(account)
         except checklist.OnboardingError as error:
@@ -126,6 +128,7 @@ def index():
         ready=checklist.is_ready(account), resend_form=ResendActivationForm(),
         send_code_form=SendSmsCodeForm(country=current_practice().country),
         code_form=SmsCodeForm(), action_form=ConfirmForm(),
+        callback_urls=callback_urls(account) if account.on_platform else None,
         threshold_form=LowBalanceForm(threshold=account.low_balance_threshold))
 
 

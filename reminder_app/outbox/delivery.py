@@ -1,15 +1,18 @@
 """Delivery reports: what happened to a text after Clickatell accepted it.
 
-`apply_delivery_report` is called by the status webhook once the report is authenticated
-(the account's secret in the URL) and stored raw. Reports repeat and arrive out of order:
-only a status further along changes anything, and a final status is never moved backwards.
+`apply_delivery_report` is called by the status webhooks (Central's and the Platform's) once
+the report is authenticated (the account's secret in the URL) and stored raw, with the
+gateway's `StatusUpdate`, whichever generation sent it. Reports repeat and arrive out of
+order: only a status further along changes anything, and a final status is never moved
+backwards. A report also finds a text by our own client message id: that is how a Platform
+text whose send got no answer is known to have left (`outbox.dispatcher`).
 """
 
 from decimal import Decimal
 
 from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, update
 
-from ..clickatell import DeliveryReport, codes
+from ..clickatell import StatusUpdate, codes
 from ..extensions import db
 from ..models import (
     ClickatellAccount,
@@ -55,7 +58,7 @@ _CHARGE = messages.c.charge.type  # NUMERIC(10, 4)
 LARGEST_CHARGE = Decimal(10) ** (_CHARGE.precision - _CHARGE.scale) - Decimal(10) ** -_CHARGE.scale
 
 
-def storable_charge(report: DeliveryReport) -> Decimal | None:
+def storable_charge(report: StatusUpdate) -> Decimal | None:
     """The report's charge, unless it is more than a text's row holds (no text costs a
     million credits; found by the webhook fuzzer: PostgreSQL refused the whole report). The
     report is then applied without it, and its stored raw callback still shows it."""
@@ -68,11 +71,16 @@ def _param(name: str, column):
     return bindparam(name, type_=column.type)
 
 
+#: Every known status code's rank: Central's three digits ("004") and the One API's
+#: numbers ("5") never coincide, so one table serves both generations.
+_RANKS = {**{code: info.rank for code, info in codes.MESSAGE_STATUSES.items()},
+          **{info.code: info.rank for info in codes.ONE_API_STATUSES.values()}}
+
+
 def _rank(status_code):
     """SQL: how far along a stored status code is (`codes.status_info(code).rank`; an
     unknown code ranks lowest)."""
-    return case({code: info.rank for code, info in codes.MESSAGE_STATUSES.items()},
-                value=status_code, else_=0)
+    return case(_RANKS, value=status_code, else_=0)
 
 
 #: The practice's outbound text a report is about: by Clickatell's id, or by ours (a report
@@ -126,7 +134,7 @@ _APPLY_AND_MIRROR = select(_changed.c.id).add_cte(
     .values(_MIRRORED).cte("mirrored"))
 
 
-def apply_delivery_report(account: ClickatellAccount, report: DeliveryReport) -> bool:
+def apply_delivery_report(account: ClickatellAccount, report: StatusUpdate) -> bool:
     """Record the report on its text (and the text's reminder); the caller commits.
 
     Returns whether anything changed: False for a report about a text we do not know, a
@@ -139,14 +147,16 @@ def apply_delivery_report(account: ClickatellAccount, report: DeliveryReport) ->
     final status, as a read of the row followed by a write could. On PostgreSQL the
     reminder is updated by the same statement.
     """
-    info = report.status_info
+    if account.status_callback_at is None:  # the checklist's "callbacks received"
+        account.status_callback_at = utcnow()
+    info = report.status
     status = STATUS_FOR_STATE[info.state]
     values = {
         "r_practice_id": account.practice_id, "r_api_id": report.api_message_id,
         "r_client_id": report.client_message_id or None, "r_rank": info.rank,
         "r_status": status, "r_code": info.code, "r_detail": info.meaning,
         "r_charge": storable_charge(report),
-        "r_delivered_at": report.timestamp if status is MessageStatus.DELIVERED else None,
+        "r_delivered_at": report.at if status is MessageStatus.DELIVERED else None,
         "r_reminder_status": REMINDER_STATUS[status], "r_reason": info.meaning[:300],
         "r_now": utcnow()}
     if db.session.get_bind().dialect.name == "postgresql":

@@ -12,13 +12,24 @@ send-due`) turns due reminders into texts, and meanwhile this module sends queue
 2. **Ask before resending.** A row claimed before (attempts > 1) may have reached Clickatell
    although no answer came back (a timeout, a 5xx, a claimer that died): the dispatcher asks
    Clickatell about our own client message id first, and sends only if it never arrived.
-3. **Send** from the practice's long number (mo=1, our cliMsgId), one text per slot of the
-   number's rate limit, and record Clickatell's message id.
+   The Platform's One API cannot be asked by our id (`SmsGateway.finds_by_client_id`): a
+   send to it that got no answer waits instead for the status callback, which carries our
+   id and marks the text sent (`outbox.delivery`); only if none came within
+   `OUTBOX_CALLBACK_WAIT_SECONDS` is it sent again. A practice whose status callbacks have
+   never reached us cannot be told apart from one whose text was lost: such a text fails
+   with the reason instead of risking a second copy (docs/decisions.md).
+3. **Send** through the practice's `SmsGateway` (whichever Clickatell generation serves it)
+   from its two-way number with our client message id, one text per slot of the number's
+   rate limit, and record Clickatell's message id.
 4. **Record** the outcome: sent; queued again with an exponential back-off; failed with the
    reason (at once for errors retrying cannot fix, after the last attempt otherwise);
    cancelled or waiting, as the send policy says (`outbox.policy`: the patient said STOP,
    the appointment was cancelled or has started, quiet hours); or held while the account
    cannot send (no credit, also when Clickatell answers "no credit"), with no attempt made.
+   Clickatell's refusals are classed at the boundary (`codes.Remedy`): retry later, fail
+   the text, hold the practice (no credit sets the balance to 0; anything else, such as a
+   revoked key, is recorded as the account's `held_reason`: one `sending_blocker` for
+   both), or opt the patient out (`outbox.signals.recipient_opted_out`).
 
 Everything takes `now` (a pass may act as if at another instant); only the rate limit and
 the lease check before a send use the real clock.
@@ -40,7 +51,14 @@ from flask import Flask, current_app
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from ..clickatell import ClickatellError, MessagingClient, ProtocolError, ProviderUnavailable
+from ..clickatell import (
+    ClickatellError,
+    ProtocolError,
+    ProviderUnavailable,
+    Remedy,
+    SmsGateway,
+    codes,
+)
 from ..extensions import db
 from ..models import (
     Appointment,
@@ -55,14 +73,17 @@ from ..models import (
 from ..models.clickatell_account import NO_CREDIT as NO_CREDIT_LEFT
 from ..models.clickatell_account import Blocker, BlockerKind, sending_blocker
 from ..models.types import utcnow
-from ..provider import messaging_client
+from ..provider import gateway_for
 from .delivery import REMINDER_STATUS, status_for_code
 from .policy import Action, Outgoing, Verdict, verdict
 from .rate_limit import RateLimiter
+from .signals import recipient_opted_out
 from .writes import turn_to_write
 
 NOT_KNOWN = "104"  # querymsg: Clickatell has no message with this client message id
-NO_CREDIT = "301"
+NO_REPORTS_YET = ("Clickatell has sent this app no status report yet, so whether the text "
+                  "went out cannot be known: it is not sent again, so that nobody gets it "
+                  "twice. Check the status callback URL of the SMS setup.")
 EXPIRED = "Too late: what it said no longer holds (the offer ended)."
 #: A held text is looked at again after this long even if nothing released it.
 HOLD = timedelta(minutes=5)
@@ -82,6 +103,8 @@ class Settings:
     batch: int
     #: Time a send may take (connect + read timeout): a lease must outlast it.
     longest_call: timedelta
+    #: How long an unanswered Platform send waits for its status callback.
+    callback_wait: timedelta = timedelta(minutes=10)
 
     @classmethod
     def from_config(cls, config) -> Settings:
@@ -101,7 +124,8 @@ class Settings:
                            longest_call),
             retry_max=timedelta(seconds=config["OUTBOX_RETRY_MAX_SECONDS"]),
             lease=lease, rate_per_second=rate, concurrency=concurrency, batch=batch,
-            longest_call=longest_call)
+            longest_call=longest_call,
+            callback_wait=timedelta(seconds=config["OUTBOX_CALLBACK_WAIT_SECONDS"]))
 
     def backoff(self, attempts: int) -> timedelta:
         """Wait before attempt `attempts + 1`: base, 2×base, 4×base… up to the maximum."""
@@ -160,6 +184,9 @@ class Job:
     client_message_id: str
     account_id: int | None
     lease_until: datetime
+    practice_id: int = 0
+    #: A status callback from Clickatell has reached us for this account before.
+    callbacks_proven: bool = False
     #: Set when the text must not go out now (`outbox.policy.verdict`).
     verdict: Verdict | None = None
 
@@ -177,6 +204,8 @@ class Outcome:
     no_credit: bool = False
     recovered: bool = False  # found at Clickatell by our id instead of sent again
     held_by: BlockerKind | None = None  # queued again until the account can send
+    account_hold: str | None = None  # Clickatell refused the whole account: why
+    opted_out: bool = False  # Clickatell says the recipient opted out
 
 
 @dataclass
@@ -219,7 +248,7 @@ def _verdict(message: Message, appointment: Appointment | None, practice: Practi
     return verdict(message.kind, Outgoing(practice, message.patient, appointment), now)
 
 
-def load_jobs(ids: list[int], now: datetime, clients: dict[int, MessagingClient]
+def load_jobs(ids: list[int], now: datetime, clients: dict[int, SmsGateway]
               ) -> list[Job]:
     """Read the claimed texts and everything the checks need, in a few queries."""
     rows = db.session.scalars(select(Message).where(Message.id.in_(ids))
@@ -241,10 +270,13 @@ def load_jobs(ids: list[int], now: datetime, clients: dict[int, MessagingClient]
         appointment = appointments.get(row.appointment_id)
         job = Job(id=row.id, attempts=row.attempts, recipient=row.recipient, body=row.body,
                   sender=row.sender, client_message_id=row.client_message_id,
-                  account_id=account.id if account else None, lease_until=row.lease_until)
+                  account_id=account.id if account else None, lease_until=row.lease_until,
+                  practice_id=row.practice_id,
+                  callbacks_proven=account is not None
+                  and account.status_callback_at is not None)
         job.verdict = _verdict(row, appointment, practice, now)
         if job.verdict is None and account.id not in clients:
-            clients[account.id] = messaging_client(account)
+            clients[account.id] = gateway_for(account)
         jobs.append(job)
     db.session.rollback()  # end the read: nothing is held open during the network calls
     return jobs
@@ -259,9 +291,10 @@ class Sender:
         self.clock = clock
         self.real_clock = real_clock
         self.limiter = limiter
-        self.clients: dict[int, MessagingClient] = {}
-        #: Accounts Clickatell said have no credit: their other texts are held unsent.
-        self.no_credit: set[int] = set()
+        self.clients: dict[int, SmsGateway] = {}
+        #: Accounts Clickatell refused as a whole (no credit, a revoked key…): their other
+        #: texts are held unsent.
+        self.held: dict[int, Blocker] = {}
 
     def close(self) -> None:
         for client in self.clients.values():
@@ -300,10 +333,10 @@ class Sender:
                            attempts=job.attempts - 1)
         if found is not None:
             return self._hold(job, found.blocker)
-        if job.account_id in self.no_credit:
-            return self._hold(job, NO_CREDIT_LEFT)
+        if job.account_id in self.held:
+            return self._hold(job, self.held[job.account_id])
         client = self.clients[job.account_id]
-        if job.attempts > 1:
+        if job.attempts > 1 and client.finds_by_client_id:
             found = self._ask(job, client)
             if found is not None:
                 return found
@@ -312,25 +345,58 @@ class Sender:
             return None
         try:
             result = client.send(job.recipient, job.body, sender=job.sender,
-                                 client_message_id=job.client_message_id, mo=True)
-        except (ProviderUnavailable, ProtocolError) as error:
+                                 client_message_id=job.client_message_id)
+        except ProviderUnavailable as error:
+            if error.maybe_processed and not client.finds_by_client_id:
+                return self._await_report(job, error.meaning)
             # It may have gone out: the next attempt asks before sending again.
             return self._again(job, error.meaning)
+        except ProtocolError as error:  # an answer we cannot read: it may have been accepted
+            if not client.finds_by_client_id:
+                return self._await_report(job, error.meaning)
+            return self._again(job, error.meaning)
         except ClickatellError as error:
-            if error.code == NO_CREDIT:  # refused, not sent: hold it until credit returns
-                self.no_credit.add(job.account_id)
-                return self._hold(job, NO_CREDIT_LEFT, no_credit=True)
-            if error.retryable:
-                return self._again(job, error.meaning)
-            return Outcome(job, MessageStatus.FAILED, error.meaning)
+            return self._refused(job, error)
         return Outcome(job, MessageStatus.SENT, "Accepted by Clickatell.",
                        provider_message_id=result.api_message_id, parts=result.parts)
 
-    def _ask(self, job: Job, client: MessagingClient) -> Outcome | None:
+    def _refused(self, job: Job, error: ClickatellError) -> Outcome:
+        """Clickatell refused the text: what its class (`codes.Remedy`) says to do."""
+        match error.remedy:
+            case Remedy.HOLD_PRACTICE if codes.is_no_credit(error.code):
+                # Refused, not sent: held until credit returns (a balance read).
+                self.held[job.account_id] = NO_CREDIT_LEFT
+                return self._hold(job, NO_CREDIT_LEFT, no_credit=True)
+            case Remedy.HOLD_PRACTICE:
+                blocker = Blocker(BlockerKind.NOT_SET_UP,
+                                  f"Reminders are on hold: {error.meaning}")
+                self.held[job.account_id] = blocker
+                return self._hold(job, blocker, account_hold=error.meaning)
+            case Remedy.OPT_OUT:
+                return Outcome(job, MessageStatus.FAILED, error.meaning, opted_out=True)
+            case Remedy.RETRY_LATER:
+                return self._again(job, error.meaning)
+        return Outcome(job, MessageStatus.FAILED, error.meaning)
+
+    def _await_report(self, job: Job, meaning: str) -> Outcome:
+        """A send the gateway may have accepted, to a gateway that cannot be asked about it
+        by our id: wait for the status callback (it marks the text sent), then send again
+        if none came. Without any callback ever received, fail it with the reason."""
+        if not job.callbacks_proven:
+            return Outcome(job, MessageStatus.FAILED, f"{meaning} {NO_REPORTS_YET}")
+        if job.attempts >= self.settings.max_attempts:
+            return self._again(job, meaning)
+        after = self.clock() + max(self.settings.backoff(job.attempts),
+                                   self.settings.callback_wait)
+        return Outcome(job, MessageStatus.QUEUED,
+                       f"Attempt {job.attempts}: {meaning} Waiting for Clickatell's status "
+                       "report before sending again.", send_after=after)
+
+    def _ask(self, job: Job, client: SmsGateway) -> Outcome | None:
         """Did an earlier attempt reach Clickatell? An outcome if so (or if we cannot tell
         yet); None if Clickatell never saw it, so it may be sent."""
         try:
-            status = client.query(client_message_id=job.client_message_id)
+            status = client.status(client_message_id=job.client_message_id)
         except ClickatellError as error:
             if error.code == NOT_KNOWN:
                 return None
@@ -389,7 +455,9 @@ def record(outcomes: list[Outcome], owner: str, now: datetime) -> None:
     is recorded only while we still hold the lease.
     """
     sent, settled, mirrored = [], [], []
-    no_credit_accounts = set()
+    no_credit_accounts: set[int] = set()
+    holds: dict[int, str] = {}
+    opted_out: set[tuple[int, str]] = set()
     for outcome in outcomes:
         job, detail = outcome.job, outcome.detail[:300]
         if outcome.provider_message_id is not None:
@@ -409,12 +477,19 @@ def record(outcomes: list[Outcome], owner: str, now: datetime) -> None:
                              "b_detail": detail, "b_now": now})
         if outcome.no_credit and job.account_id is not None:
             no_credit_accounts.add(job.account_id)
+        if outcome.account_hold is not None and job.account_id is not None:
+            holds[job.account_id] = outcome.account_hold[:300]
+        if outcome.opted_out:
+            opted_out.add((job.practice_id, job.recipient))
     with turn_to_write():
-        _write_outcomes(sent, settled, mirrored, no_credit_accounts, now)
+        _write_outcomes(sent, settled, mirrored, no_credit_accounts, now, holds=holds,
+                        opted_out=opted_out)
 
 
 def _write_outcomes(sent: list[dict], settled: list[dict], mirrored: list[dict],
-                    no_credit_accounts: set[int], now: datetime) -> None:
+                    no_credit_accounts: set[int], now: datetime, *,
+                    holds: dict[int, str] | None = None,
+                    opted_out: set[tuple[int, str]] | None = None) -> None:
     connection = db.session.connection()
     if sent:
         connection.execute(_SENT, sent)
@@ -430,6 +505,14 @@ def _write_outcomes(sent: list[dict], settled: list[dict], mirrored: list[dict],
                            .where(ClickatellAccount.id.in_(no_credit_accounts))
                            .values(balance=0, balance_checked_at=now)
                            .execution_options(synchronize_session=False))
+    for account_id, reason in (holds or {}).items():
+        # Clickatell refused the whole account (a revoked key, an unlinked number…): held
+        # with its reason until someone fixes it (`sending_blocker`).
+        db.session.execute(update(ClickatellAccount).where(ClickatellAccount.id == account_id)
+                           .values(held_reason=reason)
+                           .execution_options(synchronize_session=False))
+    for practice_id, mobile in sorted(opted_out or ()):
+        recipient_opted_out.send(db.session.get(Practice, practice_id), mobile=mobile, now=now)
     db.session.commit()
 
 

@@ -157,6 +157,18 @@ def test_status_updates_are_posted_as_json_in_the_envelope(api, receiver):
         ("sms", message_id, "r7")}
 
 
+def test_callback_urls_pasted_later_are_where_the_pushes_go(api, receiver):
+    """The portal step of pasting a setup's URLs after it was made (the app shows them
+    only once the practice is connected)."""
+    created = setup(api)
+    path = f"/sandbox/api/platform/setups/{created['integration_id']}/callbacks"
+    api.post(path, expect=400, status_url="ftp://nowhere")
+    changed = api.post(path, expect=200, status_url=receiver.url("/status"))
+    assert (changed["status_url"], changed["reply_url"]) == (receiver.url("/status"), None)
+    send(api, created["api_key"], text())
+    assert len(receiver.wait_for(3)) == 3
+
+
 def test_a_failed_push_is_retried(api, receiver):
     receiver.answers = [500]
     setup(api, status_url=receiver.url("/status"))

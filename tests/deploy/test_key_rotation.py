@@ -3,11 +3,12 @@ every stored secret to the newest so the old key can be dropped."""
 
 import pytest
 from cryptography.fernet import Fernet
+from sqlalchemy import select
 
 from reminder_app import crypto
 from reminder_app.extensions import db
 from reminder_app.models import ClickatellAccount, StaffUser
-from tests.factories import make_clickatell_account, make_practice
+from tests.factories import make_clickatell_account, make_platform_account, make_practice
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
@@ -18,8 +19,10 @@ def app_config(app_config):
 
 
 def stored_with_the_old_key():
+    """A Central password, a Platform API key and a two-factor secret."""
     owner = make_practice()
     account = make_clickatell_account(owner.practice, password="Secret123")
+    make_platform_account(make_practice().practice, api_key="PlatformKeyRotated0000000=")
     owner.totp_secret_encrypted = crypto.encrypt("JBSWY3DPEHPK3PXP")
     db.session.commit()
     return account, owner
@@ -42,10 +45,13 @@ def test_rotate_field_keys_re_encrypts_every_stored_secret(app, runner):
 
     result = runner.invoke(args=["rotate-field-keys"])
 
-    assert result.exit_code == 0 and "2 stored secrets re-encrypted" in result.output
+    assert result.exit_code == 0 and "3 stored secrets re-encrypted" in result.output
     app.config["FIELD_ENCRYPTION_KEY"] = NEW  # the old key dropped: everything still reads
     db.session.expire_all()
     assert db.session.get(ClickatellAccount, account.id).password == "Secret123"
+    platform = db.session.scalar(select(ClickatellAccount).where(
+        ClickatellAccount.api_key_encrypted.is_not(None)))
+    assert platform.api_key == "PlatformKeyRotated0000000="
     user = db.session.get(StaffUser, owner.id)
     assert crypto.decrypt(user.totp_secret_encrypted) == "JBSWY3DPEHPK3PXP"
 
@@ -57,6 +63,6 @@ def test_a_secret_no_key_can_read_is_reported_and_left_untouched(app, runner):
 
     result = runner.invoke(args=["rotate-field-keys"])
 
-    assert result.exit_code == 1 and "2 could not be read" in result.output
+    assert result.exit_code == 1 and "3 could not be read" in result.output
     db.session.expire_all()
     assert db.session.get(ClickatellAccount, account.id).password_encrypted == before

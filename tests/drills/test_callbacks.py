@@ -1,7 +1,9 @@
 """Callback drill: 1,000 callbacks (replies from patients and delivery reports), each
 delivered twice, concurrently, in a shuffled order (so many a final report overtakes the
-intermediate one). Each is acted on exactly once and no final status moves backwards."""
+intermediate one). Each is acted on exactly once and no final status moves backwards: on both
+Clickatell generations (Central's forms, the Platform's JSON envelopes)."""
 
+import json
 import random
 import secrets
 import threading
@@ -26,7 +28,12 @@ from reminder_app.models import (
     MessageStatus,
     Patient,
 )
-from tests.factories import make_appointment, make_clickatell_account, make_practice
+from tests.factories import (
+    make_appointment,
+    make_clickatell_account,
+    make_platform_account,
+    make_practice,
+)
 from tests.inbound.conftest import mo_timestamp
 
 from .conftest import scaled
@@ -42,20 +49,28 @@ APPOINTMENT_AFTER = {"C": AppointmentStatus.CONFIRMED,
                      "R": AppointmentStatus.RESCHEDULE_REQUESTED}
 
 
-def final_code(n: int) -> str:
+def final_code(n: int, generation: str = "central") -> str:
     """Delivered, or failed for a patient whose reply is free text (a reply to a text that
     failed is, rightly, not taken as being about its appointment)."""
+    if generation == "platform":
+        return {5: "23", 11: "20"}.get(n % 12, "5")
     return {5: "007", 11: "005"}.get(n % 12, "004")
 
 
 FINAL_STATUS = {"004": MessageStatus.DELIVERED, "005": MessageStatus.FAILED,
-                "007": MessageStatus.FAILED}
+                "007": MessageStatus.FAILED, "5": MessageStatus.DELIVERED,
+                "23": MessageStatus.FAILED, "20": MessageStatus.FAILED}
+#: The One API's names of the status numbers used here.
+ONE_API_NAMES = {"4": "SENT_TO_SUPPLIER", "5": "DEVICE_ACK", "23": "DELIVERY_FAILURE",
+                 "20": "EXPIRED"}
 
 
-def seed(count: int):
+def seed(count: int, generation: str = "central"):
     owner = make_practice("Callback Drill Practice")
     practice = owner.practice
-    account = make_clickatell_account(practice, long_number=PRACTICE_NUMBER)
+    make_account = make_platform_account if generation == "platform" \
+        else make_clickatell_account
+    account = make_account(practice, long_number=PRACTICE_NUMBER)
     starts = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=1)
     texts = []
     for n in range(count):
@@ -74,6 +89,31 @@ def seed(count: int):
     db.session.add_all(texts)
     db.session.commit()
     return account, texts
+
+
+def platform_callbacks(texts) -> list[tuple[str, str, str]]:
+    """(kind, identity, JSON body) for every callback, in the One API's envelopes: one
+    `moText` per patient, two `messageStatusUpdate`s per text (4, then its final status)."""
+    made = []
+    now = int(time.time() * 1000)
+
+    def envelope(kind: str, event: dict) -> str:
+        return json.dumps({"integrationId": "fa8090815f05d5ed015f0b5b56080cd2",
+                           "integrationName": "Drill", "event": {kind: [event]}})
+
+    for n, text in enumerate(texts):
+        for code in ("4", final_code(n, "platform")):
+            made.append(("status", f"{text.provider_message_id}:{code}", envelope(
+                "messageStatusUpdate", {
+                    "channel": "sms", "messageId": text.provider_message_id,
+                    "clientMessageId": text.client_message_id, "timestamp": now + int(code),
+                    "statusCode": int(code), "status": ONE_API_NAMES[code]})))
+        made.append(("inbound", f"mo{n:08d}", envelope("moText", {
+            "channel": "sms", "messageId": f"mo{n:08d}" + secrets.token_hex(8),
+            "relatedMessageId": text.provider_message_id, "relatedClientMessageId": None,
+            "from": text.recipient[1:], "to": PRACTICE_NUMBER[1:], "timestamp": now,
+            "content": REPLIES[n % len(REPLIES)], "charset": "UTF-8"})))
+    return made
 
 
 def callbacks(account, texts) -> list[tuple[str, str, dict]]:
@@ -96,23 +136,29 @@ def callbacks(account, texts) -> list[tuple[str, str, dict]]:
     return made
 
 
+@pytest.mark.parametrize("generation", ["central", "platform"])
 def test_every_callback_twice_and_out_of_order_is_acted_on_once(app, live_app,
-                                                                 quiet_werkzeug):
+                                                                 quiet_werkzeug, generation):
     count = scaled(334, minimum=30)
-    account, texts = seed(count)
-    made = callbacks(account, texts)
+    account, texts = seed(count, generation)
+    on_platform = generation == "platform"
+    made = platform_callbacks(texts) if on_platform else callbacks(account, texts)
     deliveries = made * 2
     random.Random(7).shuffle(deliveries)
     base = f"{live_app.url}/webhooks/clickatell/{account.callback_secret}"
+    if on_platform:
+        base += "/platform"
+    content_type = "application/json" if on_platform else "application/x-www-form-urlencoded"
     local = threading.local()
 
     def deliver(callback) -> int:
         kind, _, form = callback
         http = getattr(local, "http", None) or requests.Session()
         local.http = http
+        body = form if on_platform else urlencode(form)
         for attempt in range(5):  # as Clickatell does: anything but a 2xx is tried again
-            response = http.post(f"{base}/{kind}", data=urlencode(form), timeout=30, headers={
-                "Content-Type": "application/x-www-form-urlencoded"})
+            response = http.post(f"{base}/{kind}", data=body, timeout=30, headers={
+                "Content-Type": content_type})
             if response.status_code == 200:
                 return attempt
             time.sleep(0.2)
@@ -148,8 +194,9 @@ def test_every_callback_twice_and_out_of_order_is_acted_on_once(app, live_app,
 
     for n, text in enumerate(texts):
         text = db.session.get(Message, text.id)
-        assert (text.status, text.status_code) == (FINAL_STATUS[final_code(n)],
-                                                   final_code(n)), f"text {n} regressed"
-    print(f"\ncallback drill: {len(made)} callbacks delivered twice ({len(deliveries)} "
-          f"requests, shuffled, 8 at a time) in {elapsed:.1f} s; {retries} retried after a "
-          f"non-2xx answer")
+        final = final_code(n, generation)
+        assert (text.status, text.status_code) == (FINAL_STATUS[final], final), \
+            f"text {n} regressed"
+    print(f"\ncallback drill ({generation}): {len(made)} callbacks delivered twice "
+          f"({len(deliveries)} requests, shuffled, 8 at a time) in {elapsed:.1f} s; "
+          f"{retries} retried after a non-2xx answer")

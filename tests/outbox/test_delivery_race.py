@@ -10,17 +10,18 @@ from datetime import UTC, datetime
 
 import pytest
 
-from reminder_app.clickatell import parse_delivery_report
+from reminder_app.clickatell import parse_central_statuses
 from reminder_app.extensions import db
 from reminder_app.models import ClickatellAccount, Message, MessageStatus
 from reminder_app.outbox import delivery
 
 
 def report(account, message, status: str):
-    return parse_delivery_report({
+    [update] = parse_central_statuses({
         "api_id": account.api_id, "apiMsgId": message.provider_message_id, "cliMsgId": "",
         "timestamp": str(int(datetime.now(UTC).timestamp())), "to": "12015550100",
         "from": "12015550199", "status": status, "charge": "1.0"})
+    return update
 
 
 def stored(message):

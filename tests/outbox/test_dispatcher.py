@@ -10,6 +10,7 @@ from flask import current_app
 from reminder_app import create_app, scheduler
 from reminder_app.extensions import db
 from reminder_app.models import MessageStatus, ReminderStatus
+from reminder_app.models.clickatell_account import BlockerKind, sending_blocker
 from reminder_app.outbox.dispatcher import claim_messages, dispatch_due
 from reminder_app.provider import messaging_client
 from reminder_app.reminders import passes, planning, policy
@@ -172,14 +173,23 @@ def test_an_invalid_number_fails_at_once_in_plain_words(booking, sandbox):
     assert reminder_of(appointment).reason == "The mobile number is not valid."
 
 
-def test_an_account_clickatell_refuses_fails_at_once_in_plain_words(booking, account, sandbox):
+def test_an_account_clickatell_refuses_holds_the_practice_in_plain_words(booking, account,
+                                                                        sandbox):
+    """A refusal of the whole account (the "hold" class) is no fault of the text: it waits,
+    uncounted, and the practice is held with the reason until someone fixes it."""
     account.password = "Wrong1234"
     db.session.commit()
     appointment = booking.appointment()
-    run_pass(booking.due)
+    result = run_pass(booking.due)
+    assert result.outbox.held == 1
     [text] = texts(appointment)
-    assert (text.status, text.attempts) == (MessageStatus.FAILED, 1)
-    assert text.status_detail == "Clickatell did not accept the account's sign-in details."
+    reason = "Clickatell did not accept the account's sign-in details."
+    assert (text.status, text.attempts, text.held_by) == (
+        MessageStatus.QUEUED, 0, BlockerKind.NOT_SET_UP)
+    assert text.status_detail == f"Reminders are on hold: {reason}"
+    db.session.refresh(account)
+    assert account.held_reason == reason
+    assert sending_blocker(account).reason == f"Reminders are on hold: {reason}"
     assert sandbox.messages() == []
 
 

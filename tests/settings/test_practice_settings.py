@@ -69,3 +69,19 @@ def test_only_owners_see_the_callback_secret(app, client, auth):
     assert "+12015550123" in page
     assert account.callback_secret not in page
     assert "Only the practice's owners can see these addresses." in page
+
+
+def test_the_clickatell_page_of_a_platform_account_shows_its_own_callback_urls(app, client,
+                                                                              auth):
+    from tests.factories import make_platform_account
+
+    owner = make_practice("Lakeside", owner_email="lee@example.com")
+    account = make_platform_account(owner.practice, long_number="+12015550777",
+                                    api_key="KeyNeverShown0000000000=")
+    auth.login("lee@example.com")
+    page = client.get("/settings/clickatell").get_data(as_text=True)
+    assert "Platform account" in page and "+12015550777" in page
+    assert "Username" not in page and "Messaging connection" not in page
+    base = app.config["PUBLIC_BASE_URL"]
+    assert f'value="{base}/webhooks/clickatell/{account.callback_secret}/platform/status"' in page
+    assert "KeyNeverShown0000000000=" not in page
