@@ -5,6 +5,7 @@ from flask import Flask
 
 from . import demo
 from .reminders.cli import reminders_cli
+from .transactions import unit_of_work
 
 
 def init_app(app: Flask) -> None:
@@ -14,7 +15,8 @@ def init_app(app: Flask) -> None:
     def seed_demo():
         """Seed the demo practice (see reminder_app/demo.py), on an empty database only."""
         try:
-            seed = demo.seed_demo()
+            with unit_of_work():
+                seed = demo.seed_demo()
         except demo.DemoError as error:
             click.echo(str(error))
             return

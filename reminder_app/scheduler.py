@@ -2,6 +2,8 @@
 
 The jobs only *look* for work in the database (reminders due, accounts awaiting activation);
 the rows themselves decide who does it, so any number of processes can run this scheduler.
+Each run is an edge: it owns its transaction (`unit_of_work`), and a job that works in
+several steps (a dispatch pass, a wave per freed slot) commits each step itself.
 """
 
 import atexit
@@ -9,6 +11,8 @@ from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
+
+from .transactions import unit_of_work
 
 #: (job id, function path, setting that holds its interval in seconds)
 JOBS: list[tuple[str, str, str]] = [
@@ -23,7 +27,8 @@ def in_app_context(app: Flask, function: Callable[[], object]) -> Callable[[], N
     def run() -> None:
         with app.app_context():
             try:
-                function()
+                with unit_of_work():
+                    function()
             except Exception:
                 app.logger.exception("scheduled job %s failed", function.__name__)
                 raise

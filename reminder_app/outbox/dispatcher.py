@@ -40,6 +40,7 @@ from flask import Flask, current_app
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from .. import transactions
 from ..clickatell import ClickatellError, MessagingClient, ProtocolError, ProviderUnavailable
 from ..extensions import db
 from ..models import (
@@ -141,7 +142,7 @@ def claim_messages(now: datetime, owner: str, *, limit: int, lease: timedelta) -
             .returning(Message.id)
             .execution_options(synchronize_session=False))
         ids = list(claimed.scalars())
-        db.session.commit()
+        transactions.commit()  # the claim is ours before Clickatell is asked
     return ids
 
 
@@ -246,7 +247,7 @@ def load_jobs(ids: list[int], now: datetime, clients: dict[int, MessagingClient]
         if job.verdict is None and account.id not in clients:
             clients[account.id] = messaging_client(account)
         jobs.append(job)
-    db.session.rollback()  # end the read: nothing is held open during the network calls
+    transactions.rollback()  # end the read: nothing is held open during the network calls
     return jobs
 
 
@@ -430,7 +431,7 @@ def _write_outcomes(sent: list[dict], settled: list[dict], mirrored: list[dict],
                            .where(ClickatellAccount.id.in_(no_credit_accounts))
                            .values(balance=0, balance_checked_at=now)
                            .execution_options(synchronize_session=False))
-    db.session.commit()
+    transactions.commit()
 
 
 # ---------------------------------------------------------------------------- a pass
@@ -486,7 +487,7 @@ def release_held(now: datetime) -> int:
             update(Message).where(Message.practice_id.in_(free), *held)
             .values(held_by=None, send_after=now)
             .execution_options(synchronize_session=False)).rowcount if free else 0
-        db.session.commit()
+        transactions.commit()
     return released
 
 
