@@ -6,8 +6,8 @@ steps and owns the commits (services never commit):
 1. `begin_sign_up`: check what we can locally (e-mail and username not already ours), then write a
    `PendingRegistration`. The view commits it, *before* asking Clickatell.
 2. `finish_sign_up`: `register` at Clickatell (captcha, terms, account type, activation redirect),
-   then create the practice, its owner and the account record, and delete the pending
-   row, in the view's second transaction.
+   then create the practice (with its default reminder rules), its owner and the account
+   record, and delete the pending row, in the view's second transaction.
 
 If step 3 fails with a Clickatell error, the pending row is deleted and nothing is stored.
 If its answer never arrives, or step 4 fails, the pending row stays behind; the next
@@ -41,6 +41,7 @@ from ..models import ClickatellAccount, PendingRegistration, Practice, Role, Sta
 from ..models.staff import hash_token
 from ..models.types import utcnow
 from ..provider import connect_client, public_url
+from ..reminders.practice_rules import add_default_rules
 
 #: Clickatell's register parameters → the sign-up form's fields.
 FORM_FIELD_FOR = {
@@ -256,6 +257,8 @@ def create_records(details: SignUp, email: str,
     try:
         with db.session.begin_nested():
             db.session.add_all([practice, owner, account])
+            db.session.flush()  # the practice's id, for its rules
+            add_default_rules(practice)  # so no page has to create them while showing them
             db.session.execute(delete(PendingRegistration).where(
                 PendingRegistration.username == details.username))
     except Exception as error:
