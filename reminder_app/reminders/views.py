@@ -60,6 +60,8 @@ def _bodies(form: RuleForm) -> dict[Language, str]:
 @bp.get("/rules")
 @unit_of_work()
 def index():
+    """A practice created before sign-up gave it its default rules gets them here, committed
+    at once (left open, they would hold up another request creating the same)."""
     practice = current_practice()
     practice_rules = rules.rules_for(practice)
     quiet = QuietHoursForm(quiet_start=practice.quiet_start, quiet_end=practice.quiet_end)
