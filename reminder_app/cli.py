@@ -66,7 +66,8 @@ def register_demo(app: Flask) -> None:
     def seed_demo():
         """Seed the demo practice (see devtools/demo.py), on an empty database only."""
         try:
-            seed = demo.seed_demo()
+            with unit_of_work():
+                seed = demo.seed_demo()
         except demo.DemoError as error:
             click.echo(str(error))
             return

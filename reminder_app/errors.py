@@ -4,7 +4,7 @@ from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .transactions import rollback
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -46,5 +46,5 @@ def init_app(app) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
+        rollback()
         return render_error(500)

@@ -4,6 +4,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 from .extensions import db
+from .transactions import rollback
 
 bp = Blueprint("health", __name__)
 
@@ -14,7 +15,7 @@ def healthz():
         db.session.execute(text("SELECT 1"))
         database = "ok"
     except Exception as exc:  # any failure means "not healthy", whatever its kind
-        db.session.rollback()
+        rollback()
         database = f"error: {exc.__class__.__name__}"
     healthy = database == "ok"
     body = {"status": "ok" if healthy else "error", "database": database}

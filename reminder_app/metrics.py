@@ -25,7 +25,7 @@ from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import and_, case, func, literal, select
 
-from . import worker
+from . import transactions, worker
 from .extensions import db
 from .models import CallbackRecord, Direction, Message, MessageStatus, WorkerHeartbeat
 from .models.types import utcnow
@@ -156,5 +156,5 @@ def metrics():
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseCollector())
     body = generate_latest(registry)
-    db.session.rollback()  # read only: end the transaction the scrape opened
+    transactions.rollback()  # read only: end the transaction the scrape opened
     return Response(body, content_type=CONTENT_TYPE_LATEST)

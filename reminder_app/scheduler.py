@@ -3,6 +3,8 @@
 The jobs only *look* for work in the database (reminders due, accounts awaiting activation);
 the rows themselves decide who does it, so any number of workers can run these jobs at once.
 Web processes and other `flask` commands never build a scheduler.
+Each run is an edge: it owns its transaction (`unit_of_work`), and a job that works in
+several steps (a dispatch pass, a wave per freed slot) commits each step itself.
 """
 
 from collections.abc import Callable

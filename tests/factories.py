@@ -243,12 +243,16 @@ def one_record_of_each(practice) -> dict:
     slot = offers.slot_freed(appointment, datetime.now(UTC))
     staff = make_staff(practice)
     signed_in = start_session(staff, remember=False)
+    token = create_api_token(practice, "PMS")[0]
+    # The default rules, created here if need be, are committed with the rest: left open in
+    # the test's session, they would hold up a request creating the same (on PostgreSQL).
+    rule = rules_for(practice)[0]
     db.session.commit()
     return {StaffUser: staff, StaffSession: signed_in, Patient: appointment.patient,
             Provider: appointment.provider, Appointment: appointment,
-            ApiToken: create_api_token(practice, "PMS")[0],
+            ApiToken: token,
             Message: make_sent_text(practice, patient=appointment.patient),
-            PracticeKeyword: keyword, ReminderRule: rules_for(practice)[0],
+            PracticeKeyword: keyword, ReminderRule: rule,
             WaitlistEntry: entry, FreedSlot: slot}
 
 

@@ -19,7 +19,8 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 def token_for(authorization: str | None, now: datetime) -> ApiToken | None:
-    """The active token the header carries, with its last use noted (to the minute)."""
+    """The active token the header carries, with its last use noted (to the minute) in the
+    caller's transaction."""
     token = bearer_token(authorization)
     if token is None:
         return None
@@ -28,5 +29,4 @@ def token_for(authorization: str | None, now: datetime) -> ApiToken | None:
     if record is not None and (record.last_used_at is None
                                or now - record.last_used_at >= LAST_USED_PRECISION):
         record.last_used_at = now
-        db.session.commit()
     return record

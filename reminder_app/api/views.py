@@ -23,6 +23,7 @@ from ..models import (
 from ..models.types import utcnow
 from ..patients import service as patients
 from ..tenancy import MAX_ID, current_actor, current_practice, get_or_404, scoped
+from ..transactions import rollback, unit_of_work
 from ..validation import FieldError
 from .auth import token_for
 from .openapi import DOCUMENT
@@ -59,13 +60,13 @@ def api_error(error: ApiError):
 
 @bp.errorhandler(FieldError)
 def field_error(error: FieldError):
-    db.session.rollback()
+    rollback()
     return api_error(invalid({API_FIELDS.get(error.field, error.field): [error.message]}))
 
 
 @bp.errorhandler(StatusChangeRefused)
 def status_refused(error: StatusChangeRefused):
-    db.session.rollback()
+    rollback()
     return api_error(ApiError(409, str(error)))
 
 
@@ -73,7 +74,8 @@ def status_refused(error: StatusChangeRefused):
 def authenticate():
     if request.endpoint == "api.openapi":
         return None
-    record = token_for(request.headers.get("Authorization"), utcnow())
+    with unit_of_work():  # the token's last use is noted whatever the request does next
+        record = token_for(request.headers.get("Authorization"), utcnow())
     if record is None:
         raise ApiError(401, "Send a valid API token as 'Authorization: Bearer <token>'.")
     g.api_practice = db.session.get(Practice, record.practice_id)
@@ -186,6 +188,7 @@ def _patient_fields(body: dict) -> dict:
 
 
 @bp.post("/patients")
+@unit_of_work()
 def create_patient():
     patient = patients.create_patient(current_practice(),
                                       **_patient_fields(_body("PatientCreate")))
@@ -202,6 +205,7 @@ def get_patient(patient_id: int):
 
 
 @bp.patch("/patients/<int:patient_id>")
+@unit_of_work()
 def update_patient(patient_id: int):
     patient = get_or_404(Patient, patient_id)
     patients.update_patient(patient, current_practice(),
@@ -265,6 +269,7 @@ def list_appointments():
 
 
 @bp.post("/appointments")
+@unit_of_work()
 def create_appointment():
     body = _body("AppointmentCreate")
     practice = current_practice()
@@ -287,6 +292,7 @@ def get_appointment(appointment_id: int):
 
 
 @bp.patch("/appointments/<int:appointment_id>")
+@unit_of_work()
 def update_appointment(appointment_id: int):
     appointment = get_or_404(Appointment, appointment_id)
     body = _body("AppointmentUpdate")
@@ -304,6 +310,7 @@ def update_appointment(appointment_id: int):
 
 
 @bp.post("/appointments/<int:appointment_id>/cancel")
+@unit_of_work()
 def cancel_appointment(appointment_id: int):
     appointment = get_or_404(Appointment, appointment_id)
     body = _body("AppointmentCancel", required=False)

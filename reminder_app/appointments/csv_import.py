@@ -255,28 +255,23 @@ def preview(practice: Practice, text: str, *, now: datetime | None = None) -> Pr
 
 def import_valid_rows(practice: Practice, checked: Preview, *, consent: bool, actor: Actor,
                       now: datetime | None = None) -> ImportResult:
-    """Book every valid row of a preview in one transaction: all of them, or none if anything
-    fails on the way. New patients get SMS consent only if the person said they gave it."""
+    """Book every valid row of a preview in the caller's transaction: all of them, or none
+    if anything fails on the way (the edge rolls back). New patients get SMS consent only if
+    the person said they gave it."""
     now = now or utcnow()
     new_patients: dict[tuple[str, str], Patient] = {}
     imported = []
-    try:
-        for row in checked.valid:
-            patient = row.patient or new_patients.get(row.patient_key)
-            if patient is None:
-                patient = Patient(practice_id=practice.id, first_name=row.first_name,
-                                  last_name=row.last_name, mobile=row.mobile, created_at=now)
-                if consent:
-                    patient.opt_in(now)
-                db.session.add(patient)
-                new_patients[row.patient_key] = patient
-            imported.append((row.line, service.add_appointment(
-                practice, patient=patient, provider=row.provider, starts_at=row.starts_at,
-                duration_minutes=row.duration_minutes, reason=row.reason, actor=actor,
-                now=now)))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for row in checked.valid:
+        patient = row.patient or new_patients.get(row.patient_key)
+        if patient is None:
+            patient = Patient(practice_id=practice.id, first_name=row.first_name,
+                              last_name=row.last_name, mobile=row.mobile, created_at=now)
+            if consent:
+                patient.opt_in(now)
+            db.session.add(patient)
+            new_patients[row.patient_key] = patient
+        imported.append((row.line, service.book(
+            practice, patient=patient, provider=row.provider, starts_at=row.starts_at,
+            duration_minutes=row.duration_minutes, reason=row.reason, actor=actor, now=now)))
     return ImportResult(imported=imported, new_patients=list(new_patients.values()),
                         skipped=checked.invalid)

@@ -1,7 +1,9 @@
 """Booking, moving, cancelling and closing appointments.
 
-Each state change is one function that checks, changes and commits once, so what must
-happen alongside has one place to go, inside the same transaction: the reminder engine plans,
+Each state change is one function that checks, then changes, and never commits: the edge
+that called it (a view, the API, the reply handler, the waitlist's job, the CSV import) owns
+the transaction (`transactions.unit_of_work`), so what must happen alongside has one place to
+go, inside that same transaction: the reminder engine plans,
 rewrites or cancels reminders (called directly: it sits below), and the signals of
 `signals.py` tell the packages above, such as the waitlist, which offers a cancelled time (or
 stops offering a time someone was just booked into). The change is recorded as an `Event`
@@ -36,8 +38,8 @@ MAX_DURATION = 8 * 60
 DEFAULT_DURATION = 15
 CANCELLED = (AppointmentStatus.CANCELLED_BY_PATIENT, AppointmentStatus.CANCELLED_BY_STAFF)
 
-__all__ = ["AppointmentError", "StatusChangeRefused", "add_appointment", "book", "cancel",
-           "confirm", "edit", "history", "mark_completed", "mark_no_show", "move", "overlapping",
+__all__ = ["AppointmentError", "StatusChangeRefused", "book", "cancel", "confirm",
+           "edit", "history", "mark_completed", "mark_no_show", "move", "overlapping",
            "overlap_warning"]
 
 
@@ -87,11 +89,12 @@ def _check_reason(reason: str | None) -> str:
     return reason
 
 
-def add_appointment(practice: Practice, *, patient: Patient, provider: Provider,
-                    starts_at: datetime, duration_minutes: int = DEFAULT_DURATION,
-                    reason: str = "", actor: Actor, now: datetime) -> Appointment:
-    """`book` without the commit, for callers that book many in one transaction (CSV import).
-    Plans the appointment's reminders in the same transaction."""
+def book(practice: Practice, *, patient: Patient, provider: Provider, starts_at: datetime,
+         duration_minutes: int = DEFAULT_DURATION, reason: str = "", actor: Actor,
+         now: datetime | None = None) -> Appointment:
+    """Book a future appointment and plan its reminders, in the caller's transaction (a CSV
+    import books many in one). Overlaps are allowed (see `overlapping`) but never the past."""
+    now = now or utcnow()
     appointment = Appointment(
         practice_id=practice.id, patient=_check_patient(practice, patient),
         provider=_check_provider(practice, provider), starts_at=_check_start(starts_at, now),
@@ -102,17 +105,7 @@ def add_appointment(practice: Practice, *, patient: Patient, provider: Provider,
     Event.record_change(appointment, EventKind.BOOKED, actor, now)
     planning.plan_for(appointment, now)
     appointment_booked.send(appointment, now=now)
-    return appointment
-
-
-def book(practice: Practice, *, patient: Patient, provider: Provider, starts_at: datetime,
-         duration_minutes: int = DEFAULT_DURATION, reason: str = "", actor: Actor,
-         now: datetime | None = None) -> Appointment:
-    """Book a future appointment. Overlaps are allowed (see `overlapping`) but never the past."""
-    appointment = add_appointment(practice, patient=patient, provider=provider,
-                                  starts_at=starts_at, duration_minutes=duration_minutes,
-                                  reason=reason, actor=actor, now=now or utcnow())
-    db.session.commit()
+    db.session.flush()  # the caller (a redirect, a JSON answer) needs its id
     return appointment
 
 
@@ -145,7 +138,6 @@ def move(appointment: Appointment, practice: Practice, *, starts_at: datetime,
     """Give the appointment a new start (and perhaps another provider)."""
     _reschedule(appointment, practice, starts_at=starts_at,
                 provider=provider or appointment.provider, actor=actor, now=now or utcnow())
-    db.session.commit()
     return appointment
 
 
@@ -173,7 +165,6 @@ def edit(appointment: Appointment, practice: Practice, *, starts_at: datetime | 
         appointment.reason = reason
     if changed:
         Event.record_change(appointment, EventKind.CHANGED, actor, now)
-    db.session.commit()
     return appointment
 
 
@@ -187,7 +178,6 @@ def cancel(appointment: Appointment, *, by: CancelledBy = CancelledBy.STAFF, act
     Event.record_change(appointment, EventKind.CANCELLED, actor, now)
     planning.cancel_for(appointment, now)
     appointment_cancelled.send(appointment, now=now)
-    db.session.commit()
     return appointment
 
 
@@ -195,7 +185,6 @@ def confirm(appointment: Appointment, *, actor: Actor,
             now: datetime | None = None) -> Appointment:
     appointment.confirm()
     Event.record_change(appointment, EventKind.CONFIRMED, actor, now or utcnow())
-    db.session.commit()
     return appointment
 
 
@@ -211,7 +200,6 @@ def mark_completed(appointment: Appointment, *, actor: Actor,
     _require_started(appointment, now, "completed")
     appointment.mark_completed()
     Event.record_change(appointment, EventKind.COMPLETED, actor, now)
-    db.session.commit()
     return appointment
 
 
@@ -221,7 +209,6 @@ def mark_no_show(appointment: Appointment, *, actor: Actor,
     _require_started(appointment, now, "a no-show")
     appointment.mark_no_show()
     Event.record_change(appointment, EventKind.NO_SHOW, actor, now)
-    db.session.commit()
     return appointment
 
 

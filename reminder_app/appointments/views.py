@@ -16,6 +16,7 @@ from ..patients import picker
 from ..reminders import planning
 from ..tenancy import current_actor, current_practice, get_or_404, local_time, scoped
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
+from ..transactions import rollback, unit_of_work
 from ..validation import FieldError
 from . import csv_import, service
 from .forms import (
@@ -154,6 +155,7 @@ def _fill_when(form, appointment: Appointment) -> None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@unit_of_work()
 def new():
     practice = current_practice()
     providers = _providers(active_only=True)
@@ -191,6 +193,7 @@ def show(appointment_id: int):
 
 
 @bp.route("/<int:appointment_id>/edit", methods=["GET", "POST"])
+@unit_of_work()
 def edit(appointment_id: int):
     appointment = get_or_404(Appointment, appointment_id)
     providers = _providers(active_only=True)
@@ -204,7 +207,7 @@ def edit(appointment_id: int):
                          duration_minutes=form.duration_minutes.data, reason=form.reason.data,
                          actor=current_actor())
         except FieldError as error:
-            db.session.rollback()
+            rollback()
             _show_error(form, error)
         except service.StatusChangeRefused as error:
             flash(str(error), "danger")
@@ -218,6 +221,7 @@ def edit(appointment_id: int):
 
 
 @bp.route("/<int:appointment_id>/move", methods=["GET", "POST"])
+@unit_of_work()
 def move(appointment_id: int):
     appointment = get_or_404(Appointment, appointment_id)
     form = MoveForm()
@@ -229,7 +233,7 @@ def move(appointment_id: int):
             service.move(appointment, current_practice(), starts_at=_starts_at(form),
                          provider=_provider_by_id(form.provider.data), actor=current_actor())
         except FieldError as error:
-            db.session.rollback()
+            rollback()
             _show_error(form, error)
         except service.StatusChangeRefused as error:
             flash(str(error), "danger")
@@ -258,6 +262,7 @@ def _provider_by_id(provider_id: int) -> Provider:
 
 
 @bp.route("/<int:appointment_id>/cancel", methods=["GET", "POST"])
+@unit_of_work()
 def cancel(appointment_id: int):
     appointment = get_or_404(Appointment, appointment_id)
     form = CancelForm()
@@ -287,16 +292,19 @@ def _close(appointment_id: int, change, done: str):
 
 
 @bp.post("/<int:appointment_id>/complete")
+@unit_of_work()
 def complete(appointment_id: int):
     return _close(appointment_id, service.mark_completed, "completed")
 
 
 @bp.post("/<int:appointment_id>/no-show")
+@unit_of_work()
 def no_show(appointment_id: int):
     return _close(appointment_id, service.mark_no_show, "a no-show")
 
 
 @bp.route("/providers", methods=["GET", "POST"])
+@unit_of_work()
 def providers():
     form = ProviderForm()
     if form.validate_on_submit():
@@ -305,7 +313,6 @@ def providers():
             form.name.errors.append("A provider already has that name.")
         else:
             db.session.add(Provider(practice_id=practice.id, name=form.name.data))
-            db.session.commit()
             flash(f"{form.name.data} can now be booked.", "success")
             return redirect(url_for(".providers"), code=303)
     return render_template("appointments/providers.html", form=form, providers=_providers(),
@@ -316,18 +323,19 @@ def _set_active(provider_id: int, active: bool):
     provider = get_or_404(Provider, provider_id)
     if ConfirmForm().validate_on_submit():
         provider.active = active
-        db.session.commit()
         flash(f"{provider.name} {'can be booked again' if active else 'can no longer be booked'}"
               ". Existing appointments stay as they are.", "success")
     return redirect(url_for(".providers"), code=303)
 
 
 @bp.post("/providers/<int:provider_id>/deactivate")
+@unit_of_work()
 def deactivate_provider(provider_id: int):
     return _set_active(provider_id, False)
 
 
 @bp.post("/providers/<int:provider_id>/activate")
+@unit_of_work()
 def activate_provider(provider_id: int):
     return _set_active(provider_id, True)
 
@@ -354,6 +362,7 @@ def _render_preview(text: str, checked, consent: bool, changed: bool = False):
 
 
 @bp.post("/import/confirm")
+@unit_of_work()
 def import_confirm():
     form = ConfirmImportForm()
     if not form.validate_on_submit():

@@ -13,6 +13,7 @@ and reply readings are also in the event record (`models/events.py`), and sign-i
 from flask import g, request, session
 from flask_login import current_user
 
+from .. import transactions
 from ..extensions import db
 from ..models import AuditEntry
 from ..models.types import utcnow
@@ -158,7 +159,7 @@ def record_change(response):
     if who is None or result is None:
         return response
     # Whatever the view did not commit was meant to be dropped: never let it ride along.
-    db.session.rollback()
+    transactions.rollback()
     kind, actor_id, label, practice_id = who
     action = ACTIONS.get(request.endpoint, request.endpoint)
     if result:
@@ -168,7 +169,7 @@ def record_change(response):
         actor_label=label[:200], action=action, endpoint=request.endpoint,
         target=describe_target(request.view_args) or exported(),
         address=(request.remote_addr or "")[:45]))
-    db.session.commit()
+    transactions.commit()
     return response
 
 

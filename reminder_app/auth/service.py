@@ -96,7 +96,7 @@ def authenticate(email: str, password: str, address: str, *, known_device: bool 
                  now: datetime | None = None) -> StaffUser:
     """Return the staff member, or raise LoginRefused with a message for the person.
 
-    The attempt is recorded either way; the caller commits (also when it is refused)."""
+    The attempt is recorded either way; the caller (a view) commits it, also when it is refused."""
     now = now or utcnow()
     email = normalise_email(email)
     check_not_throttled(email, address, known_device=known_device, now=now)

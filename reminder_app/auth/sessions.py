@@ -19,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
+from .. import transactions
 from ..extensions import db, login_manager
 from ..models import StaffSession, StaffUser
 from ..models.staff import hash_token
@@ -125,7 +126,7 @@ def settle_session_bookkeeping() -> None:
     neither waits on, nor rides along with, the view's transaction."""
     current_user._get_current_object()
     if db.session.dirty or db.session.deleted:
-        db.session.commit()
+        transactions.commit()
 
 
 def seconds_left(user: StaffUser, now: datetime | None = None) -> int | None:

@@ -19,6 +19,7 @@ from ..audit import mark_done
 from ..extensions import db
 from ..models import StaffUser
 from ..models.types import utcnow
+from ..transactions import commit
 from ..urls import safe_next
 from . import devices, two_factor
 from .forms import CodeForm, LoginForm, PasswordForm, SignOutOthersForm, TurnOffTwoFactorForm
@@ -57,13 +58,13 @@ def login():
             user = authenticate(form.email.data, form.password.data, request.remote_addr or "",
                                 known_device=devices.is_known(form.email.data))
         except LoginRefused as refusal:
-            db.session.commit()  # the failed attempt counts towards the throttle
+            commit()  # the failed attempt counts towards the throttle
             flash(str(refusal), "danger")
             return render_template("auth/login.html", form=form), 200
         target = request.args.get("next")
         target = safe_next(target, url_for("dashboard.index"))
         if user.has_two_factor:
-            db.session.commit()
+            commit()
             session[TWO_FACTOR_PENDING] = {"user": user.id, "remember": form.remember.data,
                                            "at": int(time.time()), "next": target}
             return redirect(url_for(".two_factor_code"), code=303)
@@ -73,7 +74,7 @@ def login():
 
 def finish_sign_in(user, *, remember: bool, target: str):
     sign_in(user, remember=remember)
-    db.session.commit()
+    commit()
     response = redirect(target, code=303)
     devices.remember(response, user.email)
     return response
@@ -107,7 +108,7 @@ def two_factor_code():
             session.pop(TWO_FACTOR_PENDING, None)
             return finish_sign_in(user, remember=pending["remember"], target=pending["next"])
         record_attempt(key, address, False, utcnow())
-        db.session.commit()
+        commit()
         form.code.errors = [*form.code.errors, "That code is not right, or was used already."]
     return render_template("auth/two_factor.html", form=form)
 
@@ -124,7 +125,7 @@ def two_factor_setup():
         except two_factor.CodeRefused as refusal:
             form.code.errors = [*form.code.errors, str(refusal)]
         else:
-            db.session.commit()
+            commit()
             session.pop(TOTP_SETUP, None)
             mark_done()
             return render_template("auth/recovery_codes.html", codes=codes)
@@ -147,7 +148,7 @@ def two_factor_off():
             except two_factor.CodeRefused as refusal:
                 flash(str(refusal), "danger")
             else:
-                db.session.commit()
+                commit()
                 flash("Two-factor sign-in is off.", "success")
     return redirect(url_for(".sessions"), code=303)
 
@@ -170,7 +171,7 @@ def keep_alive():
 @login_required
 def logout():
     sign_out(current_user)
-    db.session.commit()
+    commit()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"), code=303)
 
@@ -182,7 +183,7 @@ def sessions():
     form = SignOutOthersForm()
     if form.validate_on_submit():
         ended = end_other_sessions(current_user)
-        db.session.commit()
+        commit()
         flash(f"Signed out of {ended} other browser{'s' if ended != 1 else ''}.", "success")
         return redirect(url_for(".sessions"), code=303)
     this = current_session(current_user)
@@ -196,7 +197,7 @@ def sessions():
 def end_session(session_id: int):
     if not end_one_session(current_user, session_id):  # (CSRF is checked before any view)
         abort(404)
-    db.session.commit()
+    commit()
     flash("That browser is signed out.", "success")
     return redirect(url_for(".sessions"), code=303)
 
@@ -212,7 +213,7 @@ def password():
             form.current.errors = [*form.current.errors, str(refusal)]
         else:
             ended = end_other_sessions(current_user)
-            db.session.commit()
+            commit()
             flash("Your password is changed" + (f"; {ended} other browser"
                   f"{'s were' if ended != 1 else ' was'} signed out." if ended else "."),
                   "success")

@@ -5,11 +5,11 @@ feed's on/off switches are staff pages, like the rest of the providers page."""
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_login import login_required
 
-from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import Appointment, Provider
 from ..models.types import utcnow
 from ..tenancy import get_or_404
+from ..transactions import commit
 from . import feeds
 
 bp = Blueprint("calendars", __name__)
@@ -43,7 +43,7 @@ def _change_feed(provider_id: int, change, done: str):
     provider = get_or_404(Provider, provider_id)
     if ConfirmForm().validate_on_submit():
         change(provider)
-        db.session.commit()
+        commit()
         flash(done.format(name=provider.name), "success")
     return redirect(url_for("appointments.providers"), code=303)
 

@@ -1,6 +1,6 @@
 """What staff do with patients' texts: read the threads, mark them handled, answer, and
-attach a text from an unknown number to the right patient. Views call these; each change
-commits once."""
+attach a text from an unknown number to the right patient. Views call these and commit
+each change (services never commit)."""
 
 from __future__ import annotations
 
@@ -109,14 +109,12 @@ def mark_thread_handled(practice: Practice, patient: Patient, now: datetime | No
                               Message.patient_id == patient.id, UNREAD)
         .values(read_at=now or utcnow()), execution_options={"synchronize_session": False}
     ).rowcount
-    db.session.commit()
     return count
 
 
 def mark_handled(message: Message, now: datetime | None = None) -> None:
     if message.direction is Direction.INBOUND and message.read_at is None:
         message.read_at = now or utcnow()
-    db.session.commit()
 
 
 def attach(message: Message, patient: Patient, now: datetime | None = None) -> None:
@@ -131,7 +129,6 @@ def attach(message: Message, patient: Patient, now: datetime | None = None) -> N
     if interpret(message.body, patient.language.value).intent is Intent.OPT_OUT:
         patient.opt_out(now)
         cancel_queued_texts(patient_practice(patient), patient.mobile, now=now)
-    db.session.commit()
 
 
 def patient_practice(patient: Patient) -> Practice:
@@ -156,7 +153,7 @@ def send_staff_reply(practice: Practice, patient: Patient, body: str,
                           patient=patient, now=now)
     except OutboxError as error:
         raise ConversationError(str(error)) from error
-    mark_thread_handled(practice, patient, now)  # answering a thread handles it; commits
+    mark_thread_handled(practice, patient, now)  # answering a thread handles it
     return message
 
 
@@ -183,10 +180,9 @@ def add_keyword(practice: Practice, word: str, intent: Intent) -> PracticeKeywor
     keyword = PracticeKeyword(practice_id=practice.id, word=normalised,
                               intent=Intent(intent))
     db.session.add(keyword)
-    db.session.commit()
+    db.session.flush()  # the caller (a redirect, a JSON answer) needs its id
     return keyword
 
 
 def remove_keyword(keyword: PracticeKeyword) -> None:
     db.session.delete(keyword)
-    db.session.commit()

@@ -8,9 +8,8 @@ mobile, within the practice whose secret the callback carried), store the messag
 what it is about (an open offer of a freed slot, if the patient has one:
 `waitlist.offers.open_offer_for`; else the patient's next reminded appointment) as the
 patient (`Actor.patient`), and queue the automatic answer through the outbox. It writes in
-the caller's transaction (the appointment service commits it when it changes an appointment;
-otherwise the webhook does), so a reply is applied entirely or not at all, and the same
-message twice changes nothing.
+the caller's transaction (the webhook's, which commits it with the raw callback), so a reply
+is applied entirely or not at all, and the same message twice changes nothing.
 
 The rules are written out for staff in docs/replies.md.
 """

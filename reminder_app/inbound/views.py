@@ -6,12 +6,12 @@ from flask_login import login_required
 
 from ..arguments import page_number
 from ..clickatell.segments import GSM7_BASIC, GSM7_EXTENSION
-from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import Intent, Message, MessageKind, MessageStatus, Patient, PracticeKeyword
 from ..patients import picker
 from ..reminders.templates import CREDITS_PER_PART
 from ..tenancy import current_practice, get_or_404
+from ..transactions import rollback, unit_of_work
 from . import conversations
 from .conversations import ConversationError
 from .forms import AttachForm, KeywordForm, StaffReplyForm
@@ -76,6 +76,7 @@ def _thread_page(patient: Patient, form: StaffReplyForm):
 
 
 @bp.post("/<int:patient_id>/reply")
+@unit_of_work()
 def reply(patient_id: int):
     patient = get_or_404(Patient, patient_id)
     form = StaffReplyForm()
@@ -84,7 +85,7 @@ def reply(patient_id: int):
             message = conversations.send_staff_reply(current_practice(), patient,
                                                      form.body.data)
         except ConversationError as error:
-            db.session.rollback()
+            rollback()
             form.body.errors.append(str(error))
         else:
             flash(f"Your answer to {patient.full_name} is on its way "
@@ -94,6 +95,7 @@ def reply(patient_id: int):
 
 
 @bp.post("/<int:patient_id>/handled")
+@unit_of_work()
 def thread_handled(patient_id: int):
     patient = get_or_404(Patient, patient_id)
     if ConfirmForm().validate_on_submit():
@@ -112,6 +114,7 @@ def unmatched():
 
 
 @bp.post("/messages/<int:message_id>/attach")
+@unit_of_work()
 def attach(message_id: int):
     message = get_or_404(Message, message_id)
     form = AttachForm(prefix=f"m{message.id}")
@@ -120,7 +123,7 @@ def attach(message_id: int):
         try:
             conversations.attach(message, patient)
         except ConversationError as error:
-            db.session.rollback()
+            rollback()
             flash(str(error), "danger")
         else:
             flash(f"The text is now in {patient.full_name}'s conversation.", "success")
@@ -131,6 +134,7 @@ def attach(message_id: int):
 
 
 @bp.post("/messages/<int:message_id>/handled")
+@unit_of_work()
 def message_handled(message_id: int):
     message = get_or_404(Message, message_id)
     if ConfirmForm().validate_on_submit():
@@ -142,6 +146,7 @@ def message_handled(message_id: int):
 
 
 @bp.route("/reply-words", methods=["GET", "POST"])
+@unit_of_work()
 def reply_words():
     practice = current_practice()
     form = KeywordForm()
@@ -150,7 +155,7 @@ def reply_words():
             keyword = conversations.add_keyword(practice, form.word.data,
                                                 Intent(form.intent.data))
         except ConversationError as error:
-            db.session.rollback()
+            rollback()
             form.word.errors.append(str(error))
         else:
             flash(f"Patients may now reply “{keyword.word.upper()}” to mean "
@@ -163,6 +168,7 @@ def reply_words():
 
 
 @bp.post("/reply-words/<int:keyword_id>/remove")
+@unit_of_work()
 def remove_reply_word(keyword_id: int):
     keyword = get_or_404(PracticeKeyword, keyword_id)
     if ConfirmForm().validate_on_submit():

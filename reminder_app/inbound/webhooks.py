@@ -7,10 +7,12 @@ what follows is the same for both.
 Each view does four things, in this order: authenticate (the account's secret in the URL;
 anything else is a 403 and stores nothing), store the callback raw, process it, answer.
 
-One transaction, and one commit, per callback. The raw callback is written first, with the
-time it is processed (`processed_at`): both are committed together. Processing runs inside
-a SAVEPOINT: if it fails, only its own work is rolled back, and the raw callback is
-committed with the error instead of a processing time, for Clickatell's retry to process.
+One transaction, and one commit, per callback: the webhook is the edge that owns it. The raw
+callback is written first, with the time it is processed (`processed_at`): both are
+committed together. Processing runs inside a SAVEPOINT: if it fails, only its own work is
+rolled back, and the raw callback is committed with the error instead of a processing time,
+for Clickatell's retry to process. No service commits, so processing can only end inside
+its SAVEPOINT.
 
 A repeated callback is recognised by its key (`key`), unique per account, and changes
 nothing; another practice's callback with the same key is not a repeat. A repeat
@@ -27,6 +29,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
+from .. import transactions
 from ..clickatell import (
     CallbackError,
     Reply,
@@ -133,25 +136,17 @@ def note(record_id: int, *, processed_at: datetime | None = None, error: str = "
                                "c_error": error.replace("\x00", "\\x00")[:300]})
 
 
-def process_after_savepoint(process: Callable[[], object], record_id: int,
-                            store_again: Callable[[], int]) -> None:
+def process_after_savepoint(process: Callable[[], object], record_id: int) -> None:
     """Run `process` inside a SAVEPOINT. If it fails, its work is rolled back, the raw
     callback is committed as not processed, with the error, and the error is raised again
     (a 500: Clickatell tries again, and the retry processes the stored callback)."""
-    savepoint = db.session.begin_nested()
     try:
-        process()
+        with db.session.begin_nested():
+            process()
     except Exception as error:
-        if savepoint.is_active:
-            savepoint.rollback()
-        else:
-            # Processing ended the transaction itself: it committed part of its work (an
-            # appointment service call), or tried to and failed, losing the raw callback.
-            db.session.rollback()
-            record_id = store_again()
         first_line = (str(error).splitlines() or [""])[0]
         note(record_id, error=f"{type(error).__name__}: {first_line}")
-        db.session.commit()
+        transactions.commit()
         raise
 
 
@@ -169,18 +164,16 @@ def receive(secret: str, kind: CallbackKind, dedupe_key: Callable[[], str | None
 
     record_id, pending = store_raw(account, kind, dedupe_key(), utcnow())
     if not pending:
-        db.session.rollback()  # nothing written; releases the lock on the stored callback
+        transactions.rollback()  # nothing written; releases the lock on the stored callback
         return ACKNOWLEDGED
     try:
         parsed = parse()
     except CallbackError as error:
         note(record_id, error=str(error))
-        db.session.commit()
+        transactions.commit()
         return jsonify(error=str(error)), 400
-    process_after_savepoint(lambda: process(account, parsed), record_id,
-                            store_again=lambda: store_raw(account, kind, dedupe_key(),
-                                                          utcnow())[0])
-    db.session.commit()
+    process_after_savepoint(lambda: process(account, parsed), record_id)
+    transactions.commit()
     return ACKNOWLEDGED
 
 

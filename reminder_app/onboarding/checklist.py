@@ -1,7 +1,8 @@
 """The onboarding checklist: each step of a practice's Clickatell set-up, as Clickatell says.
 
 No step is ever ticked by hand: the app asks Clickatell (when the page is shown and in a
-scheduled check) and records what it answers.
+scheduled check) and records what it answers, in the caller's transaction: the checklist's
+views and the scheduled check commit it.
 """
 
 from dataclasses import dataclass
@@ -124,7 +125,6 @@ def refresh_activation(account: ClickatellAccount, now: datetime | None = None) 
                                            error)
             return False
         account.email_activated_at = now or utcnow()
-        db.session.commit()
     if not account.api_id:
         try:
             ensure_connection(account)
@@ -151,7 +151,6 @@ def resend_activation(account: ClickatellAccount, new_email: str | None = None) 
         provider_call(lambda: client.resend_email_activation(
             account.username, account.password, email_address=new_email or None))
     account.email = address
-    db.session.commit()
     return address
 
 
@@ -165,7 +164,6 @@ def send_sms_code(account: ClickatellAccount, mobile: str | None = None) -> str:
         provider_call(lambda: client.send_activation_sms(
             account.username, account.password, mobile_number=mobile or None))
     account.mobile = number
-    db.session.commit()
     return number
 
 
@@ -174,7 +172,6 @@ def verify_sms_code(account: ClickatellAccount, code: str, now: datetime | None 
         provider_call(lambda: client.validate_activation_sms(
             account.username, account.password, code))
     account.sms_activated_at = now or utcnow()
-    db.session.commit()
 
 
 def refresh_sms_activation(account: ClickatellAccount, now: datetime | None = None) -> bool:
@@ -187,7 +184,6 @@ def refresh_sms_activation(account: ClickatellAccount, now: datetime | None = No
         return False
     if status.activated:
         account.sms_activated_at = now or utcnow()
-        db.session.commit()
     return status.activated
 
 
@@ -204,7 +200,6 @@ def ensure_connection(account: ClickatellAccount) -> str:
             callback_type_id=HTTP_POST_CALLBACK,
             api_description=f"reminder-app: {account.practice.name}"[:50]))
     account.api_id = api_id
-    db.session.commit()
     return api_id
 
 
@@ -219,7 +214,6 @@ def number_application_url(account: ClickatellAccount, return_url: str,
             account.username, account.password, country_id=account.country_id,
             return_url=return_url, callback_url=callback_url(account, "inbound")))
     account.number_requested_at = now or utcnow()
-    db.session.commit()
     return url
 
 
@@ -234,7 +228,6 @@ def record_number(account: ClickatellAccount, number: str) -> str:
     if taken:
         raise OnboardingError("That number belongs to another practice.")
     account.long_number = e164
-    db.session.commit()
     return e164
 
 
@@ -253,7 +246,6 @@ def refresh_balance(account: ClickatellAccount, now: datetime | None = None) -> 
     # Clickatell answered with the stored credentials: lift a hold its refusal put on the
     # account (a send puts it back, uncounted, if the cause is still there).
     account.held_reason = None
-    db.session.commit()
     return balance
 
 
@@ -264,7 +256,6 @@ def buy_credits_url(account: ClickatellAccount) -> str:
 
 def set_low_balance_threshold(account: ClickatellAccount, threshold: Decimal) -> None:
     account.low_balance_threshold = threshold
-    db.session.commit()
 
 
 # ---------------------------------------------------------------- ready

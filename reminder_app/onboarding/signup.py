@@ -1,12 +1,13 @@
 """Sign a practice up: our own records and a Clickatell account, in one go, never half-done.
 
-The order of events is what makes it safe:
+The order of events is what makes it safe. The sign-up view, an edge, runs it in two
+steps and owns the commits (services never commit):
 
-1. Check what we can locally (e-mail and username not already ours).
-2. Write a `PendingRegistration` and commit it, *before* asking Clickatell.
-3. `register` at Clickatell (captcha, terms, account type, activation redirect).
-4. Create the practice, its owner and the account record, and delete the pending row,
-   in one transaction.
+1. `begin_sign_up`: check what we can locally (e-mail and username not already ours), then write a
+   `PendingRegistration`. The view commits it, *before* asking Clickatell.
+2. `finish_sign_up`: `register` at Clickatell (captcha, terms, account type, activation redirect),
+   then create the practice (with its default reminder rules), its owner and the account
+   record, and delete the pending row, in the view's second transaction.
 
 If step 3 fails with a Clickatell error, the pending row is deleted and nothing is stored.
 If its answer never arrives, or step 4 fails, the pending row stays behind; the next
@@ -40,6 +41,7 @@ from ..models import ClickatellAccount, PendingRegistration, Practice, Role, Sta
 from ..models.staff import hash_token
 from ..models.types import utcnow
 from ..provider import connect_client, public_url
+from ..reminders.practice_rules import add_default_rules
 
 #: Clickatell's register parameters → the sign-up form's fields.
 FORM_FIELD_FOR = {
@@ -108,12 +110,14 @@ def throttle_key(username: str) -> str:
     return f"signup:{username}"
 
 
-def sign_up(details: SignUp, *, proof: str, address: str = "",
-            now: datetime | None = None) -> StaffUser:
-    """Create the practice, its owner and its Clickatell account; return the owner.
+def begin_sign_up(details: SignUp, *, proof: str, address: str = "",
+          now: datetime | None = None) -> StaffUser | None:
+    """The first step: the owner, when an account Clickatell already made for an earlier
+    submit from this browser is adopted; otherwise None, with the username reserved by a
+    `PendingRegistration` that the caller must commit before calling `finish_sign_up`.
 
     `proof` is a secret of this browser's session; `address` is the client's, for throttling.
-    Refusals are recorded as failed attempts, which the caller commits.
+    Refusals are recorded as failed attempts, which the caller (the view) commits.
     """
     now = now or utcnow()
     email = normalise_email(details.email)
@@ -135,7 +139,17 @@ def sign_up(details: SignUp, *, proof: str, address: str = "",
         if refusal.counts_as_failure:
             record_attempt(key, address, False, now)
         raise
-    register_at_clickatell(details, email, proof, now)
+    reserve(details, email, proof, now)
+    return None
+
+
+def finish_sign_up(details: SignUp, *, now: datetime | None = None) -> StaffUser:
+    """The second step, once the reservation is committed: register at Clickatell and
+    create our records. A refusal leaves the reservation marked unanswered or removed, which
+    the caller commits."""
+    now = now or utcnow()
+    email = normalise_email(details.email)
+    register_at_clickatell(details, email, now)
     return create_records(details, email, email_activated_at=None)
 
 
@@ -183,7 +197,7 @@ def adopt_if_registered(details: SignUp, pending: PendingRegistration, proof: st
     except ClickatellError as error:
         if error.code != NOT_EMAIL_ACTIVATED:
             db.session.delete(pending)
-            db.session.commit()
+            db.session.flush()  # before the reservation `begin` writes under the same name
             return None
         activated = False
     current_app.logger.info("sign-up for %s adopts the account Clickatell already made",
@@ -191,17 +205,19 @@ def adopt_if_registered(details: SignUp, pending: PendingRegistration, proof: st
     return activated
 
 
-def register_at_clickatell(details: SignUp, email: str, proof: str, now: datetime) -> None:
+def reserve(details: SignUp, email: str, proof: str, now: datetime) -> None:
+    """The username's `PendingRegistration`: a second submit finds it and waits or adopts."""
     try:
-        db.session.add(PendingRegistration(username=details.username, email=email,
-                                           started_at=now, proof_hash=hash_token(proof)))
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(PendingRegistration(username=details.username, email=email,
+                                               started_at=now, proof_hash=hash_token(proof)))
     except IntegrityError as error:
-        db.session.rollback()
         raise SignUpError("We are still creating this account from your first click. "
                           "Wait a few seconds and submit again; it will not be created "
                           "twice.") from error
 
+
+def register_at_clickatell(details: SignUp, email: str, now: datetime) -> None:
     registration = Registration(
         user=details.username, password=details.password, fname=details.first_name,
         sname=details.surname, email_address=email, country_id=details.clickatell_country,
@@ -239,14 +255,15 @@ def create_records(details: SignUp, email: str,
         email_activated_at=email_activated_at)
     account.password = details.password
     try:
-        db.session.add_all([practice, owner, account])
-        db.session.execute(delete(PendingRegistration).where(
-            PendingRegistration.username == details.username))
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add_all([practice, owner, account])
+            db.session.flush()  # the practice's id, for its rules
+            add_default_rules(practice)  # so no page has to create them while showing them
+            db.session.execute(delete(PendingRegistration).where(
+                PendingRegistration.username == details.username))
     except Exception as error:
-        db.session.rollback()
-        current_app.logger.exception("sign-up for %s: Clickatell accepted it, our commit "
-                                     "failed", details.username)
+        current_app.logger.exception("sign-up for %s: Clickatell accepted it, our records "
+                                     "could not be written", details.username)
         raise SignUpError("Your Clickatell account was created, but we could not save your "
                           "practice. Submit the form again to finish; nothing will be "
                           "created twice.") from error
@@ -256,13 +273,11 @@ def create_records(details: SignUp, email: str,
 def mark_unanswered(username: str, now: datetime) -> None:
     db.session.execute(update(PendingRegistration).where(
         PendingRegistration.username == username).values(unanswered_at=now))
-    db.session.commit()
 
 
 def forget_pending(username: str) -> None:
     db.session.execute(delete(PendingRegistration).where(
         PendingRegistration.username == username))
-    db.session.commit()
 
 
 def unavailable_message() -> str:

@@ -9,10 +9,10 @@ from wtforms import SelectChoice
 
 from ..auth.sessions import sign_in
 from ..clickatell import ClickatellError
-from ..extensions import db
 from ..forms import ConfirmForm
 from ..provider import public_url
 from ..tenancy import current_practice
+from ..transactions import commit, unit_of_work
 from . import checklist
 from .connect_existing import callback_urls
 from .forms import (
@@ -25,7 +25,7 @@ from .forms import (
     SmsCodeForm,
 )
 from .lookups import account_type_help, country_id_for, new_captcha, sign_up_choices
-from .signup import SignUp, SignUpError, sign_up, unavailable_message
+from .signup import SignUp, SignUpError, begin_sign_up, finish_sign_up, unavailable_message
 
 bp = Blueprint("onboarding", __name__)
 
@@ -53,10 +53,9 @@ def signup():
     offer_force_create = False
     if form.validate_on_submit():
         try:
-            owner = sign_up(details_from(form), proof=signup_proof(),
-                            address=request.remote_addr or "")
+            owner = run_sign_up(details_from(form))
         except SignUpError as error:
-            db.session.commit()  # a refusal that helps a guesser counts towards the throttle
+            commit()  # a refusal that helps a guesser counts towards the throttle
             target = form._fields.get(error.field or "")
             if target is not None:
                 target.errors = [*target.errors, error.message]
@@ -65,7 +64,7 @@ def signup():
         else:
             session.pop(SIGNUP_PROOF, None)
             sign_in(owner)
-            db.session.commit()
+            commit()
             flash("Welcome! Your practice and its Clickatell account are created. "
                   "Check your e-mail for the activation link.", "success")
             return redirect(url_for(".index"), code=303)
@@ -81,6 +80,17 @@ def signup():
         country_map={code: country_id_for(choices, name)
                      for code, (name, _) in PRACTICE_COUNTRIES.items()},
         zone_map={code: zone for code, (_, zone) in PRACTICE_COUNTRIES.items()})
+
+
+def run_sign_up(details: SignUp):
+    """The sign-up's two steps (see `signup`), each its own transaction: the username's
+    reservation is committed before Clickatell is asked to register the account."""
+    proof, address = signup_proof(), request.remote_addr or ""
+    owner = begin_sign_up(details, proof=proof, address=address)
+    if owner is not None:
+        return owner  # an account Clickatell made for an earlier submit, adopted
+    commit()
+    return finish_sign_up(details)
 
 
 def signup_proof() -> str:
@@ -110,6 +120,7 @@ def current_account():
 
 
 @bp.get("/onboarding")
+@unit_of_work()
 @login_required
 def index():
     account = current_account()
@@ -133,6 +144,7 @@ def index():
 
 
 @bp.get("/onboarding/activated")
+@unit_of_work()
 @login_required
 def activated():
     """Where Clickatell's activation link lands (its `activation_redirect`)."""
@@ -157,6 +169,7 @@ def act(action, success: str | None = None):
 
 
 @bp.post("/onboarding/activation/resend")
+@unit_of_work()
 @login_required
 def resend_activation():
     form = ResendActivationForm()
@@ -168,6 +181,7 @@ def resend_activation():
 
 
 @bp.post("/onboarding/mobile/code")
+@unit_of_work()
 @login_required
 def send_sms_code():
     form = SendSmsCodeForm()
@@ -179,6 +193,7 @@ def send_sms_code():
 
 
 @bp.post("/onboarding/mobile/verify")
+@unit_of_work()
 @login_required
 def verify_sms_code():
     form = SmsCodeForm()
@@ -190,6 +205,7 @@ def verify_sms_code():
 
 
 @bp.post("/onboarding/connection")
+@unit_of_work()
 @login_required
 def create_connection():
     if not ConfirmForm().validate_on_submit():
@@ -198,6 +214,7 @@ def create_connection():
 
 
 @bp.post("/onboarding/number/apply")
+@unit_of_work()
 @login_required
 def apply_for_number():
     account = current_account()
@@ -214,6 +231,7 @@ def apply_for_number():
 
 
 @bp.route("/onboarding/number/assigned", methods=["GET", "POST"])
+@unit_of_work()
 @login_required
 def number_assigned():
     """Where Clickatell's number application page sends the owner back, with the number.
@@ -260,6 +278,7 @@ def buy_credits():
 
 
 @bp.post("/onboarding/credits/threshold")
+@unit_of_work()
 @login_required
 def low_balance_threshold():
     form = LowBalanceForm()
@@ -271,6 +290,7 @@ def low_balance_threshold():
 
 
 @bp.post("/onboarding/test-sms")
+@unit_of_work()
 @login_required
 def send_test_sms():
     if not ConfirmForm().validate_on_submit():

@@ -135,7 +135,8 @@ _APPLY_AND_MIRROR = select(_changed.c.id).add_cte(
 
 
 def apply_delivery_report(account: ClickatellAccount, report: StatusUpdate) -> bool:
-    """Record the report on its text (and the text's reminder); the caller commits.
+    """Record the report on its text (and the text's reminder), in the caller's transaction
+    (the webhook's).
 
     Returns whether anything changed: False for a report about a text we do not know, a
     repeat, or a status that is not later than the one stored.

@@ -51,6 +51,7 @@ from flask import Flask, current_app
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from .. import transactions
 from ..clickatell import (
     ClickatellError,
     ProtocolError,
@@ -165,7 +166,7 @@ def claim_messages(now: datetime, owner: str, *, limit: int, lease: timedelta) -
             .returning(Message.id)
             .execution_options(synchronize_session=False))
         ids = list(claimed.scalars())
-        db.session.commit()
+        transactions.commit()  # the claim is ours before Clickatell is asked
     return ids
 
 
@@ -278,7 +279,7 @@ def load_jobs(ids: list[int], now: datetime, clients: dict[int, SmsGateway]
         if job.verdict is None and account.id not in clients:
             clients[account.id] = gateway_for(account)
         jobs.append(job)
-    db.session.rollback()  # end the read: nothing is held open during the network calls
+    transactions.rollback()  # end the read: nothing is held open during the network calls
     return jobs
 
 
@@ -513,7 +514,7 @@ def _write_outcomes(sent: list[dict], settled: list[dict], mirrored: list[dict],
                            .execution_options(synchronize_session=False))
     for practice_id, mobile in sorted(opted_out or ()):
         recipient_opted_out.send(db.session.get(Practice, practice_id), mobile=mobile, now=now)
-    db.session.commit()
+    transactions.commit()
 
 
 # ---------------------------------------------------------------------------- a pass
@@ -569,7 +570,7 @@ def release_held(now: datetime) -> int:
             update(Message).where(Message.practice_id.in_(free), *held)
             .values(held_by=None, send_after=now)
             .execution_options(synchronize_session=False)).rowcount if free else 0
-        db.session.commit()
+        transactions.commit()
     return released
 
 

@@ -21,7 +21,7 @@ def enqueue(practice: Practice, *, to: str, body: str, kind: MessageKind,
             patient: Patient | None = None, appointment: Appointment | None = None,
             dedupe_key: str | None = None, send_after: datetime | None = None,
             expires_at: datetime | None = None, now: datetime | None = None) -> Message:
-    """Queue a text from the practice's number; the caller commits.
+    """Queue a text from the practice's number, in the caller's transaction.
 
     With a `dedupe_key`, queueing the same text twice returns the first row: a callback that
     Clickatell delivers twice gets one answer. A text that has not left by `expires_at` is
@@ -64,7 +64,7 @@ def cancel_queued(practice_id: int, reason: str, now: datetime, *,
                   ids: Iterable[int] | None = None, recipient: str | None = None,
                   kinds: Iterable[MessageKind] | None = None) -> int:
     """Cancel the practice's texts still waiting in the outbox (by id, or to `recipient`, of
-    `kinds`), with the reason; the caller commits. A text a sender has already claimed is
+    `kinds`), with the reason, in the caller's transaction. A text a sender has already claimed is
     left alone: it may be leaving. Returns how many were cancelled."""
     if ids is None and recipient is None:
         raise ValueError("cancel_queued needs ids or a recipient")

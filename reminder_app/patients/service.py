@@ -57,7 +57,7 @@ def create_patient(practice: Practice, *, first_name: str, last_name: str, mobil
     if sms_consent:
         patient.opt_in(now)
     db.session.add(patient)
-    db.session.commit()
+    db.session.flush()  # the caller (a redirect, a JSON answer) needs its id
     return patient
 
 
@@ -90,7 +90,6 @@ def update_patient(patient: Patient, practice: Practice, *, now: datetime | None
         else:
             patient.opt_out(now)
         planning.replan_for_patient(patient, now)
-    db.session.commit()
     return patient
 
 

@@ -9,6 +9,7 @@ from ..arguments import MAX_PAGE, page_number
 from ..extensions import db
 from ..models import Appointment, Language, Patient
 from ..tenancy import current_practice, get_or_404, scoped
+from ..transactions import rollback, unit_of_work
 from ..validation import FieldError
 from . import picker, service
 from .forms import PatientForm, SearchForm
@@ -58,6 +59,7 @@ def _save(form: PatientForm, patient: Patient | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@unit_of_work()
 def new():
     form = PatientForm()
     if form.validate_on_submit():
@@ -74,6 +76,7 @@ def new():
 
 
 @bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
+@unit_of_work()
 def edit(patient_id: int):
     patient = get_or_404(Patient, patient_id)
     form = PatientForm(obj=patient)
@@ -84,7 +87,7 @@ def edit(patient_id: int):
         try:
             _save(form, patient)
         except FieldError as error:
-            db.session.rollback()
+            rollback()
             form[error.field].errors.append(error.message)
         else:
             flash(f"{patient.full_name} was saved.", "success")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import click
 from flask.cli import AppGroup
 
+from ..transactions import unit_of_work
 from .passes import run_pass
 
 reminders_cli = AppGroup("reminders", help="The reminder engine.")
@@ -28,5 +29,6 @@ def parse_instant(_ctx, _param, value: str | None) -> datetime | None:
               help="Act as if it were this instant (default: now).")
 def send_due(at: datetime | None) -> None:
     """Queue the reminders that are due and send every text that is due."""
-    result = run_pass(at)
+    with unit_of_work():  # the command is an edge: whatever the pass left open is committed
+        result = run_pass(at)
     click.echo(result.summary())

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
+from .. import transactions
 from ..extensions import db
 from ..models import (
     Appointment,
@@ -82,7 +83,8 @@ def _practice(appointment: Appointment) -> Practice:
 
 
 def plan_for(appointment: Appointment, now: datetime) -> list[Reminder]:
-    """One reminder per enabled rule for a newly booked appointment; the caller commits."""
+    """One reminder per enabled rule for a newly booked appointment, in the caller's
+    transaction."""
     practice = _practice(appointment)
     planned = []
     for rule in rules_for(practice):
@@ -115,7 +117,7 @@ def _withdraw(reminder: Reminder, reason: str, now: datetime) -> None:
 
 def replan(appointment: Appointment, now: datetime) -> None:
     """The appointment moved (or the rules changed): rewrite what has not gone out, and give
-    each enabled rule a reminder of the current time; the caller commits."""
+    each enabled rule a reminder of the current time; in the caller's transaction."""
     practice = _practice(appointment)
     latest: dict[int, Reminder] = {}
     for reminder in _reminders_of(appointment):
@@ -141,7 +143,8 @@ def replan(appointment: Appointment, now: datetime) -> None:
 
 
 def cancel_for(appointment: Appointment, now: datetime, reason: str = CANCELLED) -> None:
-    """The appointment was cancelled: nothing more is sent about it; the caller commits."""
+    """The appointment was cancelled: nothing more is sent about it (in the caller's
+    transaction)."""
     for reminder in _reminders_of(appointment):
         _withdraw(reminder, reason, now)
 
@@ -279,7 +282,7 @@ def _queue_batch(now: datetime, batch: int, practices: dict[int, Practice]
     """Claim, check and queue one batch in one transaction; None when nothing is due."""
     ids = _claim_due(now, batch)
     if not ids:
-        db.session.commit()
+        transactions.commit()
         return None
     reminders = db.session.scalars(
         select(Reminder).where(Reminder.id.in_(ids))
@@ -296,5 +299,5 @@ def _queue_batch(now: datetime, batch: int, practices: dict[int, Practice]
                     Practice, reminder.practice_id)
             reminder.updated_at = now
             _queue_one(reminder, practice, now, result)
-    db.session.commit()
+    transactions.commit()
     return result

@@ -1,6 +1,7 @@
 """A practice's reminder rules as they stand, the two default ones (48 and 2 hours before)
-created the first time anything asks. Below both `planning`, which plans from them, and
-`rules`, which changes them and then re-plans: neither imports the other's caller."""
+given to a practice when it is created (`add_default_rules`, at sign-up), or the first time
+anything asks for a practice that has none. Below both `planning`, which plans from them,
+and `rules`, which changes them and then re-plans: neither imports the other's caller."""
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,18 +14,23 @@ DEFAULT_RULE_MINUTES = (48 * 60, 2 * 60)
 
 
 def rules_for(practice: Practice) -> list[ReminderRule]:
-    """The practice's rules in order, the default ones created if it has none yet."""
+    """The practice's rules in order, the default ones created (in the caller's transaction)
+    if it has none yet."""
     rules = _load(practice)
     if rules:
         return rules
     try:
         with db.session.begin_nested():
-            for position, minutes in enumerate(DEFAULT_RULE_MINUTES, start=1):
-                db.session.add(new_rule(practice, minutes, position, dict(
-                    templates.DEFAULT_TEMPLATES)))
+            add_default_rules(practice)
     except IntegrityError:  # another request created them at the same moment
         pass
     return _load(practice)
+
+
+def add_default_rules(practice: Practice) -> None:
+    """The two rules every practice starts with, for a practice being created."""
+    for position, minutes in enumerate(DEFAULT_RULE_MINUTES, start=1):
+        db.session.add(new_rule(practice, minutes, position, dict(templates.DEFAULT_TEMPLATES)))
 
 
 def _load(practice: Practice) -> list[ReminderRule]:

@@ -2,7 +2,8 @@
 
 A practice starts with two rules, 48 hours and 2 hours before the appointment, created the
 first time anything asks for its rules (`practice_rules.rules_for`). Changing a rule
-re-plans the reminders of every appointment still ahead, in the same transaction.
+re-plans the reminders of every appointment still ahead, in the same transaction: the
+caller's (the rules page), which commits it.
 """
 
 from datetime import datetime, time
@@ -57,7 +58,6 @@ def add_rule(practice: Practice, *, minutes_before: int, enabled: bool,
     db.session.add(rule)
     db.session.flush()
     replan_upcoming(practice, now or utcnow())
-    db.session.commit()
     return rule
 
 
@@ -76,7 +76,6 @@ def update_rule(rule: ReminderRule, *, minutes_before: int, enabled: bool,
     db.session.flush()
     if timing_changed:
         replan_upcoming(db.session.get(Practice, rule.practice_id), now or utcnow())
-    db.session.commit()
     return rule
 
 
@@ -87,4 +86,3 @@ def set_quiet_hours(practice: Practice, *, start: time, end: time,
     practice.quiet_end = end.replace(second=0, microsecond=0, tzinfo=None)
     db.session.flush()
     replan_upcoming(practice, now or utcnow())
-    db.session.commit()

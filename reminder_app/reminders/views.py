@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Language, Provider, ReminderRule
 from ..models.types import utcnow
 from ..tenancy import current_practice, get_or_404, scoped
+from ..transactions import rollback, unit_of_work
 from . import rules, templates
 from .forms import QuietHoursForm, RuleForm
 
@@ -57,10 +58,12 @@ def _bodies(form: RuleForm) -> dict[Language, str]:
 
 
 @bp.get("/rules")
+@unit_of_work()
 def index():
+    """A practice created before sign-up gave it its default rules gets them here, committed
+    at once (left open, they would hold up another request creating the same)."""
     practice = current_practice()
     practice_rules = rules.rules_for(practice)
-    db.session.commit()  # keep the default rules if they were just created
     quiet = QuietHoursForm(quiet_start=practice.quiet_start, quiet_end=practice.quiet_end)
     return render_template("reminders/rules.html", rules=practice_rules, quiet_form=quiet,
                            max_rules=rules.MAX_RULES)
@@ -71,6 +74,7 @@ def _show_error(form: RuleForm, error: rules.RuleError) -> None:
 
 
 @bp.route("/rules/new", methods=["GET", "POST"])
+@unit_of_work()
 def new_rule():
     form = RuleForm()
     if request.method == "GET":
@@ -83,7 +87,7 @@ def new_rule():
             rules.add_rule(current_practice(), minutes_before=form.hours_before.data * 60,
                            enabled=form.enabled.data, bodies=_bodies(form))
         except rules.RuleError as error:
-            db.session.rollback()
+            rollback()
             _show_error(form, error)
         else:
             flash("Rule added. Appointments ahead get this reminder too.", "success")
@@ -93,6 +97,7 @@ def new_rule():
 
 
 @bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+@unit_of_work()
 def edit_rule(rule_id: int):
     rule = get_or_404(ReminderRule, rule_id)
     form = RuleForm()
@@ -111,7 +116,7 @@ def edit_rule(rule_id: int):
             rules.update_rule(rule, minutes_before=minutes, enabled=form.enabled.data,
                               bodies=_bodies(form))
         except rules.RuleError as error:
-            db.session.rollback()
+            rollback()
             _show_error(form, error)
         else:
             flash(f"Saved the reminder {rule.label}.", "success")
@@ -121,6 +126,7 @@ def edit_rule(rule_id: int):
 
 
 @bp.post("/quiet-hours")
+@unit_of_work()
 def quiet_hours():
     form = QuietHoursForm()
     if form.validate_on_submit():

@@ -1,4 +1,4 @@
-"""Managing who works at a practice."""
+"""Managing who works at a practice and its API tokens, in the caller's transaction."""
 
 from datetime import datetime
 
@@ -22,7 +22,7 @@ def add_staff(practice: Practice, *, name: str, email: str, password: str,
     user = StaffUser(practice=practice, name=name.strip(), email=email, role=role)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()  # the caller (a redirect, a JSON answer) needs its id
     return user
 
 
@@ -35,7 +35,6 @@ def remove_staff(user: StaffUser, *, acting: StaffUser) -> None:
         if owners <= 1:
             raise StaffError("A practice needs at least one owner.")
     db.session.delete(user)
-    db.session.commit()
 
 
 def create_api_token(practice: Practice, name: str,
@@ -43,11 +42,10 @@ def create_api_token(practice: Practice, name: str,
     """A new API token for the practice; the plaintext is returned once and never stored."""
     record, token = ApiToken.issue(practice.id, name.strip(), now or utcnow())
     db.session.add(record)
-    db.session.commit()
+    db.session.flush()  # the caller (a redirect, a JSON answer) needs its id
     return record, token
 
 
 def revoke_api_token(record: ApiToken, now: datetime | None = None) -> None:
     """From now on, calls with this token are refused."""
     record.revoke(now or utcnow())
-    db.session.commit()

@@ -20,6 +20,7 @@ from ..models import ApiToken, Role, StaffUser
 from ..onboarding import checklist
 from ..provider import callback_url
 from ..tenancy import current_practice, get_or_404, scoped
+from ..transactions import commit, unit_of_work
 from .forms import AddStaffForm, ApiTokenForm, PracticeForm, TwoFactorPolicyForm
 from .service import (
     StaffError,
@@ -52,7 +53,7 @@ def practice():
         record.address = form.address.data
         record.phone = form.phone.e164
         record.timezone = form.timezone.data
-        db.session.commit()
+        commit()
         flash("The practice details are saved.", "success")
         return redirect(url_for(".practice"), code=303)
     return render_template("settings/practice.html", form=form)
@@ -71,6 +72,7 @@ def clickatell():
 
 
 @bp.route("/staff", methods=["GET", "POST"])
+@unit_of_work()
 def staff():
     form = AddStaffForm()
     if form.validate_on_submit():
@@ -95,7 +97,7 @@ def two_factor_policy():
     form = TwoFactorPolicyForm()
     if form.validate_on_submit():
         current_practice().require_two_factor = form.require.data
-        db.session.commit()
+        commit()
         flash("Everyone must now sign in with two-factor sign-in; those who have not set it "
               "up are asked to at their next page." if form.require.data
               else "Two-factor sign-in is now each person's choice.", "success")
@@ -103,6 +105,7 @@ def two_factor_policy():
 
 
 @bp.post("/staff/<int:user_id>/remove")
+@unit_of_work()
 def remove(user_id: int):
     user = get_or_404(StaffUser, user_id)
     if ConfirmForm().validate_on_submit():
@@ -126,6 +129,7 @@ def _api_tokens_page(form: ApiTokenForm, new_token: str | None = None):
 
 
 @bp.route("/api-tokens", methods=["GET", "POST"])
+@unit_of_work()
 def api_tokens():
     """Owners create and revoke tokens. A new token is shown in the answer to the POST itself,
     once: it is never stored, nor put in a cookie to survive a redirect."""
@@ -140,6 +144,7 @@ def api_tokens():
 
 
 @bp.post("/api-tokens/<int:token_id>/revoke")
+@unit_of_work()
 def revoke_api_token_view(token_id: int):
     record = get_or_404(ApiToken, token_id)
     if ConfirmForm().validate_on_submit():

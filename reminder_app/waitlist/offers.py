@@ -29,8 +29,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from .. import transactions
 from ..appointments import signals
-from ..appointments.service import AppointmentError, add_appointment
+from ..appointments.service import AppointmentError, book
 from ..extensions import db
 from ..models import (
     Actor,
@@ -110,8 +111,8 @@ def init_app(app) -> None:
 
 
 def slot_freed(appointment: Appointment, now: datetime) -> FreedSlot | None:
-    """The appointment was just cancelled: record the time it frees, and offer it (the
-    caller commits). None for an appointment that has already started."""
+    """The appointment was just cancelled: record the time it frees, and offer it (in the
+    caller's transaction). None for an appointment that has already started."""
     if appointment.starts_at <= now:
         return None
     practice = db.session.get(Practice, appointment.practice_id)
@@ -214,7 +215,7 @@ def advance(now: datetime | None = None, *, limit: int = 50) -> int:
         select(FreedSlot.id).where(FreedSlot.status == SlotStatus.OFFERING,
                                    FreedSlot.next_wave_at <= now)
         .order_by(FreedSlot.next_wave_at).limit(limit)))
-    db.session.rollback()
+    transactions.rollback()  # end the read: each slot is its own unit of work
     advanced = 0
     for slot_id in due:
         if _lock(slot_id, FreedSlot.status == SlotStatus.OFFERING,
@@ -222,7 +223,7 @@ def advance(now: datetime | None = None, *, limit: int = 50) -> int:
             slot = db.session.get(FreedSlot, slot_id)
             run_wave(slot, _practice(slot), now)
             advanced += 1
-        db.session.commit()
+        transactions.commit()
     return advanced
 
 
@@ -249,11 +250,9 @@ def stop_offering(slot: FreedSlot, now: datetime | None = None) -> FreedSlot:
     """Staff no longer want the slot offered (they filled it by phone, say)."""
     now = now or utcnow()
     if not _lock(slot.id, FreedSlot.status == SlotStatus.OFFERING):
-        db.session.rollback()
-        return slot
+        return slot  # already settled: nothing to stop
     _close_offers(slot, OfferStatus.CLOSED, now)
     slot.close(SlotStatus.STOPPED, STOPPED, now)
-    db.session.commit()
     return slot
 
 
@@ -319,7 +318,7 @@ def _book(offer: Offer, slot: FreedSlot, now: datetime, actor: Actor) -> OfferTe
     try:
         with db.session.begin_nested():
             slot.close(SlotStatus.FILLED, "", now)  # before booking: see `time_taken`
-            appointment = add_appointment(
+            appointment = book(
                 practice, patient=offer.patient, provider=slot.provider,
                 starts_at=slot.starts_at, duration_minutes=slot.duration_minutes,
                 reason=REASON, actor=WAITLIST, now=now)

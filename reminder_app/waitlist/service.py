@@ -1,8 +1,8 @@
 """Putting patients on the waitlist, changing when they can come, taking them off.
 
 A patient has at most one entry on the list at a time; it names every provider they would
-see sooner. Each function checks, changes and commits once (except `remove_patients`, which
-runs inside an opt-out's transaction).
+see sooner. Each function checks, then changes, in the caller's transaction (a view's, or an
+opt-out's for `remove_patients`); none commits.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def add(practice: Practice, patient: Patient, availability: Availability,
     entry = WaitlistEntry(practice_id=practice.id, patient=patient, created_at=now)
     _apply(entry, availability, now)
     db.session.add(entry)
-    db.session.commit()
+    db.session.flush()  # the caller (a redirect, a JSON answer) needs its id
     return entry
 
 
@@ -96,18 +96,16 @@ def change(entry: WaitlistEntry, practice: Practice, availability: Availability,
         raise WaitlistError("patient", "This patient is no longer on the waitlist.")
     _check(practice, entry.patient, availability)
     _apply(entry, availability, now)
-    db.session.commit()
     return entry
 
 
 def remove(entry: WaitlistEntry, now: datetime | None = None) -> WaitlistEntry:
     entry.remove(REMOVED_BY_STAFF, now or utcnow())
-    db.session.commit()
     return entry
 
 
 def remove_patients(patients: list[Patient], reason: str, now: datetime) -> None:
-    """Take these patients off the list (the caller commits)."""
+    """Take these patients off the list (in the caller's transaction)."""
     patient_ids = [patient.id for patient in patients]
     if not patient_ids:
         return

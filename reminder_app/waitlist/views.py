@@ -10,6 +10,7 @@ from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import FreedSlot, Priority, Provider, SlotStatus, WaitlistEntry
 from ..tenancy import current_practice, get_or_404, scoped
+from ..transactions import commit, rollback, unit_of_work
 from ..urls import safe_next
 from ..validation import FieldError
 from . import offers, service
@@ -87,7 +88,7 @@ def _entry_page(entry: WaitlistEntry | None):
                 service.change(entry, current_practice(), _availability(form))
                 done = f"{entry.patient.full_name}'s waitlist entry was saved."
         except FieldError as error:
-            db.session.rollback()
+            rollback()
             _show_error(form, error)
         else:
             flash(done, "success")
@@ -96,11 +97,13 @@ def _entry_page(entry: WaitlistEntry | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@unit_of_work()
 def new():
     return _entry_page(None)
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@unit_of_work()
 def edit(entry_id: int):
     entry = get_or_404(WaitlistEntry, entry_id)
     if not entry.is_active:
@@ -110,6 +113,7 @@ def edit(entry_id: int):
 
 
 @bp.post("/<int:entry_id>/remove")
+@unit_of_work()
 def remove(entry_id: int):
     entry = get_or_404(WaitlistEntry, entry_id)
     if ConfirmForm().validate_on_submit():
@@ -119,6 +123,7 @@ def remove(entry_id: int):
 
 
 @bp.post("/slots/<int:slot_id>/stop")
+@unit_of_work()
 def stop_offering(slot_id: int):
     slot = get_or_404(FreedSlot, slot_id)
     if ConfirmForm().validate_on_submit():
@@ -138,7 +143,7 @@ def settings():
         practice.offer_notice_minutes = form.offer_notice_minutes.data
         practice.offer_wave_size = form.offer_wave_size.data
         practice.offer_hold_minutes = form.offer_hold_minutes.data
-        db.session.commit()
+        commit()
         flash("The offer settings are saved.", "success")
         return redirect(url_for(".settings"), code=303)
     return render_template("waitlist/settings.html", form=form)

@@ -10,6 +10,7 @@ from reminder_app.appointments import service
 from reminder_app.extensions import db
 from reminder_app.models import Appointment, AppointmentStatus, CancelledBy
 from reminder_app.timezones import local, to_utc
+from reminder_app.transactions import unit_of_work
 from tests.factories import STAFF, make_appointment, make_patient, make_practice, make_provider
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -33,8 +34,9 @@ def provider(practice):
 
 
 def book(practice, patient, provider, starts_at=LATER, **kwargs):
-    return service.book(practice, patient=patient, provider=provider, starts_at=starts_at,
-                        now=NOW, **{"actor": STAFF, **kwargs})
+    with unit_of_work():  # the test is the edge that books
+        return service.book(practice, patient=patient, provider=provider, starts_at=starts_at,
+                            now=NOW, **{"actor": STAFF, **kwargs})
 
 
 def test_booking_stores_a_booked_appointment_in_utc(practice, patient, provider):

@@ -15,6 +15,7 @@ from reminder_app.appointments.signals import (
 )
 from reminder_app.extensions import db
 from reminder_app.models import Appointment, AppointmentStatus, Reminder, ReminderStatus
+from reminder_app.transactions import unit_of_work
 from reminder_app.waitlist import offers
 from tests.factories import STAFF, make_patient, make_practice, make_provider
 
@@ -29,9 +30,10 @@ def practice(app):
 
 @pytest.fixture
 def booked(practice):
-    return service.book(practice, patient=make_patient(practice),
-                        provider=make_provider(practice, "Dr. Amelia Reyes"),
-                        starts_at=LATER, now=NOW, actor=STAFF)
+    with unit_of_work():  # the test is the edge that books
+        return service.book(practice, patient=make_patient(practice),
+                            provider=make_provider(practice, "Dr. Amelia Reyes"),
+                            starts_at=LATER, now=NOW, actor=STAFF)
 
 
 def statuses(appointment) -> set[ReminderStatus]:

@@ -10,6 +10,7 @@ from reminder_app.appointments import service
 from reminder_app.extensions import db
 from reminder_app.models import AppointmentStatus, Reminder
 from reminder_app.reminders.passes import run_pass
+from reminder_app.transactions import unit_of_work
 from tests.factories import STAFF, make_provider
 from tests.inbound.conftest import (
     PATIENT_MOBILE,
@@ -72,8 +73,10 @@ def test_stop_then_a_due_reminder_sends_nothing_then_start_sends_it(live_app, sa
     link_to_sandbox(account, sandbox, live_app)
     local_2pm = (datetime.now(practice.zone) + timedelta(days=4)).replace(
         hour=14, minute=0, second=0, microsecond=0)
-    appointment = service.book(practice, patient=patient, provider=make_provider(practice),
-                               starts_at=local_2pm.astimezone(UTC), actor=STAFF)
+    with unit_of_work():
+        appointment = service.book(practice, patient=patient,
+                                   provider=make_provider(practice),
+                                   starts_at=local_2pm.astimezone(UTC), actor=STAFF)
     first_due = min(db.session.scalars(select(Reminder.send_at)))
     sandbox.inbound(PHONE, NUMBER, "STOP")
     wait_until(lambda: refreshed(patient).sms_consent is False)

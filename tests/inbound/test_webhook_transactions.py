@@ -105,18 +105,11 @@ def test_the_retry_after_a_processing_failure_processes_the_callback_once(
     assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
 
 
-def test_processing_that_ends_the_transaction_itself_and_fails_still_keeps_the_callback(
-        texts, appointment, monkeypatch):
-    """As when an appointment service's commit fails: the raw callback went with it."""
-
-    def broken(_account, _message):
-        db.session.rollback()
-        raise RuntimeError("the commit failed")
-
-    monkeypatch.setattr(replies, "handle_inbound", broken)
-    form = texts.params("C", mo_id="b2" * 16)
-    with pytest.raises(RuntimeError):
-        texts.send_raw(form)
-    record = stored_callback()
-    assert record.payload == form
-    assert (record.processed_at, record.error) == (None, "RuntimeError: the commit failed")
+def test_a_reply_that_cancels_and_frees_the_time_is_still_one_commit(texts, appointment,
+                                                                     commits):
+    """Cancelling runs the appointment service, the reminders and the waitlist's reaction:
+    none of them commits (services never do), so the callback stays one transaction."""
+    assert texts.send("X").status_code == 200
+    assert len(commits) == 1
+    assert refreshed(appointment).status is AppointmentStatus.CANCELLED_BY_PATIENT
+    assert stored_callback().processed_at is not None

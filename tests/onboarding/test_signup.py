@@ -6,11 +6,14 @@ from sqlalchemy import event, func, select
 from reminder_app.extensions import db
 from reminder_app.models import (
     ClickatellAccount,
+    Language,
     PendingRegistration,
     Practice,
+    ReminderRule,
     Role,
     StaffUser,
 )
+from reminder_app.reminders.practice_rules import DEFAULT_RULE_MINUTES
 from tests.conftest import new_browser
 from tests.onboarding.conftest import OWNER_MOBILE, account_of, captcha_id_on
 
@@ -22,6 +25,14 @@ def count(model) -> int:
 def nothing_stored() -> bool:
     return count(Practice) == 0 and count(StaffUser) == 0 and count(ClickatellAccount) == 0 \
         and count(PendingRegistration) == 0
+
+
+def test_a_new_practice_starts_with_the_default_reminder_rules(client, sandbox, signup):
+    """Created with the practice, so no page has to write them while showing them."""
+    assert signup.submit().status_code == 303
+    rules = db.session.scalars(select(ReminderRule).order_by(ReminderRule.position)).all()
+    assert [rule.minutes_before for rule in rules] == list(DEFAULT_RULE_MINUTES)
+    assert all(rule.enabled and len(rule.templates) == len(Language) for rule in rules)
 
 
 def test_the_form_offers_clickatells_lists_terms_and_captcha(client, sandbox):

@@ -8,6 +8,7 @@ from reminder_app.extensions import db
 from reminder_app.models import Message, Reminder
 from reminder_app.provider import messaging_client
 from reminder_app.reminders.rules import rules_for
+from reminder_app.transactions import unit_of_work
 from tests.factories import (
     STAFF,
     make_clickatell_account,
@@ -71,8 +72,9 @@ class Booking:
 
     def appointment(self, patient=None, **patient_fields):
         patient = patient or make_patient(self.practice, **patient_fields)
-        return service.book(self.practice, patient=patient, provider=self.provider,
-                            starts_at=self.starts, now=self.booked_at, actor=STAFF)
+        with unit_of_work():  # the test is the edge that books
+            return service.book(self.practice, patient=patient, provider=self.provider,
+                                starts_at=self.starts, now=self.booked_at, actor=STAFF)
 
 
 @pytest.fixture

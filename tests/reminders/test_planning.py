@@ -18,6 +18,7 @@ from reminder_app.models import (
 )
 from reminder_app.outbox import enqueue
 from reminder_app.reminders import planning, policy, rules
+from reminder_app.transactions import unit_of_work
 from reminder_app.validation import FieldError
 from tests.factories import STAFF, make_clickatell_account, make_patient, make_provider
 
@@ -33,8 +34,9 @@ def reminders_of(appointment) -> list[Reminder]:
 
 
 def book(practice, patient, provider, starts_at, now):
-    return service.book(practice, patient=patient, provider=provider, starts_at=starts_at,
-                        now=now, actor=STAFF)
+    with unit_of_work():  # the test is the edge that books
+        return service.book(practice, patient=patient, provider=provider, starts_at=starts_at,
+                            now=now, actor=STAFF)
 
 
 def test_booking_writes_one_pending_reminder_per_enabled_rule_with_its_utc_time(
@@ -215,10 +217,11 @@ def test_changing_a_rule_replans_the_appointments_ahead(practice, patient, provi
     starts = at(practice, MONDAY, 14, 30)
     appointment = book(practice, patient, provider, starts, now=now)
     first, second = rules.rules_for(practice)
-    rules.update_rule(first, minutes_before=24 * 60, enabled=True,
-                      bodies={t.language: t.body for t in first.templates}, now=now)
-    rules.update_rule(second, minutes_before=120, enabled=False,
-                      bodies={t.language: t.body for t in second.templates}, now=now)
+    with unit_of_work():
+        rules.update_rule(first, minutes_before=24 * 60, enabled=True,
+                          bodies={t.language: t.body for t in first.templates}, now=now)
+        rules.update_rule(second, minutes_before=120, enabled=False,
+                          bodies={t.language: t.body for t in second.templates}, now=now)
     day_before, same_day = reminders_of(appointment)
     assert day_before.send_at == starts - timedelta(days=1)
     assert (same_day.status, same_day.reason) == (ReminderStatus.CANCELLED, planning.RULE_OFF)
@@ -229,7 +232,8 @@ def test_new_quiet_hours_replan_the_appointments_ahead(practice, patient, provid
 
     now = at(practice, MONDAY - timedelta(days=7), 12)
     appointment = book(practice, patient, provider, at(practice, MONDAY, 14, 30), now=now)
-    rules.set_quiet_hours(practice, start=time(12), end=time(14), now=now)
+    with unit_of_work():
+        rules.set_quiet_hours(practice, start=time(12), end=time(14), now=now)
     same_day = reminders_of(appointment)[1]
     assert same_day.send_at == at(practice, MONDAY, 11, 59)
 
@@ -238,7 +242,7 @@ def test_csv_style_booking_of_many_plans_each_in_the_same_transaction(practice, 
     now = at(practice, MONDAY - timedelta(days=7), 12)
     patients = [make_patient(practice) for _ in range(3)]
     for hour, patient in zip((9, 10, 11), patients, strict=True):
-        service.add_appointment(practice, patient=patient, provider=provider,
+        service.book(practice, patient=patient, provider=provider,
                                 starts_at=at(practice, MONDAY, hour), now=now, actor=STAFF)
     db.session.commit()
     appointments = db.session.scalars(select(Appointment)).all()

@@ -168,7 +168,7 @@ def test_the_day_view_loads_reminders_without_a_query_per_appointment(
     small_day, big_day = (date.today() + timedelta(days=n) for n in (20, 21))
     for day, count in ((small_day, 5), (big_day, 200)):
         for n in range(count):
-            service.add_appointment(practice, patient=patient, provider=provider,
+            service.book(practice, patient=patient, provider=provider,
                                     starts_at=at(practice, day, 8) + timedelta(minutes=3 * n),
                                     now=now, actor=STAFF)
     db.session.commit()

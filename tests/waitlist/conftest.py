@@ -18,6 +18,7 @@ from reminder_app.models import (
     Offer,
     Priority,
 )
+from reminder_app.transactions import unit_of_work
 from reminder_app.waitlist import service as waitlist
 from reminder_app.waitlist.service import Availability
 from tests.factories import STAFF, make_appointment, make_patient, make_provider
@@ -55,10 +56,11 @@ def waitlisted(practice, *providers, first_name: str | None = None, mobile: str 
     """A patient on the waitlist of `providers`, free at any time unless told otherwise."""
     patient = make_patient(practice, first_name=first_name, last_name="Waiting", mobile=mobile,
                            language=language)
-    waitlist.add(practice, patient, Availability(
-        providers=list(providers), weekdays=weekdays, earliest_time=earliest,
-        latest_time=latest, available_from=available_from, notice_minutes=notice_minutes,
-        priority=priority), now=now)
+    with unit_of_work():  # the test is the edge
+        waitlist.add(practice, patient, Availability(
+            providers=list(providers), weekdays=weekdays, earliest_time=earliest,
+            latest_time=latest, available_from=available_from, notice_minutes=notice_minutes,
+            priority=priority), now=now)
     return patient
 
 
@@ -75,7 +77,8 @@ def free_slot(practice, provider, *, starts_at: datetime | None = None,  # noqa:
     appointment = make_appointment(practice, provider=provider,
                                    starts_at=starts_at or local_time(practice),
                                    duration_minutes=duration_minutes)
-    appointments.cancel(appointment, by=by, now=now, actor=STAFF)
+    with unit_of_work():
+        appointments.cancel(appointment, by=by, now=now, actor=STAFF)
     return db.session.scalar(select(FreedSlot).where(FreedSlot.appointment_id == appointment.id))
 
 

@@ -13,6 +13,7 @@ from reminder_app.models import (
     OfferStatus,
     SlotStatus,
 )
+from reminder_app.transactions import unit_of_work
 from reminder_app.waitlist import offers
 from tests.factories import STAFF
 from tests.waitlist.conftest import free_slot, local_time, offers_of, waitlisted
@@ -164,7 +165,8 @@ def test_staff_can_stop_offering(practice, provider):
     for _ in range(3):
         waitlisted(practice, provider)
     slot = free_slot(practice, provider)
-    offers.stop_offering(slot)
+    with unit_of_work():
+        offers.stop_offering(slot)
     slot = refreshed(slot)
     assert (slot.status, slot.reason) == (SlotStatus.STOPPED, "Stopped by staff.")
     assert {offer.status for offer in offers_of(slot)} == {OfferStatus.CLOSED}
@@ -197,8 +199,10 @@ def test_booking_someone_into_an_offered_time_stops_the_offers(practice, provide
 
     waitlisted(practice, provider)
     slot = free_slot(practice, provider, duration_minutes=30)
-    service.book(practice, patient=make_patient(practice), provider=provider,
-                 starts_at=slot.starts_at + timedelta(minutes=15), duration_minutes=15, actor=STAFF)
+    with unit_of_work():
+        service.book(practice, patient=make_patient(practice), provider=provider,
+                     starts_at=slot.starts_at + timedelta(minutes=15), duration_minutes=15,
+                     actor=STAFF)
     slot = refreshed(slot)
     assert (slot.status, slot.reason) == (SlotStatus.STOPPED,
                                           "Someone else was booked at that time.")
@@ -213,11 +217,15 @@ def test_moving_an_appointment_into_an_offered_time_stops_the_offers(practice, p
 
     waitlisted(practice, provider)
     slot = free_slot(practice, provider, duration_minutes=30)
-    elsewhere = service.book(practice, patient=make_patient(practice), provider=provider,
-                             starts_at=slot.starts_at + timedelta(minutes=30), actor=STAFF)
+    with unit_of_work():
+        elsewhere = service.book(practice, patient=make_patient(practice), provider=provider,
+                                 starts_at=slot.starts_at + timedelta(minutes=30), actor=STAFF)
     assert refreshed(slot).status is SlotStatus.OFFERING  # a time next to it changes nothing
-    service.move(elsewhere, practice, starts_at=slot.starts_at, provider=other_provider,
-                 actor=STAFF)
+    with unit_of_work():
+        service.move(elsewhere, practice, starts_at=slot.starts_at, provider=other_provider,
+                     actor=STAFF)
     assert refreshed(slot).status is SlotStatus.OFFERING  # another provider's diary
-    service.move(elsewhere, practice, starts_at=slot.starts_at, provider=provider, actor=STAFF)
+    with unit_of_work():
+        service.move(elsewhere, practice, starts_at=slot.starts_at, provider=provider,
+                     actor=STAFF)
     assert refreshed(slot).status is SlotStatus.STOPPED
