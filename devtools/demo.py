@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 
 from devtools.sandbox_api import SandboxAPI
 from reminder_app.appointments import service as booking
-from reminder_app.clickatell import InboundMessage
+from reminder_app.clickatell import Reply
 from reminder_app.extensions import db
 from reminder_app.inbound.replies import handle_inbound
 from reminder_app.inbound.understanding import interpret
@@ -69,6 +69,7 @@ from reminder_app.reminders import templates
 from reminder_app.reminders.passes import run_pass
 from reminder_app.reminders.rules import rules_for
 from reminder_app.timezones import to_utc
+from reminder_app.transactions import unit_of_work
 from reminder_app.waitlist import service as waitlist
 from reminder_app.waitlist.service import Availability
 
@@ -486,11 +487,10 @@ def _reply(account: ClickatellAccount, appointment: Appointment, text: str,
 def _text(account: ClickatellAccount, patient: Patient, text: str, at: datetime) -> None:
     mo_message_id = SandboxAPI(local_sandbox_url()).inbound(patient.mobile, account.long_number,
                                                             text)
-    handle_inbound(account, InboundMessage(
-        api_id=account.api_id, mo_message_id=mo_message_id, sender=patient.mobile,
-        to=account.long_number, received_at=at, text=text, charset="UTF-8", udh="",
-        network=None), now=at)
-    db.session.commit()
+    with unit_of_work():
+        handle_inbound(account, Reply(
+            account=account.api_id, message_id=mo_message_id, sender=patient.mobile,
+            to=account.long_number, received_at=at, text=text), now=at)
     run_pass(now=at + timedelta(minutes=1))
 
 

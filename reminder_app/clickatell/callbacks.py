@@ -74,11 +74,6 @@ class InboundMessage:
     udh: str
     network: str | None
 
-    @property
-    def message_id(self) -> str:
-        """The name `gateway.Reply` gives the MO's id."""
-        return self.mo_message_id
-
 
 class _Params:
     """Case-insensitive access to the first value of each parameter."""

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from reminder_app.clickatell import InboundMessage
+from reminder_app.clickatell import Reply
 from reminder_app.dashboard import chart, service
 from reminder_app.extensions import db
 from reminder_app.inbound.conversations import add_keyword
@@ -50,10 +50,10 @@ def at(practice, days: int, hour: int = 9) -> datetime:
 def reply(practice, appointment, text: str) -> None:
     """The patient texts back the day before, through the reply handler (as if then)."""
     make_sent_text(practice, patient=appointment.patient, appointment=appointment)
-    handle_inbound(practice.clickatell_account, InboundMessage(
-        api_id="3500001", mo_message_id=secrets.token_hex(16), sender=appointment.patient.mobile,
-        to="+12015550199", received_at=appointment.starts_at - timedelta(days=1), text=text,
-        charset="UTF-8", udh="", network=None), now=appointment.starts_at - timedelta(days=1))
+    handle_inbound(practice.clickatell_account, Reply(
+        account="3500001", message_id=secrets.token_hex(16), sender=appointment.patient.mobile,
+        to="+12015550199", received_at=appointment.starts_at - timedelta(days=1), text=text),
+        now=appointment.starts_at - timedelta(days=1))
     db.session.commit()
 
 

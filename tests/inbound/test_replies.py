@@ -331,12 +331,11 @@ def test_an_unknown_sender_gets_help_and_a_keyword_answer_but_no_answer_to_free_
 
 def test_handle_inbound_twice_with_the_same_message_changes_nothing(app, account,
                                                                     appointment):
-    from reminder_app.clickatell import InboundMessage
+    from reminder_app.clickatell import Reply
     from reminder_app.inbound.replies import handle_inbound
 
-    message = InboundMessage(api_id="1", mo_message_id="e" * 32, sender=PATIENT_MOBILE,
-                             to=PRACTICE_NUMBER, received_at=datetime.now(UTC), text="R",
-                             charset="ISO-8859-1", udh="", network=None)
+    message = Reply(account="1", message_id="e" * 32, sender=PATIENT_MOBILE,
+                    to=PRACTICE_NUMBER, received_at=datetime.now(UTC), text="R")
     assert handle_inbound(account, message) is not None
     db.session.commit()
     assert handle_inbound(account, message) is None
