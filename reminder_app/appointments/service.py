@@ -9,6 +9,8 @@ with its actor. Who acts is an argument (`actor=`, passed by the view, API, repl
 waitlist), and so is time (`now=`), so tests can set the clock.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -37,8 +39,8 @@ DEFAULT_DURATION = 15
 CANCELLED = (AppointmentStatus.CANCELLED_BY_PATIENT, AppointmentStatus.CANCELLED_BY_STAFF)
 
 __all__ = ["AppointmentError", "StatusChangeRefused", "add_appointment", "book", "cancel",
-           "confirm", "edit", "history", "mark_completed", "mark_no_show", "move", "overlapping",
-           "overlap_warning"]
+           "confirm", "double_booked", "edit", "history", "mark_completed", "mark_no_show",
+           "move", "overlapping", "overlap_warning", "shares_time"]
 
 
 class AppointmentError(FieldError):
@@ -233,20 +235,44 @@ def history(appointment: Appointment) -> list[Event]:
         .order_by(Event.at, Event.id)))
 
 
+def shares_time(appointment: Appointment, provider_id: int, starts_at: datetime,
+                ends_at: datetime) -> bool:
+    """The one overlap rule: the same provider, some minute in common, and not cancelled (a
+    cancelled appointment's time is free)."""
+    return (appointment.provider_id == provider_id and not appointment.status.is_cancelled
+            and appointment.starts_at < ends_at and appointment.ends_at > starts_at)
+
+
 def overlapping(provider: Provider, starts_at: datetime, duration_minutes: int, *,
-                exclude_id: int | None = None) -> list[Appointment]:
-    """The provider's other appointments (not cancelled) that share some of this time."""
+                exclude_id: int | None = None,
+                among: Iterable[Appointment] | None = None) -> list[Appointment]:
+    """The provider's other appointments (not cancelled) that share some of this time: from
+    the database, or `among` appointments already loaded (a calendar page)."""
     ends_at = starts_at + timedelta(minutes=duration_minutes)
-    query = (select(Appointment)
-             .where(Appointment.practice_id == provider.practice_id,
-                    Appointment.provider_id == provider.id,
-                    Appointment.starts_at < ends_at,
-                    Appointment.starts_at > starts_at - timedelta(minutes=MAX_DURATION),
-                    Appointment.status.not_in(CANCELLED))
-             .order_by(Appointment.starts_at))
-    if exclude_id is not None:
-        query = query.where(Appointment.id != exclude_id)
-    return [other for other in db.session.scalars(query) if other.ends_at > starts_at]
+    if among is None:
+        query = (select(Appointment)
+                 .where(Appointment.practice_id == provider.practice_id,
+                        Appointment.provider_id == provider.id,
+                        Appointment.starts_at < ends_at,
+                        Appointment.starts_at > starts_at - timedelta(minutes=MAX_DURATION),
+                        Appointment.status.not_in(CANCELLED))
+                 .order_by(Appointment.starts_at))
+        among = db.session.scalars(query)
+    return [other for other in among if other.id != exclude_id
+            and shares_time(other, provider.id, starts_at, ends_at)]
+
+
+def double_booked(appointments: list[Appointment]) -> set[int]:
+    """Ids of these appointments that share time with another of them (a calendar's
+    "Overlaps" badge), by `overlapping` within each provider's own appointments."""
+    by_provider: dict[int, list[Appointment]] = defaultdict(list)
+    for appointment in appointments:
+        by_provider[appointment.provider_id].append(appointment)
+    return {appointment.id for appointment in appointments
+            if not appointment.status.is_cancelled
+            and overlapping(appointment.provider, appointment.starts_at,
+                            appointment.duration_minutes, exclude_id=appointment.id,
+                            among=by_provider[appointment.provider_id])}
 
 
 def overlap_warning(appointment: Appointment, zone) -> str | None:

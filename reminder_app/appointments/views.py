@@ -16,8 +16,10 @@ from ..patients import picker
 from ..reminders import planning
 from ..tenancy import current_actor, current_practice, get_or_404, local_time, scoped
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
+from ..transactions import unit_of_work
 from ..validation import FieldError
 from . import csv_import, service
+from . import providers as provider_service
 from .forms import (
     AppointmentForm,
     CancelForm,
@@ -63,21 +65,6 @@ def _with_people(query):
     return query.options(joinedload(Appointment.patient), joinedload(Appointment.provider))
 
 
-def overlapping_ids(appointments: list[Appointment]) -> set[int]:
-    """Ids of the shown appointments that share time with another of the same provider."""
-    clashing: set[int] = set()
-    latest: dict[int, Appointment] = {}
-    for appointment in sorted(appointments, key=lambda a: a.starts_at):
-        if appointment.status.is_cancelled:
-            continue
-        previous = latest.get(appointment.provider_id)
-        if previous is not None and previous.ends_at > appointment.starts_at:
-            clashing.update({previous.id, appointment.id})
-        if previous is None or appointment.ends_at > previous.ends_at:
-            latest[appointment.provider_id] = appointment
-    return clashing
-
-
 @bp.get("/day")
 def day():
     practice = current_practice()
@@ -94,7 +81,7 @@ def day():
     reminders = planning.reminders_by_appointment([a.id for a in appointments])
     return render_template(
         "appointments/day.html", day=shown, provider=provider, providers=providers,
-        appointments=appointments, overlaps=overlapping_ids(appointments), now=utcnow(),
+        appointments=appointments, overlaps=service.double_booked(appointments), now=utcnow(),
         reminders=reminders, slots=slots_for([a.id for a in appointments]),
         week_start=shown - timedelta(days=shown.weekday()),
         previous_day=shown - timedelta(days=1), next_day=shown + timedelta(days=1),
@@ -117,7 +104,7 @@ def week():
                 Appointment.provider_id == provider.id, Appointment.starts_at >= start,
                 Appointment.starts_at < end).order_by(Appointment.starts_at, Appointment.id)):
             by_day[local(appointment.starts_at, practice.zone).date()].append(appointment)
-    overlaps = overlapping_ids([a for day_list in by_day.values() for a in day_list])
+    overlaps = service.double_booked([a for day_list in by_day.values() for a in day_list])
     return render_template(
         "appointments/week.html", days=days, by_day=by_day, provider=provider,
         providers=providers, overlaps=overlaps, today=current,
@@ -300,36 +287,36 @@ def no_show(appointment_id: int):
 def providers():
     form = ProviderForm()
     if form.validate_on_submit():
-        practice = current_practice()
-        if any(p.name.casefold() == form.name.data.casefold() for p in _providers()):
-            form.name.errors.append("A provider already has that name.")
+        try:
+            with unit_of_work():
+                provider = provider_service.add_provider(current_practice(), form.name.data)
+        except FieldError as error:
+            form.name.errors.append(error.message)
         else:
-            db.session.add(Provider(practice_id=practice.id, name=form.name.data))
-            db.session.commit()
-            flash(f"{form.name.data} can now be booked.", "success")
+            flash(f"{provider.name} can now be booked.", "success")
             return redirect(url_for(".providers"), code=303)
     return render_template("appointments/providers.html", form=form, providers=_providers(),
                            action_form=ConfirmForm())
 
 
-def _set_active(provider_id: int, active: bool):
+def _set_bookable(provider_id: int, bookable: bool):
     provider = get_or_404(Provider, provider_id)
     if ConfirmForm().validate_on_submit():
-        provider.active = active
-        db.session.commit()
-        flash(f"{provider.name} {'can be booked again' if active else 'can no longer be booked'}"
+        with unit_of_work():
+            provider_service.set_bookable(provider, bookable)
+        flash(f"{provider.name} {'can be booked again' if bookable else 'can no longer be booked'}"
               ". Existing appointments stay as they are.", "success")
     return redirect(url_for(".providers"), code=303)
 
 
 @bp.post("/providers/<int:provider_id>/deactivate")
 def deactivate_provider(provider_id: int):
-    return _set_active(provider_id, False)
+    return _set_bookable(provider_id, False)
 
 
 @bp.post("/providers/<int:provider_id>/activate")
 def activate_provider(provider_id: int):
-    return _set_active(provider_id, True)
+    return _set_bookable(provider_id, True)
 
 
 @bp.route("/import", methods=["GET", "POST"])
