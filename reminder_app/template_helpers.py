@@ -52,12 +52,31 @@ BADGES = {
     SlotStatus.NOT_OFFERED: "text-bg-light border",
 }
 
+#: The day view's compact marks, one character per status (the words are in the detail).
+MARKS = {
+    AppointmentStatus.BOOKED: "○",
+    AppointmentStatus.CONFIRMED: "✔",
+    AppointmentStatus.CANCELLED_BY_PATIENT: "✕",
+    AppointmentStatus.CANCELLED_BY_STAFF: "✕",
+    AppointmentStatus.RESCHEDULE_REQUESTED: "↻",
+    AppointmentStatus.COMPLETED: "●",
+    AppointmentStatus.NO_SHOW: "∅",
+    ReminderStatus.PENDING: "◷",
+    ReminderStatus.QUEUED: "◷",
+    ReminderStatus.SENT: "→",
+    ReminderStatus.DELIVERED: "✓",
+    ReminderStatus.FAILED: "!",
+    ReminderStatus.SKIPPED: "–",
+    ReminderStatus.CANCELLED: "–",
+}
+
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local")
     app.add_template_filter(display, "mobile")
     app.add_template_global(badge)
     app.add_template_global(badge_class)
+    app.add_template_global(status_mark)
     app.add_template_global(feed_url, "calendar_feed_url")
     app.add_template_global(can)
     app.context_processor(appointment_names)
@@ -74,6 +93,10 @@ def badge(status: enum.Enum, extra: str = "") -> Markup:
     """`<span class="badge …">Label</span>` for any status with a label and a badge class."""
     classes = " ".join(filter(None, ("badge", BADGES[status], extra)))
     return Markup('<span class="{}">{}</span>').format(classes, status.label)
+
+
+def status_mark(status: enum.Enum) -> str:
+    return MARKS[status]
 
 
 def appointment_names() -> dict:

@@ -1,13 +1,14 @@
 """Staff pages for appointments: the day and week views, booking and changing, providers,
 CSV import. Views parse, call `service`, and render or redirect."""
 
+import functools
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy.orm import joinedload
 
-from ..arguments import calendar_day
+from ..arguments import calendar_day, choice, clock_time
 from ..extensions import db
 from ..forms import ConfirmForm, provider_choices
 from ..models import Appointment, CancelledBy, Provider
@@ -18,7 +19,7 @@ from ..tenancy import current_actor, current_practice, get_or_404, local_time, s
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
 from ..transactions import unit_of_work
 from ..validation import FieldError
-from . import csv_import, service
+from . import csv_import, day_schedule, service
 from . import providers as provider_service
 from .forms import (
     AppointmentForm,
@@ -65,10 +66,16 @@ def _with_people(query):
     return query.options(joinedload(Appointment.patient), joinedload(Appointment.provider))
 
 
+#: The day view's modes: provider columns with time running down, or the printable list.
+DAY_VIEWS = ("columns", "list")
+
+
 @bp.get("/day")
 def day():
     practice = current_practice()
     shown = calendar_day("date", today(practice.zone)) or today(practice.zone)
+    mode = choice("view", DAY_VIEWS)
+    moving = _moving()
     providers = _providers()
     provider = _chosen_provider(providers)
     start, end = day_bounds(shown, practice.zone)
@@ -79,13 +86,28 @@ def day():
         query = query.where(Appointment.provider_id == provider.id)
     appointments = list(db.session.scalars(query))
     reminders = planning.reminders_by_appointment([a.id for a in appointments])
+    slots = slots_for([a.id for a in appointments])
+    now = utcnow()
+    schedule = None
+    if mode == "columns":
+        schedule = day_schedule.build(shown, practice.zone, [provider] if provider else providers,
+                                      appointments, slots, now)
     return render_template(
         "appointments/day.html", day=shown, provider=provider, providers=providers,
-        appointments=appointments, overlaps=service.double_booked(appointments), now=utcnow(),
-        reminders=reminders, slots=slots_for([a.id for a in appointments]),
+        appointments=appointments, overlaps=service.double_booked(appointments), now=now,
+        reminders=reminders, slots=slots, mode=mode, schedule=schedule, moving=moving,
         week_start=shown - timedelta(days=shown.weekday()),
         previous_day=shown - timedelta(days=1), next_day=shown + timedelta(days=1),
         today=today(practice.zone), action_form=ConfirmForm())
+
+
+def _moving() -> Appointment | None:
+    """The appointment being moved (`?moving=<id>`): its free times become "Move here"."""
+    moving_id = request.args.get("moving", type=int)
+    if moving_id is None:
+        return None
+    appointment = get_or_404(Appointment, moving_id)
+    return appointment if appointment.status.is_open else None
 
 
 @bp.get("/week")
@@ -122,9 +144,9 @@ def _show_error(form, error: FieldError) -> None:
     form[FORM_FIELDS.get(error.field, "time")].errors.append(error.message)
 
 
-def _day_url(appointment: Appointment) -> str:
+def _day_url(appointment: Appointment, **arguments) -> str:
     shown = local(appointment.starts_at, current_practice().zone).date()
-    return url_for(".day", date=shown.isoformat())
+    return url_for(".day", date=shown.isoformat(), **arguments)
 
 
 def _warn_if_overlapping(appointment: Appointment) -> None:
@@ -150,6 +172,7 @@ def new():
         form.patient.data = request.args.get("patient", type=int)
         form.provider.data = request.args.get("provider", type=int)
         form.date.data = calendar_day("date", today(current_practice().zone))
+        form.time.data = clock_time("time")
     if form.validate_on_submit():
         by_id = {provider.id: provider for provider in providers}
         try:
@@ -174,7 +197,9 @@ def new():
 def show(appointment_id: int):
     appointment = get_or_404(Appointment, appointment_id)
     return render_template("appointments/show.html", appointment=appointment,
-                           events=service.history(appointment), day_url=_day_url(appointment))
+                           events=service.history(appointment),
+                           day_url=functools.partial(_day_url, appointment),
+                           now=utcnow(), action_form=ConfirmForm())
 
 
 @bp.route("/<int:appointment_id>/edit", methods=["GET", "POST"])
