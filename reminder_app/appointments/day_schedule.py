@@ -29,6 +29,8 @@ ROW_MINUTES = 5
 FREE_MINUTES = 15
 #: The hours always shown, even when nothing is booked in them (the practice's clock).
 OPENING, CLOSING = time(8), time(18)
+#: A block shorter than this has room for one line only.
+SHORT_MINUTES = 25
 #: At most this many appointments side by side in one column; more share the last lane.
 MAX_LANES = 4
 #: The most rows a day can have (a 25-hour day); the stylesheet has a class for each.
@@ -73,7 +75,8 @@ class Block:
     @property
     def css(self) -> str:
         lane = f"lane-{self.lane}" if self.lane else "lane-all"
-        return f"day-block day-{self.kind.value} dg-r{self.row} dg-s{self.span} {lane}"
+        short = " day-short" if self.span * ROW_MINUTES < SHORT_MINUTES else ""
+        return f"day-block day-{self.kind.value} dg-r{self.row} dg-s{self.span} {lane}{short}"
 
 
 @dataclass
