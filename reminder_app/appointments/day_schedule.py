@@ -101,10 +101,11 @@ class DaySchedule:
 
 
 def build(day: date, zone: ZoneInfo, providers: Iterable[Provider],
-          appointments: list[Appointment], slots: dict[int, FreedSlot],
-          now: datetime) -> DaySchedule:
+          appointments: list[Appointment], slots: dict[int, FreedSlot], now: datetime,
+          clashing: set[int] | None = None) -> DaySchedule:
     """The day's columns: every active provider, and any other with an appointment that day
-    (`providers` as given, in order)."""
+    (`providers` as given, in order). `clashing` is `service.double_booked(appointments)`,
+    if the caller has it already."""
     starts_at, ends_at = _window(day, zone, appointments)
     rows = int((ends_at - starts_at) / timedelta(minutes=ROW_MINUTES))
     hours = []
@@ -115,7 +116,8 @@ def build(day: date, zone: ZoneInfo, providers: Iterable[Provider],
         hour += timedelta(hours=1)
     schedule = DaySchedule(day, starts_at, ends_at, rows, hours, [])
     booked_with = {a.provider_id for a in appointments}
-    clashing = service.double_booked(appointments)
+    if clashing is None:
+        clashing = service.double_booked(appointments)
     for provider in providers:
         if not provider.active and provider.id not in booked_with:
             continue

@@ -88,13 +88,14 @@ def day():
     reminders = planning.reminders_by_appointment([a.id for a in appointments])
     slots = slots_for([a.id for a in appointments])
     now = utcnow()
+    overlaps = service.double_booked(appointments)
     schedule = None
     if mode == "columns":
         schedule = day_schedule.build(shown, practice.zone, [provider] if provider else providers,
-                                      appointments, slots, now)
+                                      appointments, slots, now, clashing=overlaps)
     return render_template(
         "appointments/day.html", day=shown, provider=provider, providers=providers,
-        appointments=appointments, overlaps=service.double_booked(appointments), now=now,
+        appointments=appointments, overlaps=overlaps, now=now,
         reminders=reminders, slots=slots, mode=mode, schedule=schedule, moving=moving,
         week_start=shown - timedelta(days=shown.weekday()),
         previous_day=shown - timedelta(days=1), next_day=shown + timedelta(days=1),

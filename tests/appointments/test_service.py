@@ -229,3 +229,11 @@ def test_double_booked_marks_the_appointments_sharing_a_providers_time(practice,
     # 12:20–12:35 touches 12:35 without sharing a minute; a cancelled time is free
     assert service.double_booked(shown) == {noon.id, twenty_past.id}
     assert service.double_booked([noon, after, cancelled, elsewhere]) == set()
+
+
+def test_a_long_appointment_double_books_each_one_inside_it(practice, patient, provider):
+    long = book(practice, patient, provider, duration_minutes=120)
+    early = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=15))
+    late = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=90))
+    after = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=120))
+    assert service.double_booked([after, late, early, long]) == {long.id, early.id, late.id}
