@@ -84,6 +84,7 @@ def test_every_staff_page_of_the_demo_passes_axe(live_app, sandbox, page):
     queue = deque([f"{origin}/", f"{origin}/appointments/day?moving={moving}"])
     seen: dict[str, str] = {}
     problems = {}
+    opened = 0
     while queue and len(seen) < MOST_PAGES:
         url = queue.popleft()
         path = url[len(origin):] or "/"
@@ -97,9 +98,16 @@ def test_every_staff_page_of_the_demo_passes_axe(live_app, sandbox, page):
         assert "/auth/login" not in page.url, f"{path} signed the owner out"
         if violations := audit(page):
             problems[path] = violations
+        details = page.locator(".day-marks-toggle")
+        if details.count():  # the day's marks: their detail too, opened
+            details.first.click()
+            opened += 1
+            if violations := audit(page):
+                problems[f"{path} (a mark's detail open)"] = violations
         queue.extend(links_on(page, origin))
     print(f"axe audited {len(seen)} kinds of page:", *sorted(seen), sep="\n  ")
     assert len(seen) >= 20, f"the walk reached only {sorted(seen)}"
+    assert opened >= 2, "no day view with a mark to open was audited"
     assert {"/", "/appointments/day", "/appointments/day?view=list",
             "/appointments/day?moving=N", "/appointments/week", "/patients",
             "/conversations", "/waitlist", "/appointments/providers", "/reminders/rules",
