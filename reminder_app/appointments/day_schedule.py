@@ -102,10 +102,11 @@ class DaySchedule:
 
 def build(day: date, zone: ZoneInfo, providers: Iterable[Provider],
           appointments: list[Appointment], slots: dict[int, FreedSlot], now: datetime,
-          clashing: set[int] | None = None) -> DaySchedule:
+          clashing: set[int] | None = None, moving: Appointment | None = None) -> DaySchedule:
     """The day's columns: every active provider, and any other with an appointment that day
     (`providers` as given, in order). `clashing` is `service.double_booked(appointments)`,
-    if the caller has it already."""
+    if the caller has it already. The time of the appointment being `moving` counts as
+    free, so it can move by a quarter hour into its own time."""
     starts_at, ends_at = _window(day, zone, appointments)
     rows = int((ends_at - starts_at) / timedelta(minutes=ROW_MINUTES))
     hours = []
@@ -122,7 +123,8 @@ def build(day: date, zone: ZoneInfo, providers: Iterable[Provider],
         if not provider.active and provider.id not in booked_with:
             continue
         own = [a for a in appointments if a.provider_id == provider.id]
-        schedule.columns.append(_column(schedule, provider, own, slots, clashing, now))
+        schedule.columns.append(_column(schedule, provider, own, slots, clashing, now,
+                                        moving))
     return schedule
 
 
@@ -147,10 +149,12 @@ def _hour_of(moment: datetime, zone: ZoneInfo) -> datetime:
 
 
 def _column(schedule: DaySchedule, provider: Provider, own: list[Appointment],
-            slots: dict[int, FreedSlot], clashing: set[int], now: datetime) -> Column:
+            slots: dict[int, FreedSlot], clashing: set[int], now: datetime,
+            moving: Appointment | None) -> Column:
     column = Column(provider)
     live = [a for a in own if not a.status.is_cancelled]
-    taken: list[tuple[datetime, datetime]] = [(a.starts_at, a.ends_at) for a in live]
+    taken: list[tuple[datetime, datetime]] = [(a.starts_at, a.ends_at) for a in live
+                                              if a is not moving]
     for appointment in live:
         column.blocks.append(_block(schedule, BlockKind.APPOINTMENT, appointment.starts_at,
                                     appointment.ends_at, appointment=appointment,
@@ -171,7 +175,8 @@ def _column(schedule: DaySchedule, provider: Provider, own: list[Appointment],
     column.blocks.extend(_free_blocks(schedule, taken, now))
     column.lanes = _assign_lanes([b for b in column.blocks if b.appointment is not None
                                   and b.appointment.id in clashing])
-    column.blocks.sort(key=lambda b: (b.starts_at, b.lane))
+    # the free pieces over a moving appointment come after it, to be drawn above it
+    column.blocks.sort(key=lambda b: (b.starts_at, b.lane, b.is_free))
     return column
 
 

@@ -92,7 +92,8 @@ def day():
     schedule = None
     if mode == "columns":
         schedule = day_schedule.build(shown, practice.zone, [provider] if provider else providers,
-                                      appointments, slots, now, clashing=overlaps)
+                                      appointments, slots, now, clashing=overlaps,
+                                      moving=moving)
     return render_template(
         "appointments/day.html", day=shown, provider=provider, providers=providers,
         appointments=appointments, overlaps=overlaps, now=now,

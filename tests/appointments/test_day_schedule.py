@@ -39,8 +39,9 @@ def book(practice, provider, hour, minute=0, minutes=15, status=S.BOOKED, day=DA
                             status=status)
 
 
-def build(practice, providers, appointments, now, slots=None, day=DAY):
-    return day_schedule.build(day, practice.zone, providers, appointments, slots or {}, now)
+def build(practice, providers, appointments, now, slots=None, day=DAY, **options):
+    return day_schedule.build(day, practice.zone, providers, appointments, slots or {}, now,
+                              **options)
 
 
 def blocks(column, kind):
@@ -135,3 +136,17 @@ def test_columns_are_the_active_providers_and_any_booked_inactive_one(practice, 
 def test_the_whole_day_past_offers_no_free_time(practice, provider):
     schedule = build(practice, [provider], [], now=datetime(2027, 1, 1, tzinfo=UTC))
     assert schedule.columns[0].blocks == []
+
+
+def test_the_appointment_being_moved_leaves_its_own_time_free(practice, provider):
+    visit = book(practice, provider, 9, minutes=30)
+    still = build(practice, [provider], [visit], now=at(practice, 0))
+    moving = build(practice, [provider], [visit], now=at(practice, 0), moving=visit)
+    assert at(practice, 9, 15) not in {b.starts_at for b in blocks(still.columns[0],
+                                                                   BlockKind.FREE)}
+    free = {b.starts_at: b for b in blocks(moving.columns[0], BlockKind.FREE)}
+    assert at(practice, 9) in free and at(practice, 9, 15) in free
+    (drawn,) = blocks(moving.columns[0], BlockKind.APPOINTMENT)
+    order = moving.columns[0].blocks
+    assert drawn.appointment is visit
+    assert order.index(drawn) < order.index(free[at(practice, 9)])  # drawn under them

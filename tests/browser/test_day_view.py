@@ -84,6 +84,10 @@ def test_book_move_and_cancel_from_the_columns(live_app, page):
     booked.locator(".day-block-link").click()
     page.get_by_role("link", name="Move to a free time").click()
     page.get_by_text("Moving Ana Reyes").wait_for()
+    # its own time is offered too (a quarter hour later), over its block
+    later = page.get_by_role("button", name="Move here to 10:15 with Dr. Ben Okafor")
+    later.hover()  # fails if the block were drawn above it
+    assert later.is_visible()
     page.get_by_role("button", name="Move here to 11:30 with Dr. Amelia Reyes").click()
     page.get_by_text(re.compile(r"Moved Ana Reyes to .* at 11:30")).wait_for()
     db.session.expire_all()
