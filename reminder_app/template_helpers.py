@@ -14,7 +14,15 @@ from markupsafe import Markup
 from .auth.sessions import idle_template_values
 from .calendars.feeds import feed_url
 from .inbound.conversations import unread_count
-from .models import AppointmentStatus, MessageKind, MessageStatus, ReminderStatus, SlotStatus
+from .models import (
+    ActorKind,
+    AppointmentStatus,
+    EventKind,
+    MessageKind,
+    MessageStatus,
+    ReminderStatus,
+    SlotStatus,
+)
 from .models.clickatell_account import sending_blocker
 from .onboarding.checklist import is_low_on_credit
 from .permissions import can
@@ -100,7 +108,9 @@ def status_mark(status: enum.Enum) -> str:
 
 
 def appointment_names() -> dict:
-    return {"AppointmentStatus": AppointmentStatus, "MessageKind": MessageKind}
+    """The enums templates compare with (never a status's string value)."""
+    return {"AppointmentStatus": AppointmentStatus, "MessageKind": MessageKind,
+            "ReminderStatus": ReminderStatus, "EventKind": EventKind, "ActorKind": ActorKind}
 
 
 def conversation_globals() -> dict:
