@@ -5,10 +5,11 @@
 Books APPOINTMENTS appointments on one day (10 providers, every one through
 `appointments.service.book`, so each has its two reminders; one in five confirmed by a reply,
 one in ten cancelled, one in five with a free-text reply), signs the owner in, then fetches
-`/appointments/day?date=…` RUNS times through the app in this process (Flask's test client:
-no network, so the time is the server's: routing, queries, template) and counts the SQL
-statements of one request. On SQLite (a temporary file) and on PostgreSQL (a database of its
-own on the server of TEST_DATABASE_URL or the local one, dropped afterwards).
+`/appointments/day?date=…` RUNS times in each mode (the provider columns, the default, and
+the list) through the app in this process (Flask's test client: no network, so the time is
+the server's: routing, queries, template) and counts the SQL statements of one request.
+On SQLite (a temporary file) and on PostgreSQL (a database of its own on the server of
+TEST_DATABASE_URL or the local one, dropped afterwards).
 """
 
 import argparse
@@ -20,6 +21,7 @@ from _common import machine, on_each_database, percentile, table
 from sqlalchemy import event
 
 PASSWORD = "correct-horse-1"
+MODES = ("columns", "list")
 
 
 def seed(count: int):
@@ -71,10 +73,18 @@ def measure(database_url: str, count: int, runs: int) -> tuple:
         db.session.remove()
     client = app.test_client()
     client.post("/auth/login", data={"email": "owner@example.com", "password": PASSWORD})
-    url = f"/appointments/day?date={day.isoformat()}"
-    statements = []
     with app.app_context():
         engine = db.engine
+    results = [_measure_mode(client, engine, f"/appointments/day?date={day.isoformat()}"
+                             f"&view={mode}", runs) for mode in MODES]
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+    return results
+
+
+def _measure_mode(client, engine, url: str, runs: int) -> tuple:
+    statements = []
 
     def count_statement(*_args):
         statements.append(1)
@@ -91,9 +101,6 @@ def measure(database_url: str, count: int, runs: int) -> tuple:
     event.listen(engine, "before_cursor_execute", count_statement)
     client.get(url)
     event.remove(engine, "before_cursor_execute", count_statement)
-    with app.app_context():
-        db.drop_all()
-        db.engine.dispose()
     return (shown, f"{statistics.median(timings):.0f}", f"{percentile(timings, 0.95):.0f}",
             len(statements), f"{len(first.data) / 1024:.0f}")
 
@@ -104,15 +111,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    rows = [(database, *result) for database, result in on_each_database(
+    rows = [(database, mode, *result) for database, results in on_each_database(
         "day", lambda url: measure(url, args.appointments, args.runs),
-        no_postgres=args.no_postgres)]
+        no_postgres=args.no_postgres) for mode, result in zip(MODES, results, strict=True)]
     print(f"$ .venv/bin/python bench/day_view.py --appointments {args.appointments} "
           f"--runs {args.runs}" + (" --no-postgres" if args.no_postgres else ""))
     print(f"machine: {machine()}")
     print(f"the day view of one day with {args.appointments} appointments (10 providers), "
           f"server time in-process, {args.runs} runs\n")
-    print(table(rows, ("database", "appointments shown", "median ms", "p95 ms", "queries",
+    print(table(rows, ("database", "mode", "appointments shown", "median ms", "p95 ms", "queries",
                        "page KiB")))
 
 

@@ -2,7 +2,7 @@
 is a 400 that says what is allowed, never a 500 further down (an overflowing date, an
 offset larger than the database's integers)."""
 
-from datetime import date
+from datetime import date, time
 
 from flask import abort, make_response, request
 
@@ -28,6 +28,25 @@ def calendar_day(name: str, today: date) -> date | None:
         refuse(error.message)
     except ValueError:
         refuse("Give the date like 2026-03-09.")
+
+
+def clock_time(name: str) -> time | None:
+    """A time of day on the practice's clock (`?time=09:30`), to prefill a form."""
+    text = request.args.get(name)
+    if not text:
+        return None
+    try:
+        return time.fromisoformat(text).replace(second=0, microsecond=0, tzinfo=None)
+    except ValueError:
+        refuse("Give the time like 09:30.")
+
+
+def choice(name: str, allowed: tuple[str, ...]) -> str:
+    """One of a few words (`?view=list`); the first when absent."""
+    value = request.args.get(name) or allowed[0]
+    if value not in allowed:
+        refuse(f"Choose {name} from: {', '.join(allowed)}.")
+    return value
 
 
 def page_number(name: str = "page") -> int:

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from werkzeug.serving import make_server
@@ -30,7 +30,6 @@ from devtools.sandbox_api import SandboxAPI  # noqa: E402
 from reminder_app import create_app  # noqa: E402
 from reminder_app.extensions import db  # noqa: E402
 from reminder_app.models import Appointment, AppointmentStatus  # noqa: E402
-from reminder_app.timezones import today  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -84,13 +83,11 @@ def main() -> int:
         with app.app_context():
             db.create_all()
             seed = demo.seed_demo()
-            practice = seed.practice
-            tomorrow = demo._weekday(today(practice.zone) + timedelta(days=1))
         # Serve only now, as `make run` does: the sandbox's pushes that found no app retry.
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            shoot(app, url, sandbox, seed, tomorrow, args.out)
+            shoot(app, url, sandbox, seed, args.out)
         finally:
             server.shutdown()
             thread.join(5)
@@ -110,7 +107,7 @@ def delivered(sandbox_url: str) -> bool:
     return all(push["status_code"] and push["status_code"] < 300 for push in latest.values())
 
 
-def shoot(app, url: str, sandbox, seed, tomorrow, out: Path) -> None:
+def shoot(app, url: str, sandbox, seed, out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     wait_for(lambda: delivered(sandbox.url), timeout=30)
@@ -119,6 +116,7 @@ def shoot(app, url: str, sandbox, seed, tomorrow, out: Path) -> None:
             Appointment.last_reply_text.like("Running%"),
             Appointment.status == AppointmentStatus.BOOKED))
         patient_id, mobile = free_text.patient_id, free_text.patient.mobile
+        free_text_day = free_text.starts_at.astimezone(seed.practice.zone).date()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                              headless=True)
@@ -136,8 +134,7 @@ def shoot(app, url: str, sandbox, seed, tomorrow, out: Path) -> None:
         shoot_navigation(page, out)
         page.set_viewport_size(DESKTOP)
         shoot_patient_picker(page, url, out)
-        page.goto(f"{url}/appointments/day?date={tomorrow.isoformat()}")
-        page.screenshot(path=str(out / "day-view.png"), full_page=True)
+        shoot_day(page, url, free_text_day, free_text.id, out)
         page.goto(f"{url}/waitlist/")
         page.screenshot(path=str(out / "waitlist.png"), full_page=True)
         page.goto(f"{url}/conversations/{patient_id}")
@@ -186,6 +183,19 @@ def shoot_navigation(page, out: Path) -> None:
         page.screenshot(path=str(out / f"navigation-{width}.png"),
                         clip={"x": 0, "y": 0, "width": width, "height": bottom + 16})
         page.keyboard.press("Escape")
+
+
+def shoot_day(page, url: str, day, appointment_id: int, out: Path) -> None:
+    """The day in columns, one appointment's marks pressed open (its reminders and the
+    patient's free-text reply); then the same day as the printable list."""
+    page.goto(f"{url}/appointments/day?date={day.isoformat()}")
+    marks = page.locator(f'li[data-appointment="{appointment_id}"] .day-marks-toggle')
+    marks.click()
+    page.locator(f"#marks-{appointment_id}").wait_for()
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(out / "day-view.png"), full_page=True)
+    page.goto(f"{url}/appointments/day?date={day.isoformat()}&view=list")
+    page.screenshot(path=str(out / "day-view-list.png"), full_page=True)
 
 
 def shoot_patient_picker(page, url: str, out: Path) -> None:

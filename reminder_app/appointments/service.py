@@ -11,6 +11,8 @@ with its actor. Who acts is an argument (`actor=`, passed by the view, API, repl
 waitlist), and so is time (`now=`), so tests can set the clock.
 """
 
+import itertools
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -38,9 +40,9 @@ MAX_DURATION = 8 * 60
 DEFAULT_DURATION = 15
 CANCELLED = (AppointmentStatus.CANCELLED_BY_PATIENT, AppointmentStatus.CANCELLED_BY_STAFF)
 
-__all__ = ["AppointmentError", "StatusChangeRefused", "book", "cancel", "confirm",
-           "edit", "history", "mark_completed", "mark_no_show", "move", "overlapping",
-           "overlap_warning"]
+__all__ = ["AppointmentError", "StatusChangeRefused", "book", "cancel",
+           "confirm", "double_booked", "edit", "history", "mark_completed", "mark_no_show",
+           "move", "overlapping", "overlap_warning", "shares_time"]
 
 
 class AppointmentError(FieldError):
@@ -220,20 +222,49 @@ def history(appointment: Appointment) -> list[Event]:
         .order_by(Event.at, Event.id)))
 
 
+def shares_time(appointment: Appointment, provider_id: int, starts_at: datetime,
+                ends_at: datetime) -> bool:
+    """The one overlap rule: the same provider, some minute in common, and not cancelled (a
+    cancelled appointment's time is free)."""
+    return (appointment.provider_id == provider_id and not appointment.status.is_cancelled
+            and appointment.starts_at < ends_at and appointment.ends_at > starts_at)
+
+
 def overlapping(provider: Provider, starts_at: datetime, duration_minutes: int, *,
-                exclude_id: int | None = None) -> list[Appointment]:
-    """The provider's other appointments (not cancelled) that share some of this time."""
+                exclude_id: int | None = None,
+                among: Iterable[Appointment] | None = None) -> list[Appointment]:
+    """The provider's other appointments (not cancelled) that share some of this time: from
+    the database, or `among` appointments already loaded (a calendar page)."""
     ends_at = starts_at + timedelta(minutes=duration_minutes)
-    query = (select(Appointment)
-             .where(Appointment.practice_id == provider.practice_id,
-                    Appointment.provider_id == provider.id,
-                    Appointment.starts_at < ends_at,
-                    Appointment.starts_at > starts_at - timedelta(minutes=MAX_DURATION),
-                    Appointment.status.not_in(CANCELLED))
-             .order_by(Appointment.starts_at))
-    if exclude_id is not None:
-        query = query.where(Appointment.id != exclude_id)
-    return [other for other in db.session.scalars(query) if other.ends_at > starts_at]
+    if among is None:
+        query = (select(Appointment)
+                 .where(Appointment.practice_id == provider.practice_id,
+                        Appointment.provider_id == provider.id,
+                        Appointment.starts_at < ends_at,
+                        Appointment.starts_at > starts_at - timedelta(minutes=MAX_DURATION),
+                        Appointment.status.not_in(CANCELLED))
+                 .order_by(Appointment.starts_at))
+        among = db.session.scalars(query)
+    return [other for other in among if other.id != exclude_id
+            and shares_time(other, provider.id, starts_at, ends_at)]
+
+
+def double_booked(appointments: list[Appointment]) -> set[int]:
+    """Ids of these appointments that share time with another of them (a calendar's
+    "Overlaps" badge, the day view's lanes), each pair judged by `shares_time`. Sorted by
+    provider and start, an appointment is only compared with those starting before it ends,
+    so a busy day costs little more than the sort."""
+    live = sorted((a for a in appointments if not a.status.is_cancelled),
+                  key=lambda a: (a.provider_id, a.starts_at))
+    clashing: set[int] = set()
+    for n, appointment in enumerate(live):
+        starts_at, ends_at = appointment.starts_at, appointment.ends_at
+        for other in itertools.islice(live, n + 1, None):
+            if other.provider_id != appointment.provider_id or other.starts_at >= ends_at:
+                break
+            if shares_time(other, appointment.provider_id, starts_at, ends_at):
+                clashing.update((appointment.id, other.id))
+    return clashing
 
 
 def overlap_warning(appointment: Appointment, zone) -> str | None:

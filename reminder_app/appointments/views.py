@@ -1,13 +1,14 @@
 """Staff pages for appointments: the day and week views, booking and changing, providers,
 CSV import. Views parse, call `service`, and render or redirect."""
 
+import functools
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy.orm import joinedload
 
-from ..arguments import calendar_day
+from ..arguments import calendar_day, choice, clock_time
 from ..extensions import db
 from ..forms import ConfirmForm, provider_choices
 from ..models import Appointment, CancelledBy, Provider
@@ -18,7 +19,8 @@ from ..tenancy import current_actor, current_practice, get_or_404, local_time, s
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
 from ..transactions import rollback, unit_of_work
 from ..validation import FieldError
-from . import csv_import, service
+from . import csv_import, day_schedule, service
+from . import providers as provider_service
 from .forms import (
     AppointmentForm,
     CancelForm,
@@ -64,25 +66,16 @@ def _with_people(query):
     return query.options(joinedload(Appointment.patient), joinedload(Appointment.provider))
 
 
-def overlapping_ids(appointments: list[Appointment]) -> set[int]:
-    """Ids of the shown appointments that share time with another of the same provider."""
-    clashing: set[int] = set()
-    latest: dict[int, Appointment] = {}
-    for appointment in sorted(appointments, key=lambda a: a.starts_at):
-        if appointment.status.is_cancelled:
-            continue
-        previous = latest.get(appointment.provider_id)
-        if previous is not None and previous.ends_at > appointment.starts_at:
-            clashing.update({previous.id, appointment.id})
-        if previous is None or appointment.ends_at > previous.ends_at:
-            latest[appointment.provider_id] = appointment
-    return clashing
+#: The day view's modes: provider columns with time running down, or the printable list.
+DAY_VIEWS = ("columns", "list")
 
 
 @bp.get("/day")
 def day():
     practice = current_practice()
     shown = calendar_day("date", today(practice.zone)) or today(practice.zone)
+    mode = choice("view", DAY_VIEWS)
+    moving = _moving()
     providers = _providers()
     provider = _chosen_provider(providers)
     start, end = day_bounds(shown, practice.zone)
@@ -93,13 +86,30 @@ def day():
         query = query.where(Appointment.provider_id == provider.id)
     appointments = list(db.session.scalars(query))
     reminders = planning.reminders_by_appointment([a.id for a in appointments])
+    slots = slots_for([a.id for a in appointments])
+    now = utcnow()
+    overlaps = service.double_booked(appointments)
+    schedule = None
+    if mode == "columns":
+        schedule = day_schedule.build(shown, practice.zone, [provider] if provider else providers,
+                                      appointments, slots, now, clashing=overlaps,
+                                      moving=moving)
     return render_template(
         "appointments/day.html", day=shown, provider=provider, providers=providers,
-        appointments=appointments, overlaps=overlapping_ids(appointments), now=utcnow(),
-        reminders=reminders, slots=slots_for([a.id for a in appointments]),
+        appointments=appointments, overlaps=overlaps, now=now,
+        reminders=reminders, slots=slots, mode=mode, schedule=schedule, moving=moving,
         week_start=shown - timedelta(days=shown.weekday()),
         previous_day=shown - timedelta(days=1), next_day=shown + timedelta(days=1),
         today=today(practice.zone), action_form=ConfirmForm())
+
+
+def _moving() -> Appointment | None:
+    """The appointment being moved (`?moving=<id>`): its free times become "Move here"."""
+    moving_id = request.args.get("moving", type=int)
+    if moving_id is None:
+        return None
+    appointment = get_or_404(Appointment, moving_id)
+    return appointment if appointment.status.is_open else None
 
 
 @bp.get("/week")
@@ -118,7 +128,7 @@ def week():
                 Appointment.provider_id == provider.id, Appointment.starts_at >= start,
                 Appointment.starts_at < end).order_by(Appointment.starts_at, Appointment.id)):
             by_day[local(appointment.starts_at, practice.zone).date()].append(appointment)
-    overlaps = overlapping_ids([a for day_list in by_day.values() for a in day_list])
+    overlaps = service.double_booked([a for day_list in by_day.values() for a in day_list])
     return render_template(
         "appointments/week.html", days=days, by_day=by_day, provider=provider,
         providers=providers, overlaps=overlaps, today=current,
@@ -136,9 +146,9 @@ def _show_error(form, error: FieldError) -> None:
     form[FORM_FIELDS.get(error.field, "time")].errors.append(error.message)
 
 
-def _day_url(appointment: Appointment) -> str:
+def _day_url(appointment: Appointment, **arguments) -> str:
     shown = local(appointment.starts_at, current_practice().zone).date()
-    return url_for(".day", date=shown.isoformat())
+    return url_for(".day", date=shown.isoformat(), **arguments)
 
 
 def _warn_if_overlapping(appointment: Appointment) -> None:
@@ -165,6 +175,7 @@ def new():
         form.patient.data = request.args.get("patient", type=int)
         form.provider.data = request.args.get("provider", type=int)
         form.date.data = calendar_day("date", today(current_practice().zone))
+        form.time.data = clock_time("time")
     if form.validate_on_submit():
         by_id = {provider.id: provider for provider in providers}
         try:
@@ -189,7 +200,9 @@ def new():
 def show(appointment_id: int):
     appointment = get_or_404(Appointment, appointment_id)
     return render_template("appointments/show.html", appointment=appointment,
-                           events=service.history(appointment), day_url=_day_url(appointment))
+                           events=service.history(appointment),
+                           day_url=functools.partial(_day_url, appointment),
+                           now=utcnow(), action_form=ConfirmForm())
 
 
 @bp.route("/<int:appointment_id>/edit", methods=["GET", "POST"])
@@ -308,22 +321,22 @@ def no_show(appointment_id: int):
 def providers():
     form = ProviderForm()
     if form.validate_on_submit():
-        practice = current_practice()
-        if any(p.name.casefold() == form.name.data.casefold() for p in _providers()):
-            form.name.errors.append("A provider already has that name.")
+        try:
+            provider = provider_service.add_provider(current_practice(), form.name.data)
+        except FieldError as error:
+            form.name.errors.append(error.message)
         else:
-            db.session.add(Provider(practice_id=practice.id, name=form.name.data))
-            flash(f"{form.name.data} can now be booked.", "success")
+            flash(f"{provider.name} can now be booked.", "success")
             return redirect(url_for(".providers"), code=303)
     return render_template("appointments/providers.html", form=form, providers=_providers(),
                            action_form=ConfirmForm())
 
 
-def _set_active(provider_id: int, active: bool):
+def _set_bookable(provider_id: int, bookable: bool):
     provider = get_or_404(Provider, provider_id)
     if ConfirmForm().validate_on_submit():
-        provider.active = active
-        flash(f"{provider.name} {'can be booked again' if active else 'can no longer be booked'}"
+        provider_service.set_bookable(provider, bookable)
+        flash(f"{provider.name} {'can be booked again' if bookable else 'can no longer be booked'}"
               ". Existing appointments stay as they are.", "success")
     return redirect(url_for(".providers"), code=303)
 
@@ -331,13 +344,13 @@ def _set_active(provider_id: int, active: bool):
 @bp.post("/providers/<int:provider_id>/deactivate")
 @unit_of_work()
 def deactivate_provider(provider_id: int):
-    return _set_active(provider_id, False)
+    return _set_bookable(provider_id, False)
 
 
 @bp.post("/providers/<int:provider_id>/activate")
 @unit_of_work()
 def activate_provider(provider_id: int):
-    return _set_active(provider_id, True)
+    return _set_bookable(provider_id, True)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from flask_login import login_required
 from ..arguments import page_number
 from ..clickatell.segments import GSM7_BASIC, GSM7_EXTENSION
 from ..forms import ConfirmForm
-from ..models import Intent, Message, MessageKind, MessageStatus, Patient, PracticeKeyword
+from ..models import Intent, Message, MessageKind, Patient, PracticeKeyword
 from ..patients import picker
 from ..reminders.templates import CREDITS_PER_PART
 from ..tenancy import current_practice, get_or_404
@@ -19,25 +19,6 @@ from .replies import has_opted_out
 from .understanding import UNIVERSAL_OPT_OUT, WORDS, mentions_opt_out
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
-
-KIND_LABELS = {
-    MessageKind.REMINDER: "Reminder",
-    MessageKind.AUTO_REPLY: "Automatic answer",
-    MessageKind.STAFF_REPLY: "Staff answer",
-    MessageKind.TEST: "Test text",
-    MessageKind.OFFER: "Offer",
-    MessageKind.REPLY: "Patient",
-}
-STATUS_BADGES = {
-    MessageStatus.QUEUED: ("text-bg-light border", "Queued"),
-    MessageStatus.SENDING: ("text-bg-info", "Sending"),
-    MessageStatus.SENT: ("text-bg-primary", "Sent"),
-    MessageStatus.DELIVERED: ("text-bg-success", "Delivered"),
-    MessageStatus.FAILED: ("text-bg-danger", "Failed"),
-    MessageStatus.CANCELLED: ("text-bg-secondary", "Not sent"),
-    MessageStatus.RECEIVED: ("text-bg-light border", "Received"),
-}
-
 
 @bp.before_request
 @login_required
@@ -67,7 +48,7 @@ def _thread_page(patient: Patient, form: StaffReplyForm):
         "inbound/thread.html", patient=patient, messages=messages,
         readings=conversations.readings(messages),
         form=form, action_form=ConfirmForm(), opted_out=has_opted_out(patient),
-        kind_labels=KIND_LABELS, status_badges=STATUS_BADGES, Intent=Intent,
+        Intent=Intent,
         mentions_opt_out=mentions_opt_out, gsm7_basic="".join(sorted(GSM7_BASIC)),
         gsm7_extension="".join(sorted(GSM7_EXTENSION)),
         credits_per_part=CREDITS_PER_PART,

@@ -90,6 +90,26 @@ class Appointment(db.Model):
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
+    def has_started(self, now: datetime) -> bool:
+        return self.starts_at <= now
+
+    def leaves_time_free(self, now: datetime, *, refilled: bool = False) -> bool:
+        """Cancelled, still ahead, and not refilled: the provider's time is free to book (the
+        calendars show "Slot free" there)."""
+        return self.status.is_cancelled and self.starts_at > now and not refilled
+
+    def can_mark_completed(self, now: datetime) -> bool:
+        """Whether staff may mark it completed now (it has started; a no-show can be
+        corrected)."""
+        return self.has_started(now) and (
+            self.status.is_open or self.status is AppointmentStatus.NO_SHOW)
+
+    def can_mark_no_show(self, now: datetime) -> bool:
+        """Whether staff may mark it a no-show now (it has started; a completion can be
+        corrected)."""
+        return self.has_started(now) and (
+            self.status.is_open or self.status is AppointmentStatus.COMPLETED)
+
     def _require_open(self, action: str) -> None:
         if not self.status.is_open:
             raise StatusChangeRefused(

@@ -30,6 +30,13 @@ class MessageKind(enum.StrEnum):
     OFFER = "offer"
     REPLY = "reply"
 
+    @property
+    def label(self) -> str:
+        """Who wrote the text, as staff read it in a conversation."""
+        return {"reminder": "Reminder", "auto_reply": "Automatic answer",
+                "staff_reply": "Staff answer", "test": "Test text", "offer": "Offer",
+                "reply": "Patient"}[self.value]
+
 
 class MessageStatus(enum.StrEnum):
     """Where a text is. Outbound: queued → sending → sent → delivered, or failed/cancelled."""
@@ -41,6 +48,10 @@ class MessageStatus(enum.StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     RECEIVED = "received"
+
+    @property
+    def label(self) -> str:
+        return "Not sent" if self is MessageStatus.CANCELLED else self.value.capitalize()
 
     @property
     def is_final(self) -> bool:

@@ -86,6 +86,11 @@ class ReminderStatus(enum.StrEnum):
         return self.value.capitalize()
 
     @property
+    def is_ahead(self) -> bool:
+        """Not gone out yet, and still meant to: staff see when it will."""
+        return self in (ReminderStatus.PENDING, ReminderStatus.QUEUED)
+
+    @property
     def went_out(self) -> bool:
         """A text was (or is being) sent for it."""
         return self in (ReminderStatus.QUEUED, ReminderStatus.SENT, ReminderStatus.DELIVERED,

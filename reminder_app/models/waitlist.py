@@ -169,6 +169,32 @@ class FreedSlot(db.Model):
     def close(self, status: SlotStatus, reason: str, now: datetime) -> None:
         self.status, self.reason, self.closed_at, self.next_wave_at = status, reason, now, None
 
+    @property
+    def is_filled(self) -> bool:
+        """Someone from the waitlist took the time: it is no longer free."""
+        return self.status is SlotStatus.FILLED
+
+    @property
+    def is_offering(self) -> bool:
+        return self.status is SlotStatus.OFFERING
+
+    @property
+    def open_offers(self) -> list["Offer"]:
+        """The offers still waiting for an answer."""
+        return [offer for offer in self.offers if offer.status is OfferStatus.OPEN]
+
+    @property
+    def taker(self) -> Patient | None:
+        """The waitlisted patient who took the time, if one did."""
+        return next((offer.patient for offer in self.offers
+                     if offer.status is OfferStatus.ACCEPTED), None)
+
+    @property
+    def answered_offers(self) -> list["Offer"]:
+        """Earlier offers that ended without taking the time (said no, expired, closed…)."""
+        return [offer for offer in self.offers
+                if offer.status not in (OfferStatus.OPEN, OfferStatus.ACCEPTED)]
+
     def __repr__(self) -> str:
         return f"<FreedSlot {self.id} {self.starts_at:%Y-%m-%d %H:%M}Z {self.status.value}>"
 

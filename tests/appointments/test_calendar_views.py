@@ -163,16 +163,66 @@ def add_appointments(practice, day: date, how_many: int, providers, patients) ->
     db.session.commit()
 
 
-def test_the_day_view_query_count_does_not_grow_with_appointments(client, practice):
+@pytest.mark.parametrize("mode", ["columns", "list"])
+def test_the_day_view_query_count_does_not_grow_with_appointments(client, practice, mode):
     day = date(2026, 6, 1)
+    url = f"/appointments/day?date={day}&view={mode}"
     providers = [make_provider(practice) for _ in range(3)]
     patients = [make_patient(practice) for _ in range(7)]
     add_appointments(practice, day, 5, providers, patients)
     db.session.expire_all()
-    with_five = count_queries(client, f"/appointments/day?date={day}")
+    with_five = count_queries(client, url)
     add_appointments(practice, day, 195, providers, patients)
     db.session.expire_all()
-    page = client.get(f"/appointments/day?date={day}").get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
     assert page.count("data-appointment=") == 200
     db.session.expire_all()
-    assert count_queries(client, f"/appointments/day?date={day}") == with_five
+    assert count_queries(client, url) == with_five
+
+
+def test_the_day_shows_columns_by_default_and_the_list_on_request(client, practice, patient,
+                                                                  provider):
+    day = date(2026, 6, 1)
+    visit = make_appointment(practice, patient=patient, provider=provider,
+                             starts_at=at(practice, day, 9), reason="Check-up")
+    columns = client.get(f"/appointments/day?date={day}").get_data(as_text=True)
+    assert 'id="day-columns"' in columns and 'id="appointments"' not in columns
+    assert '<li class="day-block day-appointment dg-r13 dg-s3 lane-all' in columns
+    assert f'data-appointment="{visit.id}"' in columns
+    listed = client.get(f"/appointments/day?date={day}&view=list").get_data(as_text=True)
+    assert 'id="appointments"' in listed and 'id="day-columns"' not in listed
+    assert "Check-up" in columns and "Check-up" in listed
+    assert client.get(f"/appointments/day?date={day}&view=grid").status_code == 400
+
+
+def test_a_free_time_links_to_the_booking_form_filled_in(client, practice, patient, provider):
+    tomorrow = datetime.now(UTC).astimezone(practice.zone).date() + timedelta(days=1)
+    page = client.get(f"/appointments/day?date={tomorrow}").get_data(as_text=True)
+    link = f"/appointments/new?provider={provider.id}&amp;date={tomorrow}&amp;time=10:15"
+    assert f'href="{link}"' in page
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'<option selected value="{provider.id}">' in form
+    assert f'value="{tomorrow}"' in form and 'value="10:15"' in form
+    assert client.get("/appointments/new?time=25:00").status_code == 400
+
+
+def test_moving_turns_free_times_into_move_buttons(client, practice, patient, provider):
+    tomorrow = datetime.now(UTC).astimezone(practice.zone).date() + timedelta(days=1)
+    visit = make_appointment(practice, patient=patient, provider=provider,
+                             starts_at=at(practice, tomorrow, 9))
+    url = f"/appointments/day?date={tomorrow}&moving={visit.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Moving <strong>Ana Reyes</strong>" in page
+    assert f'action="/appointments/{visit.id}/move"' in page
+    assert "Move here<span class=\"visually-hidden\"> to 10:15 with Dr. Amelia Reyes" in page
+    assert "/appointments/new?" not in page.split('id="day-columns"')[1]
+    response = client.post(f"/appointments/{visit.id}/move", data={
+        "provider": provider.id, "date": tomorrow.isoformat(), "time": "10:15"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert visit.starts_at == at(practice, tomorrow, 10, 15)
+    visit.cancel("staff")
+    db.session.commit()
+    assert "Moving" not in client.get(url).get_data(as_text=True)  # nothing left to move
+    foreign = make_appointment(make_practice().practice)
+    assert client.get(f"/appointments/day?moving={foreign.id}").status_code == 404

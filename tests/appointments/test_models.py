@@ -1,5 +1,7 @@
 """Which status changes an appointment allows."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from reminder_app.models import Appointment, AppointmentStatus, CancelledBy, StatusChangeRefused
@@ -83,3 +85,34 @@ def test_ends_at_is_start_plus_duration():
 
     a = Appointment(starts_at=datetime(2026, 3, 8, 6, 50, tzinfo=UTC), duration_minutes=20)
     assert a.ends_at == datetime(2026, 3, 8, 7, 10, tzinfo=UTC)
+
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("status", "starts_in", "refilled", "free"), [
+    (S.CANCELLED_BY_PATIENT, timedelta(hours=1), False, True),
+    (S.CANCELLED_BY_STAFF, timedelta(hours=1), False, True),
+    (S.CANCELLED_BY_PATIENT, timedelta(hours=1), True, False),  # the waitlist took it
+    (S.CANCELLED_BY_PATIENT, -timedelta(minutes=1), False, False),  # past
+    (S.BOOKED, timedelta(hours=1), False, False),
+    (S.CONFIRMED, timedelta(hours=1), False, False),
+])
+def test_a_cancelled_time_ahead_that_no_one_took_is_free(status, starts_in, refilled, free):
+    a = appointment(status)
+    a.starts_at = NOW + starts_in
+    assert a.leaves_time_free(NOW, refilled=refilled) is free
+
+
+@pytest.mark.parametrize(("status", "completable", "no_show"), [
+    (S.BOOKED, True, True), (S.CONFIRMED, True, True), (S.RESCHEDULE_REQUESTED, True, True),
+    (S.COMPLETED, False, True), (S.NO_SHOW, True, False),
+    (S.CANCELLED_BY_PATIENT, False, False), (S.CANCELLED_BY_STAFF, False, False),
+])
+def test_staff_may_close_a_started_appointment_as_its_status_allows(status, completable,
+                                                                     no_show):
+    started, ahead = appointment(status), appointment(status)
+    started.starts_at, ahead.starts_at = NOW - timedelta(minutes=5), NOW + timedelta(minutes=5)
+    assert started.can_mark_completed(NOW) is completable
+    assert started.can_mark_no_show(NOW) is no_show
+    assert not ahead.can_mark_completed(NOW) and not ahead.can_mark_no_show(NOW)

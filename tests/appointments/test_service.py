@@ -217,3 +217,25 @@ def test_moving_across_a_dst_change_keeps_the_wall_clock_time_asked_for(practice
 
 def test_factory_appointments_belong_to_the_practice_given(practice):
     assert make_appointment(practice).practice_id == practice.id
+
+
+def test_double_booked_marks_the_appointments_sharing_a_providers_time(practice, patient,
+                                                                        provider):
+    noon = book(practice, patient, provider, duration_minutes=30)
+    twenty_past = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=20))
+    after = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=35))
+    cancelled = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=40))
+    service.cancel(cancelled, actor=STAFF)
+    elsewhere = book(practice, patient, make_provider(practice), starts_at=LATER)
+    shown = [noon, twenty_past, after, cancelled, elsewhere]
+    # 12:20–12:35 touches 12:35 without sharing a minute; a cancelled time is free
+    assert service.double_booked(shown) == {noon.id, twenty_past.id}
+    assert service.double_booked([noon, after, cancelled, elsewhere]) == set()
+
+
+def test_a_long_appointment_double_books_each_one_inside_it(practice, patient, provider):
+    long = book(practice, patient, provider, duration_minutes=120)
+    early = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=15))
+    late = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=90))
+    after = book(practice, patient, provider, starts_at=LATER + timedelta(minutes=120))
+    assert service.double_booked([after, late, early, long]) == {long.id, early.id, late.id}

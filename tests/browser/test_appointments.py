@@ -12,7 +12,7 @@ from tests.factories import DEFAULT_PASSWORD, make_patient, make_practice, make_
 pytestmark = pytest.mark.browser
 
 
-def test_staff_book_move_and_cancel_an_appointment_in_a_real_browser(live_app, page):
+def test_staff_book_move_and_cancel_an_appointment_from_the_list(live_app, page):
     owner = make_practice("Riverside Family Practice", owner_email="dana@example.com")
     practice = owner.practice
     make_patient(practice, first_name="Ana", last_name="Reyes", mobile="+12015550123")
@@ -34,6 +34,8 @@ def test_staff_book_move_and_cancel_an_appointment_in_a_real_browser(live_app, p
     page.get_by_label("Reason").fill("Annual check-up")
     page.get_by_role("button", name="Book appointment").click()
     page.get_by_text("Booked Ana Reyes with Dr. Amelia Reyes").wait_for()
+    page.get_by_role("link", name="List", exact=True).click()
+    page.locator("#appointments").wait_for()
     row = page.locator("#appointments tbody tr", has_text="Ana Reyes")
     assert "10:00–10:30" in row.inner_text() and "Booked" in row.inner_text()
 
@@ -41,12 +43,16 @@ def test_staff_book_move_and_cancel_an_appointment_in_a_real_browser(live_app, p
     page.get_by_label("Time").fill("11:30")
     page.get_by_role("button", name="Move appointment").click()
     page.get_by_text(re.compile(r"Moved Ana Reyes to .* at 11:30")).wait_for()
+    page.get_by_role("link", name="List", exact=True).click()
+    page.locator("#appointments").wait_for()
     assert "11:30–12:00" in row.inner_text()
 
     row.get_by_role("link", name="Cancel Ana Reyes").click()
     page.get_by_label("The patient asked to cancel").check()
     page.get_by_role("button", name="Cancel appointment").click()
     page.get_by_text("Cancelled Ana Reyes's appointment at 11:30.").wait_for()
+    page.get_by_role("link", name="List", exact=True).click()
+    page.locator("#appointments").wait_for()
     assert "Cancelled by patient" in row.inner_text()
 
     db.session.expire_all()

@@ -61,7 +61,7 @@ def test_x_on_the_phone_cancels_and_the_day_view_shows_the_slot_free(
     wait_until(lambda: refreshed(appointment).status is AppointmentStatus.CANCELLED_BY_PATIENT)
 
     sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
-    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}")
+    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}&view=list")
     row = page.locator(f'tr[data-appointment="{appointment.id}"]')
     row.get_by_text("Cancelled by patient").wait_for()
     row.get_by_text("Slot free").wait_for()
@@ -96,6 +96,6 @@ def test_after_stop_a_reminder_that_falls_due_sends_nothing(live_app, sandbox, p
     page.reload()
     assert page.locator(".chat li").count() == len(texts_before) + 1  # and the STOP itself
     sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
-    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}")
+    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}&view=list")
     row = page.locator(f'tr[data-appointment="{second.id}"]')
     row.get_by_text(OPTED_OUT).first.wait_for()

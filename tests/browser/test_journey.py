@@ -101,7 +101,7 @@ def test_a_new_practice_signs_up_and_a_patient_confirms_tomorrows_reminder(
     reply_from_phone(page, sandbox.url, PATIENT_MOBILE, "C")
     wait_until(lambda: refreshed(appointment).status is AppointmentStatus.CONFIRMED)
 
-    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}")
+    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}&view=list")
     row = page.locator(f'tr[data-appointment="{appointment.id}"]')
     row.get_by_text("Confirmed", exact=True).wait_for()
     row.get_by_text("“C”").wait_for()

@@ -53,7 +53,7 @@ def test_a_reply_on_the_phone_confirms_and_staff_answer_from_the_conversation(
     page.get_by_label("E-mail").fill("dana@example.com")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{live_app.url}/appointments/day?date={starts_at.date().isoformat()}")
+    page.goto(f"{live_app.url}/appointments/day?date={starts_at.date().isoformat()}&view=list")
     row = page.locator(f'tr[data-appointment="{appointment.id}"]')
     row.get_by_text("Confirmed", exact=True).wait_for()
     row.get_by_text("“C”").wait_for()

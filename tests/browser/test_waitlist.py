@@ -62,7 +62,7 @@ def test_a_slot_cancelled_by_sms_is_offered_taken_and_shown_refilled(live_app, s
     page.get_by_text("it is yours").wait_for()
 
     sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
-    page.goto(f"{live_app.url}/appointments/day?date={starts_at.date().isoformat()}")
+    page.goto(f"{live_app.url}/appointments/day?date={starts_at.date().isoformat()}&view=list")
     cancelled = page.locator(f'tr[data-appointment="{appointment.id}"]')
     cancelled.get_by_text("Refilled").wait_for()
     cancelled.get_by_text("taken by Nina Park").wait_for()

@@ -190,10 +190,12 @@ def test_another_practices_appointment_is_a_404(client, appointment):
     assert client.get(f"/appointments/{other.id}.ics").status_code == 404
 
 
-def test_the_day_view_links_each_appointment_to_its_file(client, practice, appointment):
+def test_the_day_list_and_the_appointment_page_link_to_its_file(client, practice,
+                                                                 appointment):
     day = appointment.starts_at.astimezone(practice.zone).date()
-    page = client.get(f"/appointments/day?date={day}").get_data(as_text=True)
-    assert f'href="/appointments/{appointment.id}.ics">Add to calendar (.ics)' in page
+    link = f'href="/appointments/{appointment.id}.ics">Add to calendar (.ics)'
+    assert link in client.get(f"/appointments/day?date={day}&view=list").get_data(as_text=True)
+    assert link in client.get(f"/appointments/{appointment.id}").get_data(as_text=True)
 
 
 def add_appointments(practice, provider, how_many: int) -> None:

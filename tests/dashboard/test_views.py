@@ -6,7 +6,16 @@ from decimal import Decimal
 import pytest
 
 from reminder_app.extensions import db
-from reminder_app.models import AppointmentStatus, Direction, Message, MessageKind, MessageStatus
+from reminder_app.models import (
+    AppointmentStatus,
+    Direction,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Reminder,
+    ReminderRule,
+    ReminderStatus,
+)
 from tests.factories import (
     make_appointment,
     make_clickatell_account,
@@ -68,3 +77,21 @@ def test_the_chart_appears_once_there_is_history(client, auth, owner):
                      status=AppointmentStatus.CONFIRMED)
     page = client.get("/").get_data(as_text=True)
     assert '<svg class="chart"' in page and "confirmed <strong>100%</strong>" in page
+
+
+def test_the_failed_figure_counts_failed_reminders_not_skipped_ones(client, auth, owner):
+    practice = owner.practice
+    rule = ReminderRule(practice_id=practice.id, minutes_before=60, position=9)
+    db.session.add(rule)
+    visit = make_appointment(practice, starts_at=noon_today(practice) + timedelta(days=1))
+    for status, count in ((ReminderStatus.FAILED, 2), (ReminderStatus.SKIPPED, 3)):
+        for _ in range(count):
+            db.session.add(Reminder(practice_id=practice.id, appointment_id=visit.id,
+                                    rule_id=rule.id, send_at=visit.starts_at,
+                                    appointment_starts_at=visit.starts_at, status=status,
+                                    reason="Refused"))
+    db.session.commit()
+    auth.login("dana@example.com")
+    page = client.get("/").get_data(as_text=True)
+    figure = page[page.index('id="figure-failed"'):]
+    assert '<div class="figure-value">2</div>' in figure[:400]

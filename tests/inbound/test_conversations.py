@@ -50,6 +50,17 @@ def test_the_thread_shows_texts_in_order_with_delivery_status_and_reading(
     assert page.index("Reminder for Maria") < page.index("Is parking free?")
     assert "Delivered" in page and "Free text" in page
     assert f'data-message="{reminder.id}"' in page
+    assert 'Reminder · ' in page  # who wrote it, as the kind's label says
+    assert '<span class="badge text-bg-success delivery-status">Delivered</span>' in page
+
+
+def test_a_text_that_never_left_reads_not_sent(client, auth, practice, patient, appointment):
+    make_sent_text(practice, patient=patient, appointment=appointment,
+                   status=MessageStatus.CANCELLED, kind=MessageKind.STAFF_REPLY)
+    auth.login("dana@example.com")
+    page = client.get(f"/conversations/{patient.id}").get_data(as_text=True)
+    assert "Staff answer · " in page
+    assert '<span class="badge text-bg-secondary delivery-status">Not sent</span>' in page
 
 
 def test_the_threads_list_puts_unread_first(texts, client, auth, practice, patient,
