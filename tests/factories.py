@@ -117,7 +117,7 @@ def make_clickatell_account(practice, *, long_number: str | None = None,
 
 
 def make_sent_text(practice, *, patient: Patient, appointment: Appointment | None = None,
-                   body: str = "Reminder: your appointment. Reply C to confirm, X to cancel.",
+                   body: str = "Reminder: your appointment. Reply C to confirm.",
                    kind=None, status=None):
     """An outbound text that already left (by default a reminder of `appointment`)."""
     from reminder_app.models import Direction, Message, MessageKind, MessageStatus

@@ -20,8 +20,8 @@ def rules_for(practice: Practice) -> list[ReminderRule]:
     try:
         with db.session.begin_nested():
             for position, minutes in enumerate(DEFAULT_RULE_MINUTES, start=1):
-                db.session.add(new_rule(practice, minutes, position, dict(
-                    templates.DEFAULT_TEMPLATES)))
+                db.session.add(new_rule(practice, minutes, position,
+                                        templates.default_templates(practice.name_provider)))
     except IntegrityError:  # another request created them at the same moment
         pass
     return _load(practice)
