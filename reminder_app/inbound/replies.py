@@ -322,6 +322,7 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
             appointments.cancel(appointment, by=CancelledBy.PATIENT, actor=actor, now=now)
         case Intent.RESCHEDULE:
             appointment.request_reschedule()
+            planning.hold_for(appointment, now)
             Event.record_change(appointment, EventKind.RESCHEDULE_REQUESTED, actor, now)
             answer(Answer.RESCHEDULE)
 

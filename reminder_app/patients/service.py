@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, datetime
+from zoneinfo import available_timezones
 
 from sqlalchemy import Select, func, or_, select
 
@@ -40,9 +41,19 @@ def _date_of_birth(value: date | None, now: datetime) -> date | None:
     return check_birth_date(value, now.date())
 
 
+def _timezone(value: str | None) -> str | None:
+    """An IANA zone name, or None for "the practice's"."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value not in available_timezones():
+        raise FieldError("timezone", "Choose a time zone from the list (e.g. America/Chicago).")
+    return value
+
+
 def create_patient(practice: Practice, *, first_name: str, last_name: str, mobile: str,
                    date_of_birth: date | None = None, language: Language = Language.EN,
-                   sms_consent: bool = False, notes: str = "",
+                   sms_consent: bool = False, notes: str = "", timezone: str | None = None,
                    now: datetime | None = None) -> Patient:
     """Add a patient; raises FieldError naming the field at fault."""
     now = now or utcnow()
@@ -53,6 +64,7 @@ def create_patient(practice: Practice, *, first_name: str, last_name: str, mobil
         mobile=parse_mobile(mobile, practice.country),
         date_of_birth=_date_of_birth(date_of_birth, now),
         language=Language(language), notes=(notes or "").strip(), created_at=now,
+        timezone=_timezone(timezone),
     )
     if sms_consent:
         patient.opt_in(now)
@@ -66,7 +78,8 @@ UNSET = object()
 
 def update_patient(patient: Patient, practice: Practice, *, now: datetime | None = None,
                    first_name=UNSET, last_name=UNSET, mobile=UNSET, date_of_birth=UNSET,
-                   language=UNSET, sms_consent=UNSET, notes=UNSET) -> Patient:
+                   language=UNSET, sms_consent=UNSET, notes=UNSET,
+                   timezone=UNSET) -> Patient:
     """Change the fields given (others stay); consent changes are dated opt-ins or opt-outs."""
     now = now or utcnow()
     changes = {}
@@ -82,8 +95,13 @@ def update_patient(patient: Patient, practice: Practice, *, now: datetime | None
         changes["language"] = Language(language)
     if notes is not UNSET:
         changes["notes"] = (notes or "").strip()
+    moved_zone = timezone is not UNSET and _timezone(timezone) != patient.timezone
+    if timezone is not UNSET:
+        changes["timezone"] = _timezone(timezone)
     for name, value in changes.items():
         setattr(patient, name, value)
+    if moved_zone:  # quiet hours are on the patient's clock
+        planning.replan_for_patient(patient, now)
     if sms_consent is not UNSET and bool(sms_consent) != patient.sms_consent:
         if sms_consent:
             patient.opt_in(now)

@@ -51,7 +51,7 @@ def _save(form: PatientForm, patient: Patient | None):
     fields = {"first_name": form.first_name.data, "last_name": form.last_name.data,
               "mobile": form.mobile.data, "date_of_birth": form.date_of_birth.data,
               "language": Language(form.language.data), "sms_consent": form.sms_consent.data,
-              "notes": form.notes.data}
+              "notes": form.notes.data, "timezone": form.timezone.data or None}
     if patient is None:
         return service.create_patient(current_practice(), **fields)
     return service.update_patient(patient, current_practice(), **fields)
@@ -59,7 +59,7 @@ def _save(form: PatientForm, patient: Patient | None):
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    form = PatientForm()
+    form = PatientForm(practice_zone=current_practice().timezone)
     if form.validate_on_submit():
         try:
             patient = _save(form, None)
@@ -76,9 +76,10 @@ def new():
 @bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
 def edit(patient_id: int):
     patient = get_or_404(Patient, patient_id)
-    form = PatientForm(obj=patient)
+    form = PatientForm(obj=patient, practice_zone=current_practice().timezone)
     if request.method == "GET":
         form.language.data = patient.language.value
+        form.timezone.data = patient.timezone or ""
         form.mobile.data = service.display_mobile(patient.mobile)
     if form.validate_on_submit():
         try:

@@ -133,7 +133,7 @@ def quiet_hours():
                               end=form.quiet_end.data)
         flash("Saved the quiet hours. Reminders ahead were planned again.", "success")
     else:
-        flash("Give both times, e.g. 21:00 and 08:00.", "danger")
+        flash("Give both times, e.g. 20:00 and 08:00.", "danger")
     return redirect(url_for(".index"), code=303)
 
 

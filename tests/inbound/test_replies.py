@@ -87,6 +87,40 @@ def test_reschedule_asks_staff_to_call_back(texts, appointment):
     assert "call" in the_answer()
 
 
+def test_reschedule_holds_the_reminders_still_to_come_with_the_reason_on_the_day_view(
+        texts, auth, client, practice, patient):
+    from reminder_app.reminders.policy import RESCHEDULE_HELD
+
+    starts_at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=5)
+    appointment = service.book(practice, patient=patient, provider=make_provider(practice),
+                               starts_at=starts_at, actor=STAFF)
+    make_sent_text(practice, patient=patient, appointment=appointment)
+    texts.send("R")
+    db.session.expire_all()
+    held = db.session.scalars(select(Reminder).where(
+        Reminder.appointment_id == appointment.id)).all()
+    assert {(r.status, r.reason) for r in held} == {(ReminderStatus.SKIPPED, RESCHEDULE_HELD)}
+    auth.login("dana@example.com")
+    day = starts_at.astimezone(practice.zone).date().isoformat()
+    page = client.get(f"/appointments/day?date={day}").get_data(as_text=True)
+    assert RESCHEDULE_HELD.replace("'", "&#39;") in page
+
+
+def test_moving_the_appointment_after_a_reschedule_request_plans_its_reminders_again(
+        texts, practice, patient):
+    starts_at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=5)
+    appointment = service.book(practice, patient=patient, provider=make_provider(practice),
+                               starts_at=starts_at, actor=STAFF)
+    make_sent_text(practice, patient=patient, appointment=appointment)
+    texts.send("R")
+    service.move(refreshed(appointment), practice, starts_at=starts_at + timedelta(days=1),
+                 actor=STAFF)
+    db.session.commit()
+    db.session.expire_all()
+    assert set(db.session.scalars(select(Reminder.status).where(
+        Reminder.appointment_id == appointment.id))) == {ReminderStatus.PENDING}
+
+
 def test_help_answers_with_name_and_phone_and_changes_nothing(texts, patient, appointment):
     texts.send("HELP")
     assert refreshed(appointment).status is AppointmentStatus.BOOKED
