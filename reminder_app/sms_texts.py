@@ -48,6 +48,12 @@ class OfferText(enum.StrEnum):
     CLOSED = "closed"
 
 
+class ConsentText(enum.StrEnum):
+    """The words a patient is shown (or read) when asked to agree to texts."""
+
+    REQUEST = "consent_request"
+
+
 class ReminderText(enum.StrEnum):
     """The pieces of a reminder: the default templates and what their placeholders say."""
 
@@ -58,7 +64,7 @@ class ReminderText(enum.StrEnum):
 
 
 #: Every kind of text in the catalog (their values are distinct, so one dict holds them all).
-KINDS = (ReminderText, Answer, OfferText)
+KINDS = (ReminderText, ConsentText, Answer, OfferText)
 
 #: Every text, by language. Answers and offers use {practice}, {phone}, {when}, {provider},
 #: {until}; reminder templates use the placeholders of reminders/templates.py.
@@ -73,6 +79,9 @@ CATALOG: dict[Language, dict[enum.StrEnum, str]] = {
                                             "{reply_instructions} {opt_out}",
         ReminderText.REPLY_INSTRUCTIONS: "Reply C to confirm, R to reschedule.",
         ReminderText.OPT_OUT: "Reply STOP to opt out.",
+        ConsentText.REQUEST: "May {practice} text you appointment reminders at this number, "
+                             "about {per_visit} per visit? Msg & data rates may apply. Reply "
+                             "HELP for help, STOP to opt out.",
 
         Answer.CONFIRMED: "{practice}: thank you, your appointment on {when} is confirmed. "
                           "Questions? Call {phone}.",
@@ -87,8 +96,11 @@ CATALOG: dict[Language, dict[enum.StrEnum, str]] = {
         Answer.OPTED_OUT_CALL_BACK: "{practice}: you will get no more texts from us (reply "
                                     "START to undo). About your appointment, we will call you "
                                     "or call {phone}.",
-        Answer.OPTED_IN: "{practice}: you will get appointment texts again. Reply STOP to opt "
-                         "out, HELP for help.",
+        # The opt-in confirmation: the first time a patient is opted in, and after START,
+        # UNSTOP or YES after STOP. Who, what, how often, rates, HELP, STOP.
+        Answer.OPTED_IN: "{practice}: you will get appointment reminders, about {per_visit} "
+                         "per visit. Msg & data rates may apply. Reply HELP for help, STOP to "
+                         "opt out.",
         Answer.NO_APPOINTMENT: "{practice}: we found no upcoming appointment your reply could "
                                "apply to. Please call {phone}.",
 
@@ -113,6 +125,9 @@ CATALOG: dict[Language, dict[enum.StrEnum, str]] = {
                                             "{reply_instructions} {opt_out}",
         ReminderText.REPLY_INSTRUCTIONS: "Responda C: confirmar, R: cambiar.",
         ReminderText.OPT_OUT: "Responda STOP para darse de baja.",
+        ConsentText.REQUEST: "Podemos ({practice}) enviarle avisos de sus citas a este numero, "
+                             "unos {per_visit} por cita? Pueden aplicar tarifas de mensajes y "
+                             "datos. AYUDA: ayuda. STOP: baja.",
 
         Answer.CONFIRMED: "{practice}: gracias, su cita del {when} queda confirmada. "
                           "Preguntas? Llame al {phone}.",
@@ -127,8 +142,9 @@ CATALOG: dict[Language, dict[enum.StrEnum, str]] = {
         Answer.OPTED_OUT_CALL_BACK: "{practice}: no recibira mas mensajes (START para "
                                     "deshacer). Sobre su cita, le llamaremos, o llame al "
                                     "{phone}.",
-        Answer.OPTED_IN: "{practice}: volvera a recibir avisos de citas. Responda STOP para "
-                         "no recibirlos, AYUDA para ayuda.",
+        Answer.OPTED_IN: "{practice}: recibira avisos de sus citas, unos {per_visit} por "
+                         "cita. Pueden aplicar tarifas de mensajes y datos. AYUDA: ayuda. STOP: "
+                         "baja.",
         Answer.NO_APPOINTMENT: "{practice}: no encontramos ninguna cita proxima a la que "
                                "aplicar su respuesta. Llame al {phone}.",
 
@@ -198,3 +214,9 @@ def phone_for_patients(practice: Practice) -> str:
     number if no phone was given."""
     number = practice.phone or getattr(practice.clickatell_account, "long_number", None) or ""
     return as_dialled_from(number, practice.country)
+
+
+def render(kind: enum.StrEnum, practice: Practice, language: str | None, **values) -> str:
+    """A catalog text filled in: the practice's name and phone, and `values`."""
+    return text(kind, language).format(practice=practice.name,
+                                       phone=phone_for_patients(practice), **values)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .. import sms_texts
 from ..models import Practice
-from ..sms_texts import Answer, phone_for_patients, text, when
+from ..sms_texts import Answer, when
 
 __all__ = ["REACHES_OPTED_OUT", "Answer", "render"]
 
@@ -26,8 +27,8 @@ REACHES_OPTED_OUT = frozenset({Answer.OPTED_OUT, Answer.OPTED_OUT_CALL_BACK, Ans
 
 
 def render(answer: Answer, practice: Practice, language: str | None,
-           starts_at: datetime | None = None) -> str:
-    """The answer in the patient's language (English if it has none we write)."""
-    return text(answer, language).format(
-        practice=practice.name, phone=phone_for_patients(practice),
-        when=when(starts_at, practice.zone, language) if starts_at else "")
+           starts_at: datetime | None = None, *, per_visit: int = 2) -> str:
+    """The answer in the patient's language (English if it has none we write);
+    `per_visit` is how many reminders an appointment gets (the opt-in confirmation says)."""
+    return sms_texts.render(answer, practice, language, per_visit=per_visit,
+                            when=when(starts_at, practice.zone, language) if starts_at else "")

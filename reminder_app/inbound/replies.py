@@ -32,9 +32,11 @@ from ..models import (
     Actor,
     Appointment,
     ClickatellAccount,
+    ConsentMethod,
     Direction,
     Event,
     EventKind,
+    Evidence,
     Intent,
     Message,
     MessageKind,
@@ -48,7 +50,7 @@ from ..models.appointments import OPEN_STATUSES, CancelledBy
 from ..models.messages import LEFT_STATUSES
 from ..models.types import utcnow
 from ..outbox import OutboxError, cancel_queued, enqueue
-from ..reminders import planning
+from ..reminders import consent, planning
 from ..reminders.policy import NEEDS_CONSENT, OPTED_OUT
 from ..waitlist import offers
 from ..waitlist.texts import OfferText
@@ -190,7 +192,7 @@ def handle_inbound(account: ClickatellAccount, message: InboundMessage,
         reading = interpret(message.text)
         Event.record_reading(inbound, reading, Actor.unknown_sender(), now)
         if reading.intent is Intent.OPT_OUT:
-            _opt_out(practice, patients, sender, now)
+            _opt_out(practice, patients, sender, message.text, now)
         return inbound
 
     offer = offers.open_offer_for(practice, patients, now)
@@ -240,22 +242,29 @@ def _answer_offer(practice: Practice, message: InboundMessage, sender: str, key:
     return inbound
 
 
-def _opt_out(practice: Practice, patients: list[Patient], mobile: str, now: datetime) -> None:
-    """Everyone on this mobile is opted out: their pending reminders are skipped, nothing
-    queued for the number will leave, and they leave the waitlist and its open offers."""
+def _by_text(patient: Patient, text: str) -> Evidence:
+    """Consent given or withdrawn by the patient's own text (its words are the evidence)."""
+    return Evidence(ConsentMethod.KEYWORD, text, Actor.patient(patient))
+
+
+def _opt_out(practice: Practice, patients: list[Patient], mobile: str, text: str,
+             now: datetime) -> None:
+    """Everyone on this mobile is opted out (recorded with the text that asked for it):
+    their pending reminders are skipped, nothing queued for the number will leave, and they
+    leave the waitlist and its open offers."""
     offers.withdraw(patients, OPTED_OUT, now)
     for each in patients:
-        each.opt_out(now)
-        planning.replan_for_patient(each, now)
+        consent.withdraw(each, _by_text(each, text), now)
     cancel_queued_texts(practice, mobile, now=now)
 
 
-def _opt_in(patients: list[Patient], now: datetime) -> None:
-    """START (or YES): those on this mobile who had opted out get reminders again."""
-    for each in patients:
-        if has_opted_out(each):
-            each.opt_in(now)
-            planning.replan_for_patient(each, now)
+def _opt_in(practice: Practice, patients: list[Patient], text: str, now: datetime) -> bool:
+    """START (or YES): those on this mobile who had opted out get reminders again, recorded
+    with the text. True if anyone was opted back in."""
+    again = [each for each in patients if has_opted_out(each)]
+    for each in again:
+        consent.give(each, practice, _by_text(each, text), now, confirm=False)
+    return bool(again)
 
 
 def _store(practice: Practice, message: InboundMessage, sender: str, key: str, *,
@@ -287,21 +296,29 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
 
     def answer(kind: Answer, *, always: bool = False) -> None:
         send_answer(practice, inbound, render(kind, practice, language,
-                                              appointment.starts_at if appointment else None),
+                                              appointment.starts_at if appointment else None,
+                                              per_visit=consent.reminders_per_visit(practice)),
                     patient=patient, appointment=appointment, always=always,
                     opted_out_too=kind in REACHES_OPTED_OUT, now=now)
+
+    def confirm_opt_in() -> None:
+        """YES after STOP opts back in: the confirmation START would get, beside the
+        answer to the YES itself."""
+        if patient is not None:
+            consent.send_confirmation(practice, patient, now=now,
+                                      dedupe_key=f"opt-in:{inbound.provider_message_id}")
 
     match reading.intent:
         case Intent.OPT_OUT:
             already = bool(patients) and all(has_opted_out(each) for each in patients)
-            _opt_out(practice, patients, inbound.sender, now)
+            _opt_out(practice, patients, inbound.sender, inbound.body, now)
             if reading.call_back and appointment is not None:
                 appointment.needs_callback = True
             if not already:  # one final confirmation; an unknown number's is rate-limited
                 answer(Answer.OPTED_OUT_CALL_BACK if reading.call_back else Answer.OPTED_OUT,
                        always=patient is not None)
         case Intent.OPT_IN:
-            _opt_in(patients, now)
+            _opt_in(practice, patients, inbound.body, now)
             if patient is not None:
                 answer(Answer.OPTED_IN)
         case Intent.HELP:
@@ -309,12 +326,12 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         case Intent.FREE_TEXT:
             pass  # unread in the conversations for staff; the day view shows it too
         case _ if appointment is None:
-            if reading.opts_in:
-                _opt_in(patients, now)
+            if reading.opts_in and _opt_in(practice, patients, inbound.body, now):
+                confirm_opt_in()
             answer(Answer.NO_APPOINTMENT)
         case Intent.CONFIRM:
-            if reading.opts_in:
-                _opt_in(patients, now)
+            if reading.opts_in and _opt_in(practice, patients, inbound.body, now):
+                confirm_opt_in()
             answer(Answer.CONFIRMED)
             appointments.confirm(appointment, actor=actor, now=now)
         case Intent.CANCEL_APPOINTMENT:

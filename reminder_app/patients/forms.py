@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import strip, zone_choices
 from ..models import Language
+from ..models.consent import STAFF_METHODS
 from .service import MAX_SEARCH_LENGTH
 
 
@@ -33,6 +34,11 @@ class PatientForm(FlaskForm):
                                        "the practice's zone unless they live elsewhere.")
     sms_consent = BooleanField("The patient agrees to receive appointment reminders by SMS",
                                description="Nothing is sent without it. A STOP reply clears it.")
+    consent_method = SelectField(
+        "How the patient agreed (or withdrew)",
+        choices=[SelectChoice(method.value, method.label) for method in STAFF_METHODS],
+        default=STAFF_METHODS[0].value,
+        description="Recorded with the wording below and your name when consent changes.")
     notes = TextAreaField("Notes", filters=[strip], validators=[Length(max=2000)])
     submit = SubmitField("Save patient")
 

@@ -8,9 +8,10 @@ from sqlalchemy import Select, func, or_, select
 
 from .. import phones
 from ..extensions import db
-from ..models import Language, Patient, Practice, WaitlistEntry
+from ..models import Actor, ConsentMethod, Language, Patient, Practice, WaitlistEntry
+from ..models.events import SYSTEM
 from ..models.types import utcnow
-from ..reminders import planning
+from ..reminders import consent, planning
 from ..validation import FieldError, check_birth_date
 
 
@@ -54,8 +55,10 @@ def _timezone(value: str | None) -> str | None:
 def create_patient(practice: Practice, *, first_name: str, last_name: str, mobile: str,
                    date_of_birth: date | None = None, language: Language = Language.EN,
                    sms_consent: bool = False, notes: str = "", timezone: str | None = None,
-                   now: datetime | None = None) -> Patient:
-    """Add a patient; raises FieldError naming the field at fault."""
+                   consent_method: ConsentMethod = ConsentMethod.STAFF_PHONE,
+                   actor: Actor = SYSTEM, now: datetime | None = None) -> Patient:
+    """Add a patient; raises FieldError naming the field at fault. Consent is recorded
+    with how it was given (`consent_method`) and by whom (`actor`)."""
     now = now or utcnow()
     patient = Patient(
         practice_id=practice.id,
@@ -66,9 +69,11 @@ def create_patient(practice: Practice, *, first_name: str, last_name: str, mobil
         language=Language(language), notes=(notes or "").strip(), created_at=now,
         timezone=_timezone(timezone),
     )
-    if sms_consent:
-        patient.opt_in(now)
     db.session.add(patient)
+    db.session.flush()
+    if sms_consent:
+        consent.give(patient, practice,
+                     consent.evidence_from_staff(practice, patient, consent_method, actor), now)
     db.session.commit()
     return patient
 
@@ -78,9 +83,11 @@ UNSET = object()
 
 def update_patient(patient: Patient, practice: Practice, *, now: datetime | None = None,
                    first_name=UNSET, last_name=UNSET, mobile=UNSET, date_of_birth=UNSET,
-                   language=UNSET, sms_consent=UNSET, notes=UNSET,
-                   timezone=UNSET) -> Patient:
-    """Change the fields given (others stay); consent changes are dated opt-ins or opt-outs."""
+                   language=UNSET, sms_consent=UNSET, notes=UNSET, timezone=UNSET,
+                   consent_method: ConsentMethod = ConsentMethod.STAFF_PHONE,
+                   actor: Actor = SYSTEM) -> Patient:
+    """Change the fields given (others stay); consent changes are dated opt-ins or opt-outs,
+    recorded with how they came about (`consent_method`) and by whom (`actor`)."""
     now = now or utcnow()
     changes = {}
     if first_name is not UNSET:
@@ -103,11 +110,11 @@ def update_patient(patient: Patient, practice: Practice, *, now: datetime | None
     if moved_zone:  # quiet hours are on the patient's clock
         planning.replan_for_patient(patient, now)
     if sms_consent is not UNSET and bool(sms_consent) != patient.sms_consent:
+        evidence = consent.evidence_from_staff(practice, patient, consent_method, actor)
         if sms_consent:
-            patient.opt_in(now)
+            consent.give(patient, practice, evidence, now)
         else:
-            patient.opt_out(now)
-        planning.replan_for_patient(patient, now)
+            consent.withdraw(patient, evidence, now)
     db.session.commit()
     return patient
 

@@ -174,15 +174,39 @@ def test_start_opts_back_in_after_stop(texts, patient, appointment, word):
     texts.send(word)
     assert refreshed(patient).sms_consent is True
     assert refreshed(patient).opted_out_at is None
-    assert "again" in answers()[-1].body
+    assert answers()[-1].body == OPT_IN_CONFIRMATION
 
 
-def test_yes_after_stop_opts_back_in_and_confirms(texts, patient, appointment):
+#: Who, what, how often (the practice's two rules), rates, HELP and STOP.
+OPT_IN_CONFIRMATION = ("Riverside Family Practice: you will get appointment reminders, about 2 "
+                       "per visit. Msg & data rates may apply. Reply HELP for help, STOP to opt "
+                       "out.")
+
+
+def test_yes_after_stop_opts_back_in_confirms_and_sends_the_opt_in_confirmation(
+        texts, patient, appointment):
     texts.send("STOP")
     texts.send("Yes")
     assert refreshed(patient).sms_consent is True
     assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
-    assert "confirmed" in answers()[-1].body
+    opted_out, *after_yes = [answer.body for answer in answers()]
+    assert "no more texts" in opted_out
+    assert sorted(after_yes, key=len) == sorted(
+        [OPT_IN_CONFIRMATION, next(body for body in after_yes if "confirmed" in body)], key=len)
+
+
+def test_stop_and_start_are_recorded_as_consent_evidence_with_the_patients_words(
+        texts, patient, appointment):
+    from reminder_app.models import ActorKind, ConsentMethod
+    from reminder_app.models.consent import consent_history
+
+    texts.send("Please stop texting me")
+    texts.send("START")
+    start, stop = consent_history(refreshed(patient))
+    assert (stop.given, stop.method, stop.wording) == (
+        False, ConsentMethod.KEYWORD, "Please stop texting me")
+    assert (start.given, start.wording) == (True, "START")
+    assert {stop.actor.kind, start.actor.kind} == {ActorKind.PATIENT}
 
 
 def test_c_after_stop_confirms_but_sends_nothing(texts, patient, appointment):
