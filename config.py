@@ -104,6 +104,9 @@ class Config:
     OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 120)
     OUTBOX_CONCURRENCY = env_int("OUTBOX_CONCURRENCY", 4)
     OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 20)
+    #: The automatic answer to a reply leaves as soon as the webhook has answered, from the
+    #: web process, through the outbox (reminder_app/outbox/at_once.py).
+    ANSWERS_AT_ONCE = env_bool("ANSWERS_AT_ONCE", True)
 
 
 class DevelopmentConfig(Config):
@@ -118,6 +121,7 @@ class TestingConfig(Config):
     SCHEDULER_ENABLED = False
     OUTBOX_RATE_PER_SECOND = 0.0  # tests that need the limit switch it on
     OUTBOX_CONCURRENCY = 1  # tests that need several senders ask for them
+    ANSWERS_AT_ONCE = False  # tests of it switch it on; the others send with a pass
 
 
 class ProductionConfig(Config):

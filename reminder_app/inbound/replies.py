@@ -74,6 +74,19 @@ def answer_dedupe_key(mo_message_id: str) -> str:
     return f"reply:{mo_message_id}"
 
 
+def opt_in_dedupe_key(mo_message_id: str) -> str:
+    """The opt-in confirmation that goes beside the answer to a YES after STOP."""
+    return f"opt-in:{mo_message_id}"
+
+
+def queued_answers(practice_id: int, mo_message_id: str) -> list[int]:
+    """The automatic answers to this reply still waiting in the outbox (to send at once)."""
+    return list(db.session.scalars(select(Message.id).where(
+        Message.practice_id == practice_id, Message.status == MessageStatus.QUEUED,
+        Message.dedupe_key.in_([answer_dedupe_key(mo_message_id),
+                                opt_in_dedupe_key(mo_message_id)]))))
+
+
 def sender_numbers(number: str, country: str) -> list[str]:
     """What the sender's number may be, as E.164, most likely first. Clickatell sends
     international digits; a national number (no country code) is read in the practice's
@@ -306,7 +319,7 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         answer to the YES itself."""
         if patient is not None:
             consent.send_confirmation(practice, patient, now=now,
-                                      dedupe_key=f"opt-in:{inbound.provider_message_id}")
+                                      dedupe_key=opt_in_dedupe_key(inbound.provider_message_id))
 
     match reading.intent:
         case Intent.OPT_OUT:

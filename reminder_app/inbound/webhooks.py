@@ -17,7 +17,7 @@ commit (the key's unique index makes it wait) and then finds it processed.
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, after_this_request, current_app, jsonify, request
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
@@ -26,6 +26,7 @@ from ..clickatell import CallbackError, parse_delivery_report, parse_inbound
 from ..extensions import csrf, db
 from ..models import CallbackKind, CallbackRecord, ClickatellAccount
 from ..models.types import utcnow
+from ..outbox.at_once import send_at_once
 from ..outbox.delivery import apply_delivery_report
 from . import replies
 
@@ -188,12 +189,38 @@ def key(prefix: str, *parts: str) -> str | None:
 
 @bp.route("/<secret>/inbound", methods=["GET", "POST"])
 def inbound(secret: str):
-    """A patient's text to the practice's number (Clickatell's MO callback)."""
-    return receive(
+    """A patient's text to the practice's number (Clickatell's MO callback). Its automatic
+    answer leaves at once, once the response is on its way (`answer_at_once`)."""
+    handled = []
+
+    def process(account: ClickatellAccount, message) -> None:
+        replies.handle_inbound(account, message)
+        handled.append((account.practice_id, message.mo_message_id))
+
+    response = receive(
         secret, CallbackKind.INBOUND,
         dedupe_key=lambda: key("mo", "moMsgId"),
         parse=lambda: parse_inbound(request.values, raw_callback()),
-        process=replies.handle_inbound, with_practice=True)
+        process=process, with_practice=True)
+    if handled and current_app.config["ANSWERS_AT_ONCE"]:
+        answer_at_once(*handled[0])
+    return response
+
+
+def answer_at_once(practice_id: int, mo_message_id: str) -> None:
+    """After the response has gone (Clickatell is not kept waiting, and the reply's
+    transaction is committed), send the answers to this reply through the outbox's claim
+    and send path; anything that fails there is left to the next dispatcher pass."""
+    app = current_app._get_current_object()
+
+    def send() -> None:
+        with app.app_context():
+            send_at_once(replies.queued_answers(practice_id, mo_message_id))
+
+    @after_this_request
+    def on_close(response):
+        response.call_on_close(send)
+        return response
 
 
 @bp.route("/<secret>/status", methods=["GET", "POST"])
