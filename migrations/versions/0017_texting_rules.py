@@ -43,7 +43,8 @@ NEW_DEFAULTS = {
            '{reply_instructions} {opt_out}'),
 }
 
-practice = sa.table('practice', sa.column('quiet_start', sa.Time()),
+practice = sa.table('practice', sa.column('id', sa.Integer()),
+                    sa.column('quiet_start', sa.Time()),
                     sa.column('quiet_end', sa.Time()))
 template = sa.table('reminder_template', sa.column('language', sa.String()),
                     sa.column('body', sa.Text()))
@@ -64,9 +65,16 @@ def _move_templates(before: dict[str, str], after: dict[str, str]) -> None:
 
 
 def _move_quiet_start(before: time, after: time) -> None:
-    op.execute(practice.update()
-               .where(practice.c.quiet_start == before, practice.c.quiet_end == time(8, 0))
-               .values(quiet_start=after))
+    """Compared in Python: SQLite holds a time as text, written '21:00:00' by an earlier
+    migration's default and '21:00:00.000000' by the app."""
+    bind = op.get_bind()
+    rows = bind.execute(sa.select(practice.c.id, practice.c.quiet_start,
+                                  practice.c.quiet_end)).all()
+    ids = [row.id for row in rows
+           if (row.quiet_start, row.quiet_end) == (before, time(8, 0))]
+    if ids:
+        bind.execute(practice.update().where(practice.c.id.in_(ids))
+                     .values(quiet_start=after))
 
 
 def upgrade():
