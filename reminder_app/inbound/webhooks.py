@@ -194,8 +194,9 @@ def inbound(secret: str):
     handled = []
 
     def process(account: ClickatellAccount, message) -> None:
+        practice_id = account.practice_id  # read before: processing may expire the account
         replies.handle_inbound(account, message)
-        handled.append((account.practice_id, message.mo_message_id))
+        handled.append((practice_id, message.mo_message_id))
 
     response = receive(
         secret, CallbackKind.INBOUND,
