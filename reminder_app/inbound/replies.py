@@ -308,11 +308,11 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         inbound.read_at = now
 
     def answer(kind: Answer, *, always: bool = False) -> None:
-        send_answer(practice, inbound, render(kind, practice, language,
-                                              appointment.starts_at if appointment else None,
-                                              per_visit=consent.reminders_per_visit(practice)),
-                    patient=patient, appointment=appointment, always=always,
-                    opted_out_too=kind in REACHES_OPTED_OUT, now=now)
+        body = (consent.opt_in_confirmation(practice, language) if kind is Answer.OPTED_IN
+                else render(kind, practice, language,
+                            appointment.starts_at if appointment else None))
+        send_answer(practice, inbound, body, patient=patient, appointment=appointment,
+                    always=always, opted_out_too=kind in REACHES_OPTED_OUT, now=now)
 
     def confirm_opt_in() -> None:
         """YES after STOP opts back in: the confirmation START would get, beside the
