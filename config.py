@@ -144,6 +144,9 @@ class Config:
     #: status callback (which carries our id) before it may be sent again: the One API
     #: cannot be asked about a message by our id.
     OUTBOX_CALLBACK_WAIT_SECONDS = env_float("OUTBOX_CALLBACK_WAIT_SECONDS", 600)
+    #: The automatic answer to a reply leaves as soon as the webhook has answered, from the
+    #: web process, through the outbox (reminder_app/outbox/at_once.py).
+    ANSWERS_AT_ONCE = env_bool("ANSWERS_AT_ONCE", True)
 
 
 class DevelopmentConfig(Config):
@@ -157,6 +160,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
     OUTBOX_RATE_PER_SECOND = 0.0  # tests that need the limit switch it on
     OUTBOX_CONCURRENCY = 1  # tests that need several senders ask for them
+    ANSWERS_AT_ONCE = False  # tests of it switch it on; the others send with a pass
 
 
 class ProductionConfig(Config):

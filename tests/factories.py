@@ -68,12 +68,12 @@ def make_many_patients(practice, count: int, *, last_name: str = "Lee",
 
 def make_patient(practice, *, first_name: str | None = None, last_name: str = "Patient",
                  mobile: str | None = None, sms_consent: bool = True,
-                 language: Language = Language.EN) -> Patient:
+                 language: Language = Language.EN, timezone: str | None = None) -> Patient:
     """A patient with a valid US mobile (+1 201 555 01NN) unless told otherwise."""
     n = next(_numbers)
     patient = Patient(practice_id=practice.id, first_name=first_name or f"Pat{n}",
                       last_name=last_name, mobile=mobile or f"+1201555{n % 10000:04d}",
-                      language=language)
+                      language=language, timezone=timezone)
     if sms_consent:
         patient.opt_in(datetime.now(UTC))
     db.session.add(patient)
@@ -132,7 +132,7 @@ def make_platform_account(practice, *, long_number: str | None = None,
 
 
 def make_sent_text(practice, *, patient: Patient, appointment: Appointment | None = None,
-                   body: str = "Reminder: your appointment. Reply C to confirm, X to cancel.",
+                   body: str = "Reminder: your appointment. Reply C to confirm.",
                    kind=None, status=None):
     """An outbound text that already left (by default a reminder of `appointment`)."""
     from reminder_app.models import Direction, Message, MessageKind, MessageStatus

@@ -296,3 +296,37 @@ def test_upgrade_backfills_what_is_known_and_refuses_updates_of_events(empty_dat
         (2, "booked", "2026-01-11 09:00:00", *unknown, "booked"),
         (2, "cancelled", "2026-01-12 10:30:00", *unknown, "cancelled_by_patient"),
     ]
+
+
+def test_upgrade_to_0018_moves_untouched_defaults_and_backfills_consent(empty_database_url):
+    old_default = ("{practice_name}: {patient_first_name}, see you {date} at {time} with "
+                   "{provider}. {reply_instructions}")
+    edited = "Hi {patient_first_name}, see you {date} with {provider}."
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0015")
+        with db.engine.begin() as connection:
+            for statement in OLD_ROWS:
+                connection.execute(text(statement))
+            connection.execute(text(
+                "INSERT INTO reminder_rule (id, practice_id, minutes_before, enabled, position,"
+                " created_at) VALUES (1, 1, 2880, TRUE, 1, '2026-01-01 00:00:00'),"
+                " (2, 1, 120, TRUE, 2, '2026-01-01 00:00:00')"))
+            connection.execute(text(
+                "INSERT INTO reminder_template (id, rule_id, language, body) VALUES"
+                " (1, 1, 'en', :old), (2, 2, 'en', :edited)"), {"old": old_default,
+                                                                "edited": edited})
+        upgrade(revision="0018")
+        with db.engine.connect() as connection:
+            quiet = connection.execute(text("SELECT quiet_start FROM practice")).scalar()
+            bodies = connection.execute(text(
+                "SELECT body FROM reminder_template ORDER BY id")).scalars().all()
+            consent = connection.execute(text(
+                "SELECT patient_id, given, method, actor_kind FROM consent_record")).all()
+            with pytest.raises(Exception, match="append-only"):
+                connection.execute(text("UPDATE consent_record SET wording = 'other'"))
+        db.engine.dispose()
+    assert str(quiet).startswith("20:00")
+    assert bodies == ["{practice_name}: {patient_first_name}, see you {date} at {time}. "
+                      "{reply_instructions} {opt_out}", edited]
+    assert [tuple(row) for row in consent] == [(1, True, "before_records", "unknown")]

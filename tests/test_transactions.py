@@ -61,6 +61,10 @@ EDGE_FUNCTIONS = {
         "the outcomes of the texts just sent, committed as soon as they are known",
     "reminder_app.outbox.dispatcher.release_held":
         "texts held for a blocker that has gone, released at the start of a pass",
+    "reminder_app.outbox.at_once.claim_by_id":
+        "an answer sent at once: its claim is committed before Clickatell is asked",
+    "reminder_app.outbox.at_once.send_at_once":
+        "an answer sent at once after the webhook's commit; a failure leaves it to the pass",
     "reminder_app.waitlist.offers.advance":
         "the scheduled job: each freed slot's wave in its own transaction",
 }

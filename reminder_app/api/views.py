@@ -15,6 +15,7 @@ from ..models import (
     Appointment,
     AppointmentStatus,
     CancelledBy,
+    ConsentMethod,
     Patient,
     Practice,
     Provider,
@@ -191,7 +192,8 @@ def _patient_fields(body: dict) -> dict:
 @unit_of_work()
 def create_patient():
     patient = patients.create_patient(current_practice(),
-                                      **_patient_fields(_body("PatientCreate")))
+                                      **_patient_fields(_body("PatientCreate")),
+                                      consent_method=ConsentMethod.API, actor=current_actor())
     response = jsonify({"patient": patient_json(patient),
                         "warnings": _warnings(patients.duplicate_warning(patient))})
     response.status_code = 201
@@ -209,7 +211,8 @@ def get_patient(patient_id: int):
 def update_patient(patient_id: int):
     patient = get_or_404(Patient, patient_id)
     patients.update_patient(patient, current_practice(),
-                            **_patient_fields(_body("PatientUpdate")))
+                            **_patient_fields(_body("PatientUpdate")),
+                            consent_method=ConsentMethod.API, actor=current_actor())
     return jsonify({"patient": patient_json(patient),
                     "warnings": _warnings(patients.duplicate_warning(patient))})
 

@@ -16,9 +16,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Actor, Appointment, Patient, Practice, Provider
+from ..models import Actor, Appointment, ConsentMethod, Patient, Practice, Provider
 from ..models.types import utcnow
 from ..patients.service import parse_mobile
+from ..reminders import consent as consents
 from ..timezones import NonexistentLocalTime, to_utc
 from ..validation import FieldError
 from . import service
@@ -266,9 +267,11 @@ def import_valid_rows(practice: Practice, checked: Preview, *, consent: bool, ac
         if patient is None:
             patient = Patient(practice_id=practice.id, first_name=row.first_name,
                               last_name=row.last_name, mobile=row.mobile, created_at=now)
-            if consent:
-                patient.opt_in(now)
             db.session.add(patient)
+            if consent:
+                db.session.flush()
+                consents.give(patient, practice, consents.evidence_from_staff(
+                    practice, patient, ConsentMethod.CSV_IMPORT, actor), now)
             new_patients[row.patient_key] = patient
         imported.append((row.line, service.book(
             practice, patient=patient, provider=row.provider, starts_at=row.starts_at,

@@ -12,9 +12,12 @@ from sqlalchemy import and_, case, func, select, update
 from ..clickatell import analyse
 from ..extensions import db
 from ..models import (
+    Actor,
+    ConsentMethod,
     Direction,
     Event,
     EventKind,
+    Evidence,
     Intent,
     Message,
     MessageKind,
@@ -24,6 +27,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from ..outbox import OutboxError, enqueue
+from ..reminders import consent
 from .replies import cancel_queued_texts, has_opted_out
 from .understanding import MAX_WORD_LENGTH, builtin_meaning, interpret, normalise
 
@@ -127,7 +131,8 @@ def attach(message: Message, patient: Patient, now: datetime | None = None) -> N
     now = now or utcnow()
     message.patient = patient
     if interpret(message.body, patient.language.value).intent is Intent.OPT_OUT:
-        patient.opt_out(now)
+        consent.withdraw(patient, Evidence(ConsentMethod.KEYWORD, message.body,
+                                           Actor.patient(patient)), now)
         cancel_queued_texts(patient_practice(patient), patient.mobile, now=now)
 
 

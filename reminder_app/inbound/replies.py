@@ -17,7 +17,7 @@ The rules are written out for staff in docs/replies.md.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import phonenumbers
@@ -29,11 +29,14 @@ from ..clickatell import Reply, analyse
 from ..extensions import db
 from ..models import (
     Actor,
+    ActorKind,
     Appointment,
     ClickatellAccount,
+    ConsentMethod,
     Direction,
     Event,
     EventKind,
+    Evidence,
     Intent,
     Message,
     MessageKind,
@@ -47,7 +50,7 @@ from ..models.appointments import OPEN_STATUSES, CancelledBy
 from ..models.messages import LEFT_STATUSES
 from ..models.types import utcnow
 from ..outbox import OutboxError, cancel_queued, enqueue
-from ..reminders import planning
+from ..reminders import consent, planning
 from ..reminders.policy import NEEDS_CONSENT, OPTED_OUT
 from ..waitlist import offers
 from ..waitlist.texts import OfferText
@@ -69,6 +72,19 @@ def inbound_dedupe_key(mo_message_id: str) -> str:
 
 def answer_dedupe_key(mo_message_id: str) -> str:
     return f"reply:{mo_message_id}"
+
+
+def opt_in_dedupe_key(mo_message_id: str) -> str:
+    """The opt-in confirmation that goes beside the answer to a YES after STOP."""
+    return f"opt-in:{mo_message_id}"
+
+
+def queued_answers(practice_id: int, mo_message_id: str) -> list[int]:
+    """The automatic answers to this reply still waiting in the outbox (to send at once)."""
+    return list(db.session.scalars(select(Message.id).where(
+        Message.practice_id == practice_id, Message.status == MessageStatus.QUEUED,
+        Message.dedupe_key.in_([answer_dedupe_key(mo_message_id),
+                                opt_in_dedupe_key(mo_message_id)]))))
 
 
 def sender_numbers(number: str, country: str) -> list[str]:
@@ -189,7 +205,8 @@ def handle_inbound(account: ClickatellAccount, message: Reply,
         reading = interpret(message.text)
         Event.record_reading(inbound, reading, Actor.unknown_sender(), now)
         if reading.intent is Intent.OPT_OUT:
-            _opt_out(practice, patients, sender, now)
+            _opt_out(practice, patients, sender, now,
+                     evidence=lambda each: _by_text(each, message.text))
         return inbound
 
     offer = offers.open_offer_for(practice, patients, now)
@@ -239,31 +256,44 @@ def _answer_offer(practice: Practice, message: Reply, sender: str, key: str,
     return inbound
 
 
-def _opt_out(practice: Practice, patients: list[Patient], mobile: str, now: datetime) -> None:
-    """Everyone on this mobile is opted out: their pending reminders are skipped, nothing
-    queued for the number will leave, and they leave the waitlist and its open offers."""
+def _by_text(patient: Patient, text: str) -> Evidence:
+    """Consent given or withdrawn by the patient's own text (its words are the evidence)."""
+    return Evidence(ConsentMethod.KEYWORD, text, Actor.patient(patient))
+
+
+#: The evidence of an opt-out Clickatell (or the carrier) told us of by refusing a text.
+AT_THE_GATEWAY = Evidence(ConsentMethod.GATEWAY,
+                          "Clickatell refused a text: the recipient opted out there.",
+                          Actor(ActorKind.SYSTEM, None, "Clickatell"))
+
+
+def _opt_out(practice: Practice, patients: list[Patient], mobile: str, now: datetime, *,
+             evidence: Callable[[Patient], Evidence]) -> None:
+    """Everyone on this mobile is opted out (recorded with its evidence: the text that asked
+    for it, or the gateway's refusal): their pending reminders are skipped, nothing queued
+    for the number will leave, and they leave the waitlist and its open offers."""
     offers.withdraw(patients, OPTED_OUT, now)
     for each in patients:
-        each.opt_out(now)
-        planning.replan_for_patient(each, now)
+        consent.withdraw(each, evidence(each), now)
     cancel_queued_texts(practice, mobile, now=now)
 
 
 def opt_out_mobile(practice: Practice, mobile: str, now: datetime) -> list[Patient]:
     """Clickatell refused a text because this number opted out there (a STOP sent to the
-    gateway, not to us): the same opt-out as a STOP reply, without an answer (Clickatell
-    would refuse it too). Returns those opted out."""
+    gateway, not to us): the same opt-out as a STOP reply, recorded as the gateway's, without
+    an answer (Clickatell would refuse it too). Returns those opted out."""
     _sender_number, patients = find_sender(practice, mobile)
-    _opt_out(practice, patients, mobile, now)
+    _opt_out(practice, patients, mobile, now, evidence=lambda _patient: AT_THE_GATEWAY)
     return patients
 
 
-def _opt_in(patients: list[Patient], now: datetime) -> None:
-    """START (or YES): those on this mobile who had opted out get reminders again."""
-    for each in patients:
-        if has_opted_out(each):
-            each.opt_in(now)
-            planning.replan_for_patient(each, now)
+def _opt_in(practice: Practice, patients: list[Patient], text: str, now: datetime) -> bool:
+    """START (or YES): those on this mobile who had opted out get reminders again, recorded
+    with the text. True if anyone was opted back in."""
+    again = [each for each in patients if has_opted_out(each)]
+    for each in again:
+        consent.give(each, practice, _by_text(each, text), now, confirm=False)
+    return bool(again)
 
 
 def _store(practice: Practice, message: Reply, sender: str, key: str, *,
@@ -294,22 +324,31 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         inbound.read_at = now
 
     def answer(kind: Answer, *, always: bool = False) -> None:
-        send_answer(practice, inbound, render(kind, practice, language,
-                                              appointment.starts_at if appointment else None),
-                    patient=patient, appointment=appointment, always=always,
-                    opted_out_too=kind in REACHES_OPTED_OUT, now=now)
+        body = (consent.opt_in_confirmation(practice, language) if kind is Answer.OPTED_IN
+                else render(kind, practice, language,
+                            appointment.starts_at if appointment else None))
+        send_answer(practice, inbound, body, patient=patient, appointment=appointment,
+                    always=always, opted_out_too=kind in REACHES_OPTED_OUT, now=now)
+
+    def confirm_opt_in() -> None:
+        """YES after STOP opts back in: the confirmation START would get, beside the
+        answer to the YES itself."""
+        if patient is not None:
+            consent.send_confirmation(practice, patient, now=now,
+                                      dedupe_key=opt_in_dedupe_key(inbound.provider_message_id))
 
     match reading.intent:
         case Intent.OPT_OUT:
             already = bool(patients) and all(has_opted_out(each) for each in patients)
-            _opt_out(practice, patients, inbound.sender, now)
+            _opt_out(practice, patients, inbound.sender, now,
+                     evidence=lambda each: _by_text(each, inbound.body))
             if reading.call_back and appointment is not None:
                 appointment.needs_callback = True
             if not already:  # one final confirmation; an unknown number's is rate-limited
                 answer(Answer.OPTED_OUT_CALL_BACK if reading.call_back else Answer.OPTED_OUT,
                        always=patient is not None)
         case Intent.OPT_IN:
-            _opt_in(patients, now)
+            _opt_in(practice, patients, inbound.body, now)
             if patient is not None:
                 answer(Answer.OPTED_IN)
         case Intent.HELP:
@@ -317,12 +356,12 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         case Intent.FREE_TEXT:
             pass  # unread in the conversations for staff; the day view shows it too
         case _ if appointment is None:
-            if reading.opts_in:
-                _opt_in(patients, now)
+            if reading.opts_in and _opt_in(practice, patients, inbound.body, now):
+                confirm_opt_in()
             answer(Answer.NO_APPOINTMENT)
         case Intent.CONFIRM:
-            if reading.opts_in:
-                _opt_in(patients, now)
+            if reading.opts_in and _opt_in(practice, patients, inbound.body, now):
+                confirm_opt_in()
             answer(Answer.CONFIRMED)
             appointments.confirm(appointment, actor=actor, now=now)
         case Intent.CANCEL_APPOINTMENT:
@@ -330,6 +369,7 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
             appointments.cancel(appointment, by=CancelledBy.PATIENT, actor=actor, now=now)
         case Intent.RESCHEDULE:
             appointment.request_reschedule()
+            planning.hold_for(appointment, now)
             Event.record_change(appointment, EventKind.RESCHEDULE_REQUESTED, actor, now)
             answer(Answer.RESCHEDULE)
 

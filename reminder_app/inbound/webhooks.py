@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, after_this_request, current_app, jsonify, request
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
@@ -42,6 +42,7 @@ from ..clickatell import (
 from ..extensions import csrf, db
 from ..models import CallbackKind, CallbackRecord, ClickatellAccount
 from ..models.types import utcnow
+from ..outbox.at_once import send_at_once
 from ..outbox.delivery import apply_delivery_report
 from . import replies
 
@@ -220,19 +221,49 @@ def apply_statuses(account: ClickatellAccount, updates: list[StatusUpdate]) -> N
         apply_delivery_report(account, update_)
 
 
-def handle_replies(account: ClickatellAccount, texts: list[Reply]) -> None:
-    for text in texts:
-        replies.handle_inbound(account, text)
+def receive_replies(secret: str, *, dedupe_key: Callable[[], str | None],
+                    parse: Callable[[], list[Reply]]):
+    """Patients' texts, from either generation's callback: received like any callback, and
+    their automatic answers leave at once, once the response is on its way."""
+    handled: list[tuple[int, str]] = []
+
+    def process(account: ClickatellAccount, texts: list[Reply]) -> None:
+        practice_id = account.practice_id  # read before: processing may expire the account
+        for text in texts:
+            replies.handle_inbound(account, text)
+            handled.append((practice_id, text.message_id))
+
+    response = receive(secret, CallbackKind.INBOUND, dedupe_key=dedupe_key, parse=parse,
+                       process=process, with_practice=True)
+    if handled and current_app.config["ANSWERS_AT_ONCE"]:
+        answer_at_once(handled)
+    return response
+
+
+def answer_at_once(handled: list[tuple[int, str]]) -> None:
+    """After the response has gone (Clickatell is not kept waiting, and the replies'
+    transaction is committed), send the answers to these replies (practice id, the reply's
+    message id) through the outbox's claim and send path; anything that fails there is left
+    to the next dispatcher pass."""
+    app = current_app._get_current_object()
+
+    def send() -> None:
+        with app.app_context():
+            for practice_id, message_id in handled:
+                send_at_once(replies.queued_answers(practice_id, message_id))
+
+    @after_this_request
+    def on_close(response):
+        response.call_on_close(send)
+        return response
 
 
 @bp.route("/<secret>/inbound", methods=["GET", "POST"])
 def inbound(secret: str):
     """A patient's text to the practice's number (Clickatell's MO callback)."""
-    return receive(
-        secret, CallbackKind.INBOUND,
-        dedupe_key=lambda: key("mo", "moMsgId"),
-        parse=lambda: parse_central_replies(request.values, raw_callback()),
-        process=handle_replies, with_practice=True)
+    return receive_replies(
+        secret, dedupe_key=lambda: key("mo", "moMsgId"),
+        parse=lambda: parse_central_replies(request.values, raw_callback()))
 
 
 @bp.route("/<secret>/status", methods=["GET", "POST"])
@@ -250,11 +281,9 @@ def platform_inbound(secret: str):
     """Patients' texts to the practice's number (a Platform setup's `moText` callback).
     The Platform retries anything but a 2xx: a text for another practice's number is kept
     in the unmatched inbox and answered 200, like Central's."""
-    return receive(
-        secret, CallbackKind.INBOUND,
-        dedupe_key=lambda: event_key("mo", "moText", "messageId"),
-        parse=lambda: parse_platform_replies(raw_callback()),
-        process=handle_replies, with_practice=True)
+    return receive_replies(
+        secret, dedupe_key=lambda: event_key("mo", "moText", "messageId"),
+        parse=lambda: parse_platform_replies(raw_callback()))
 
 
 @bp.route("/<secret>/platform/status", methods=["POST"])

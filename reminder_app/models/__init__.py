@@ -8,6 +8,7 @@ from .api_tokens import ApiToken
 from .appointments import Appointment, AppointmentStatus, CancelledBy, StatusChangeRefused
 from .audit import AuditEntry
 from .clickatell_account import ClickatellAccount, Generation, PendingRegistration
+from .consent import ConsentMethod, ConsentRecord, Evidence
 from .events import Actor, ActorKind, AppendOnly, Event, EventKind
 from .keywords import Intent, PracticeKeyword
 from .messages import (
@@ -31,8 +32,8 @@ __all__ = [
     "EventKind", "Intent",
     "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
     "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord",
-    "CancelledBy", "ClickatellAccount", "Direction", "Generation", "Language", "LoginAttempt",
-    "Message",
+    "CancelledBy", "ClickatellAccount", "ConsentMethod", "ConsentRecord", "Evidence",
+    "Direction", "Generation", "Language", "LoginAttempt", "Message",
     "MessageKind", "MessageStatus", "Patient", "PendingRegistration", "Practice",
     "PracticeKeyword", "Provider", "RecoveryCode", "Reminder", "ReminderRule", "ReminderStatus",
     "ReminderTemplate", "Role", "SendSlot", "StaffSession", "StaffUser", "StatusChangeRefused",

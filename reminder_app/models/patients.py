@@ -3,6 +3,7 @@
 import enum
 import secrets
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -42,11 +43,18 @@ class Patient(db.Model):
     mobile: Mapped[str] = mapped_column(String(20))  # E.164, e.g. +12015550123
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     language: Mapped[Language] = mapped_column(enum_type(Language), default=Language.EN)
+    #: Where the patient lives (an IANA zone): quiet hours are on their clock. None: the
+    #: practice's zone.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     sms_consent: Mapped[bool] = mapped_column(default=False)
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def zone(self, practice_zone: ZoneInfo) -> ZoneInfo:
+        """The patient's time zone (the practice's, `practice_zone`, unless one was given)."""
+        return ZoneInfo(self.timezone) if self.timezone else practice_zone
 
     @property
     def full_name(self) -> str:

@@ -9,9 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
-#: No reminder leaves between these local times (the practice can change them).
-DEFAULT_QUIET_START = time(21, 0)
+#: No reminder leaves between these times, on the recipient's clock (the practice can change
+#: them): texts go out from 08:00 to 20:00, as Florida's and Oklahoma's rules and common
+#: carrier practice expect.
+DEFAULT_QUIET_START = time(20, 0)
 DEFAULT_QUIET_END = time(8, 0)
+#: At most this many reminder texts to one patient a day, and a week (answers to the
+#: patient's own texts do not count).
+DEFAULT_REMINDERS_PER_DAY = 1
+DEFAULT_REMINDERS_PER_WEEK = 3
 
 
 class Practice(db.Model):
@@ -19,6 +25,8 @@ class Practice(db.Model):
         CheckConstraint("offer_notice_minutes >= 0", name="offer_notice_not_negative"),
         CheckConstraint("offer_wave_size >= 1", name="offer_wave_size_positive"),
         CheckConstraint("offer_hold_minutes >= 1", name="offer_hold_positive"),
+        CheckConstraint("reminders_per_day >= 1 AND reminders_per_week >= reminders_per_day",
+                        name="reminder_caps_consistent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +37,11 @@ class Practice(db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
     quiet_start: Mapped[time] = mapped_column(Time, default=DEFAULT_QUIET_START)
     quiet_end: Mapped[time] = mapped_column(Time, default=DEFAULT_QUIET_END)
+    reminders_per_day: Mapped[int] = mapped_column(default=DEFAULT_REMINDERS_PER_DAY)
+    reminders_per_week: Mapped[int] = mapped_column(default=DEFAULT_REMINDERS_PER_WEEK)
+    #: Reminders name the doctor (an owner's choice: by default they say no more than the
+    #: practice, the day and the time, for a shared phone or a lock screen).
+    name_provider: Mapped[bool] = mapped_column(default=False)
     #: Offer a cancelled slot to the waitlist when it starts at least this far ahead…
     offer_slots: Mapped[bool] = mapped_column(default=True)
     offer_notice_minutes: Mapped[int] = mapped_column(default=120)

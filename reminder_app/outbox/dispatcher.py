@@ -246,7 +246,8 @@ def _verdict(message: Message, appointment: Appointment | None, practice: Practi
              now: datetime) -> Verdict | None:
     if message.expires_at is not None and message.expires_at <= now:
         return Verdict.cancel(EXPIRED)
-    return verdict(message.kind, Outgoing(practice, message.patient, appointment), now)
+    return verdict(message.kind, Outgoing(practice, message.patient, appointment, message.id),
+                   now)
 
 
 def load_jobs(ids: list[int], now: datetime, clients: dict[int, SmsGateway]

@@ -50,11 +50,13 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """What a check looks at: the text's practice, patient and appointment (if any)."""
+    """What a check looks at: the text's practice, patient and appointment (if any), and
+    the text itself once it is in the outbox (None while it is being planned)."""
 
     practice: Practice
     patient: Patient | None = None
     appointment: Appointment | None = None
+    message_id: int | None = None
 
 
 #: A kind's check: a verdict if the text must not leave at `now`, else None.

@@ -2,14 +2,16 @@
 
 import re
 from datetime import date, datetime
+from zoneinfo import available_timezones
 
 from sqlalchemy import Select, func, or_, select
 
 from .. import phones
 from ..extensions import db
-from ..models import Language, Patient, Practice, WaitlistEntry
+from ..models import Actor, ConsentMethod, Language, Patient, Practice, WaitlistEntry
+from ..models.events import SYSTEM
 from ..models.types import utcnow
-from ..reminders import planning
+from ..reminders import consent, planning
 from ..validation import FieldError, check_birth_date
 
 
@@ -40,11 +42,23 @@ def _date_of_birth(value: date | None, now: datetime) -> date | None:
     return check_birth_date(value, now.date())
 
 
+def _timezone(value: str | None) -> str | None:
+    """An IANA zone name, or None for "the practice's"."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value not in available_timezones():
+        raise FieldError("timezone", "Choose a time zone from the list (e.g. America/Chicago).")
+    return value
+
+
 def create_patient(practice: Practice, *, first_name: str, last_name: str, mobile: str,
                    date_of_birth: date | None = None, language: Language = Language.EN,
-                   sms_consent: bool = False, notes: str = "",
-                   now: datetime | None = None) -> Patient:
-    """Add a patient; raises FieldError naming the field at fault."""
+                   sms_consent: bool = False, notes: str = "", timezone: str | None = None,
+                   consent_method: ConsentMethod = ConsentMethod.STAFF_PHONE,
+                   actor: Actor = SYSTEM, now: datetime | None = None) -> Patient:
+    """Add a patient; raises FieldError naming the field at fault. Consent is recorded
+    with how it was given (`consent_method`) and by whom (`actor`)."""
     now = now or utcnow()
     patient = Patient(
         practice_id=practice.id,
@@ -53,11 +67,13 @@ def create_patient(practice: Practice, *, first_name: str, last_name: str, mobil
         mobile=parse_mobile(mobile, practice.country),
         date_of_birth=_date_of_birth(date_of_birth, now),
         language=Language(language), notes=(notes or "").strip(), created_at=now,
+        timezone=_timezone(timezone),
     )
-    if sms_consent:
-        patient.opt_in(now)
     db.session.add(patient)
     db.session.flush()  # the caller (a redirect, a JSON answer) needs its id
+    if sms_consent:
+        consent.give(patient, practice,
+                     consent.evidence_from_staff(practice, patient, consent_method, actor), now)
     return patient
 
 
@@ -66,8 +82,11 @@ UNSET = object()
 
 def update_patient(patient: Patient, practice: Practice, *, now: datetime | None = None,
                    first_name=UNSET, last_name=UNSET, mobile=UNSET, date_of_birth=UNSET,
-                   language=UNSET, sms_consent=UNSET, notes=UNSET) -> Patient:
-    """Change the fields given (others stay); consent changes are dated opt-ins or opt-outs."""
+                   language=UNSET, sms_consent=UNSET, notes=UNSET, timezone=UNSET,
+                   consent_method: ConsentMethod = ConsentMethod.STAFF_PHONE,
+                   actor: Actor = SYSTEM) -> Patient:
+    """Change the fields given (others stay); consent changes are dated opt-ins or opt-outs,
+    recorded with how they came about (`consent_method`) and by whom (`actor`)."""
     now = now or utcnow()
     changes = {}
     if first_name is not UNSET:
@@ -82,14 +101,19 @@ def update_patient(patient: Patient, practice: Practice, *, now: datetime | None
         changes["language"] = Language(language)
     if notes is not UNSET:
         changes["notes"] = (notes or "").strip()
+    moved_zone = timezone is not UNSET and _timezone(timezone) != patient.timezone
+    if timezone is not UNSET:
+        changes["timezone"] = _timezone(timezone)
     for name, value in changes.items():
         setattr(patient, name, value)
-    if sms_consent is not UNSET and bool(sms_consent) != patient.sms_consent:
-        if sms_consent:
-            patient.opt_in(now)
-        else:
-            patient.opt_out(now)
+    if moved_zone:  # quiet hours are on the patient's clock
         planning.replan_for_patient(patient, now)
+    if sms_consent is not UNSET and bool(sms_consent) != patient.sms_consent:
+        evidence = consent.evidence_from_staff(practice, patient, consent_method, actor)
+        if sms_consent:
+            consent.give(patient, practice, evidence, now)
+        else:
+            consent.withdraw(patient, evidence, now)
     return patient
 
 

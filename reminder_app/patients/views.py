@@ -7,8 +7,10 @@ from flask_login import login_required
 
 from ..arguments import MAX_PAGE, page_number
 from ..extensions import db
-from ..models import Appointment, Language, Patient
-from ..tenancy import current_practice, get_or_404, scoped
+from ..models import Appointment, ConsentMethod, Language, Patient
+from ..models.consent import consent_history
+from ..reminders import consent
+from ..tenancy import current_actor, current_practice, get_or_404, scoped
 from ..transactions import rollback, unit_of_work
 from ..validation import FieldError
 from . import picker, service
@@ -52,7 +54,9 @@ def _save(form: PatientForm, patient: Patient | None):
     fields = {"first_name": form.first_name.data, "last_name": form.last_name.data,
               "mobile": form.mobile.data, "date_of_birth": form.date_of_birth.data,
               "language": Language(form.language.data), "sms_consent": form.sms_consent.data,
-              "notes": form.notes.data}
+              "notes": form.notes.data, "timezone": form.timezone.data or None,
+              "consent_method": ConsentMethod(form.consent_method.data),
+              "actor": current_actor()}
     if patient is None:
         return service.create_patient(current_practice(), **fields)
     return service.update_patient(patient, current_practice(), **fields)
@@ -61,7 +65,7 @@ def _save(form: PatientForm, patient: Patient | None):
 @bp.route("/new", methods=["GET", "POST"])
 @unit_of_work()
 def new():
-    form = PatientForm()
+    form = PatientForm(practice_zone=current_practice().timezone)
     if form.validate_on_submit():
         try:
             patient = _save(form, None)
@@ -72,16 +76,18 @@ def new():
             if warning := service.duplicate_warning(patient):
                 flash(warning, "warning")
             return redirect(url_for(".edit", patient_id=patient.id), code=303)
-    return render_template("patients/form.html", form=form, patient=None)
+    return render_template("patients/form.html", form=form, patient=None,
+                           consent_wording=_wordings(form))
 
 
 @bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
 @unit_of_work()
 def edit(patient_id: int):
     patient = get_or_404(Patient, patient_id)
-    form = PatientForm(obj=patient)
+    form = PatientForm(obj=patient, practice_zone=current_practice().timezone)
     if request.method == "GET":
         form.language.data = patient.language.value
+        form.timezone.data = patient.timezone or ""
         form.mobile.data = service.display_mobile(patient.mobile)
     if form.validate_on_submit():
         try:
@@ -99,4 +105,12 @@ def edit(patient_id: int):
         .order_by(Appointment.starts_at.desc()).limit(20)).all()
     return render_template("patients/form.html", form=form, patient=patient,
                            appointments=appointments, waitlist_entry=service.active_entry(patient),
-                           duplicate_warning=service.duplicate_warning(patient))
+                           duplicate_warning=service.duplicate_warning(patient),
+                           consent_wording=_wordings(form),
+                           consent_history=consent_history(patient))
+
+
+def _wordings(form: PatientForm) -> dict[str, str]:
+    """The request for consent, to read to the patient, in each language."""
+    return {language.label: consent.consent_wording(current_practice(), language.value)
+            for language in Language}

@@ -32,6 +32,23 @@ class RuleForm(FlaskForm):
     submit = SubmitField("Save rule")
 
 
+class TextingForm(FlaskForm):
+    """What reminders say and how many a patient gets."""
+
+    name_provider = BooleanField("Name the provider in reminders")
+    reminders_per_day = IntegerField(
+        "At most this many reminders to a patient a day",
+        validators=[InputRequired(), NumberRange(1, 10, "Choose from 1 to 10.")])
+    reminders_per_week = IntegerField(
+        "and a week", validators=[InputRequired(), NumberRange(1, 30, "Choose from 1 to 30.")])
+    submit = SubmitField("Save")
+
+    def validate_reminders_per_week(self, field) -> None:
+        if (field.data is not None and self.reminders_per_day.data is not None
+                and field.data < self.reminders_per_day.data):
+            raise ValidationError("A week cannot allow fewer reminders than a day.")
+
+
 class QuietHoursForm(FlaskForm):
     quiet_start = TimeField("No reminders from", validators=[DataRequired()])
     quiet_end = TimeField("until", validators=[DataRequired()])

@@ -17,6 +17,7 @@ from .. import transactions
 from ..extensions import db
 from ..models import (
     Appointment,
+    AppointmentStatus,
     MessageKind,
     Patient,
     Practice,
@@ -30,9 +31,9 @@ from ..outbox import cancel_queued, enqueue
 from ..outbox.policy import Action, Outgoing, verdict
 from ..outbox.writes import turn_to_write
 from . import templates
-from .policy import QUIET, consent_problem
+from .policy import QUIET, RESCHEDULE_HELD, consent_problem
 from .practice_rules import rules_for
-from .quiet_hours import allowed_time
+from .quiet_hours import allowed_time, recipient_zone
 
 #: How many due reminders one transaction turns into texts.
 QUEUE_BATCH = 200
@@ -62,20 +63,25 @@ def _schedule(reminder: Reminder, rule: ReminderRule, appointment: Appointment,
     reminder.appointment_starts_at = appointment.starts_at
     reminder.send_at = planned
     problem = consent_problem(appointment.patient)
+    if appointment.status is AppointmentStatus.RESCHEDULE_REQUESTED:
+        problem = RESCHEDULE_HELD
     if problem:
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, problem
         return
     if planned < now:
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, PASSED
         return
-    at = allowed_time(planned, practice=practice, before=appointment.starts_at, not_before=now)
+    zone = recipient_zone(practice, appointment.patient)
+    at = allowed_time(planned, practice=practice, before=appointment.starts_at, not_before=now,
+                      zone=zone)
     if at is None:
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, QUIET
         return
     reminder.send_at = at
     reminder.status = ReminderStatus.PENDING
     reminder.reason = "" if at == planned else (
-        f"Moved out of quiet hours (was due {planned.astimezone(practice.zone):%H:%M}).")
+        f"Moved out of quiet hours (was due {planned.astimezone(zone):%H:%M}, the patient's "
+        "time).")
 
 
 def _practice(appointment: Appointment) -> Practice:
@@ -105,14 +111,15 @@ def _reminders_of(appointment: Appointment) -> list[Reminder]:
         Reminder.appointment_id == appointment.id).order_by(Reminder.id)))
 
 
-def _withdraw(reminder: Reminder, reason: str, now: datetime) -> None:
-    """Cancel a reminder that has not gone out (a queued one only if its text can still be
-    stopped)."""
+def _withdraw(reminder: Reminder, reason: str, now: datetime,
+              status: ReminderStatus = ReminderStatus.CANCELLED) -> None:
+    """Cancel (or skip, `status`) a reminder that has not gone out (a queued one only if its
+    text can still be stopped)."""
     stoppable = reminder.status is ReminderStatus.PENDING or (
         reminder.status is ReminderStatus.QUEUED and reminder.message_id is not None
         and cancel_queued(reminder.practice_id, reason, now, ids=[reminder.message_id]) == 1)
     if stoppable:
-        reminder.status, reminder.reason = ReminderStatus.CANCELLED, reason
+        reminder.status, reminder.reason = status, reason
 
 
 def replan(appointment: Appointment, now: datetime) -> None:
@@ -147,6 +154,14 @@ def cancel_for(appointment: Appointment, now: datetime, reason: str = CANCELLED)
     transaction)."""
     for reminder in _reminders_of(appointment):
         _withdraw(reminder, reason, now)
+
+
+def hold_for(appointment: Appointment, now: datetime) -> None:
+    """The patient asked for another time (R): what has not gone out is held, with the
+    reason, instead of asking them to confirm the time they want to change. Moving the
+    appointment plans its reminders again; the caller commits."""
+    for reminder in _reminders_of(appointment):
+        _withdraw(reminder, RESCHEDULE_HELD, now, status=ReminderStatus.SKIPPED)
 
 
 def replan_upcoming(practice: Practice, now: datetime) -> int:

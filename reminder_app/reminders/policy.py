@@ -1,5 +1,7 @@
 """What a text to a patient must satisfy at the moment it leaves: the appointment still
-open and not started, the patient's consent, quiet hours.
+open, not started and not waiting for another time, the patient's consent, quiet hours on
+the patient's clock, and for a reminder the cap on reminders a patient gets (a day and a
+week, the practice's setting; answers to the patient's own texts are not counted).
 
 These checks are registered with the outbox for reminders and waitlist offers
 (`init_app`), so the dispatcher applies them as each text leaves, and planning asks the
@@ -7,14 +9,17 @@ same `outbox.policy.verdict` when a due reminder is about to become a text: one 
 one set of reasons, at both stages.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask
+from sqlalchemy import and_, or_, select
 
-from ..models import MessageKind, Patient
+from ..extensions import db
+from ..models import AppointmentStatus, Direction, Message, MessageKind, MessageStatus, Patient
 from ..models.appointments import OPEN_STATUSES
 from ..outbox.policy import Outgoing, Verdict, register_check
-from .quiet_hours import allowed_time, is_quiet
+from ..timezones import start_of_day
+from .quiet_hours import allowed_time, is_quiet, recipient_zone
 
 NO_CONSENT = "The patient has not agreed to receive text messages."
 OPTED_OUT = "The patient replied STOP: no more texts."
@@ -22,6 +27,15 @@ QUIET = "Quiet hours: no allowed time to send it before the appointment."
 STARTED = "The appointment had already started."
 QUIET_WAIT = "Due in quiet hours: moved to when they end."
 QUIET_OFFER = "Quiet hours: an offer is not sent at night."
+RESCHEDULE_HELD = "Held: the patient asked for another time (R); staff will call them."
+CAP_DAY = "Not sent: the patient already got {count} reminder(s) today (the practice's cap)."
+CAP_WEEK = ("Not sent: the patient already got {count} reminders in the last 7 days (the "
+            "practice's cap).")
+
+#: A reminder counts against the cap once it has left, or while it waits in the outbox ahead
+#: of the one being decided (queued earlier: the one with the lower id goes first).
+_ON_ITS_WAY = (MessageStatus.QUEUED, MessageStatus.SENDING)
+_LEFT = (MessageStatus.SENT, MessageStatus.DELIVERED)
 
 
 def consent_problem(patient: Patient) -> str | None:
@@ -38,28 +52,64 @@ def _consent(outgoing: Outgoing) -> Verdict | None:
     return Verdict.cancel(problem) if problem else None
 
 
+def over_cap(outgoing: Outgoing, now: datetime) -> str | None:
+    """Why one more reminder to this patient at `now` would pass the practice's cap, or
+    None. Days are the patient's calendar days; a week is today and the six days before."""
+    patient, practice = outgoing.patient, outgoing.practice
+    if patient is None or patient.id is None:
+        return None
+    zone = recipient_zone(practice, patient)
+    today = now.astimezone(zone).date()
+    day_start = start_of_day(today, zone)
+    week_start = start_of_day(today - timedelta(days=6), zone)
+    ahead = Message.status.in_(_ON_ITS_WAY)
+    if outgoing.message_id is not None:
+        ahead = and_(ahead, Message.id < outgoing.message_id)
+    sent = db.session.execute(select(Message.sent_at).where(
+        Message.practice_id == practice.id, Message.patient_id == patient.id,
+        Message.kind == MessageKind.REMINDER, Message.direction == Direction.OUTBOUND,
+        or_(and_(Message.status.in_(_LEFT), Message.sent_at >= week_start), ahead))).scalars()
+    moments = [moment or now for moment in sent]  # one on its way leaves about now
+    week = len(moments)
+    day = sum(1 for moment in moments if moment >= day_start)
+    if day >= practice.reminders_per_day:
+        return CAP_DAY.format(count=day)
+    if week >= practice.reminders_per_week:
+        return CAP_WEEK.format(count=week)
+    return None
+
+
 def check_reminder(outgoing: Outgoing, now: datetime) -> Verdict | None:
-    """A reminder leaves only for an open appointment still ahead, to a patient who agreed,
-    outside quiet hours (inside them it waits for the nearest allowed minute, if any)."""
+    """A reminder leaves only for an open appointment still ahead (not one the patient asked
+    to move), to a patient who agreed, within the practice's cap, outside quiet hours on the
+    patient's clock (inside them it waits for the nearest allowed minute, if any)."""
     appointment, practice = outgoing.appointment, outgoing.practice
     if appointment is not None:
         if appointment.status not in OPEN_STATUSES:
             return Verdict.cancel(f"The appointment is {appointment.status.label.lower()}.")
         if appointment.starts_at <= now:
             return Verdict.cancel(STARTED)
+        if appointment.status is AppointmentStatus.RESCHEDULE_REQUESTED:
+            return Verdict.cancel(RESCHEDULE_HELD)
     if found := _consent(outgoing):
         return found
-    if appointment is None or not is_quiet(now, practice):
-        return None
-    at = allowed_time(now, practice=practice, before=appointment.starts_at, not_before=now)
-    return Verdict.cancel(QUIET) if at is None else Verdict.wait(at, QUIET_WAIT)
+    zone = recipient_zone(practice, outgoing.patient)
+    if appointment is not None and is_quiet(now, practice, zone):
+        at = allowed_time(now, practice=practice, before=appointment.starts_at,
+                          not_before=now, zone=zone)
+        return Verdict.cancel(QUIET) if at is None else Verdict.wait(at, QUIET_WAIT)
+    if capped := over_cap(outgoing, now):
+        return Verdict.cancel(capped)
+    return None
 
 
 def check_offer(outgoing: Outgoing, now: datetime) -> Verdict | None:
-    """An offer cannot wait for the morning: inside quiet hours it is cancelled."""
+    """An offer cannot wait for the morning: inside quiet hours (on the patient's clock) it
+    is cancelled."""
     if found := _consent(outgoing):
         return found
-    return Verdict.cancel(QUIET_OFFER) if is_quiet(now, outgoing.practice) else None
+    zone = recipient_zone(outgoing.practice, outgoing.patient)
+    return Verdict.cancel(QUIET_OFFER) if is_quiet(now, outgoing.practice, zone) else None
 
 
 CHECKS = {MessageKind.REMINDER: check_reminder, MessageKind.OFFER: check_offer}

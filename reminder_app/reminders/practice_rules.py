@@ -30,7 +30,8 @@ def rules_for(practice: Practice) -> list[ReminderRule]:
 def add_default_rules(practice: Practice) -> None:
     """The two rules every practice starts with, for a practice being created."""
     for position, minutes in enumerate(DEFAULT_RULE_MINUTES, start=1):
-        db.session.add(new_rule(practice, minutes, position, dict(templates.DEFAULT_TEMPLATES)))
+        db.session.add(new_rule(practice, minutes, position,
+                                templates.default_templates(practice.name_provider)))
 
 
 def _load(practice: Practice) -> list[ReminderRule]:

@@ -31,7 +31,8 @@ class RuleError(ValueError):
         self.message = message
 
 
-def _check(minutes_before: int, bodies: dict[Language, str]) -> dict[Language, str]:
+def _check(minutes_before: int, bodies: dict[Language, str],
+           practice: Practice) -> dict[Language, str]:
     if not isinstance(minutes_before, int) or not 1 <= minutes_before <= MAX_MINUTES_BEFORE:
         raise RuleError("hours_before", "A reminder can go out from 1 minute to 14 days "
                                         "before the appointment.")
@@ -39,7 +40,8 @@ def _check(minutes_before: int, bodies: dict[Language, str]) -> dict[Language, s
     for language in Language:
         body = (bodies.get(language) or "").strip()
         try:
-            checked[language] = templates.check(body)
+            checked[language] = templates.check_reminder(
+                body, name_provider=practice.name_provider)
         except templates.TemplateError as error:
             raise RuleError(f"body_{language.value}", str(error)) from error
     return checked
@@ -50,7 +52,7 @@ def add_rule(practice: Practice, *, minutes_before: int, enabled: bool,
     rules = rules_for(practice)
     if len(rules) >= MAX_RULES:
         raise RuleError("hours_before", f"A practice can have at most {MAX_RULES} rules.")
-    checked = _check(minutes_before, bodies)
+    checked = _check(minutes_before, bodies, practice)
     position = (db.session.scalar(select(func.max(ReminderRule.position)).where(
         ReminderRule.practice_id == practice.id)) or 0) + 1
     rule = new_rule(practice, minutes_before, position, checked)
@@ -63,7 +65,8 @@ def add_rule(practice: Practice, *, minutes_before: int, enabled: bool,
 
 def update_rule(rule: ReminderRule, *, minutes_before: int, enabled: bool,
                 bodies: dict[Language, str], now: datetime | None = None) -> ReminderRule:
-    checked = _check(minutes_before, bodies)
+    practice = db.session.get(Practice, rule.practice_id)
+    checked = _check(minutes_before, bodies, practice)
     timing_changed = rule.minutes_before != minutes_before or rule.enabled != enabled
     rule.minutes_before = minutes_before
     rule.enabled = enabled
@@ -75,7 +78,7 @@ def update_rule(rule: ReminderRule, *, minutes_before: int, enabled: bool,
             rule.templates.append(ReminderTemplate(language=language, body=body))
     db.session.flush()
     if timing_changed:
-        replan_upcoming(db.session.get(Practice, rule.practice_id), now or utcnow())
+        replan_upcoming(practice, now or utcnow())
     return rule
 
 
@@ -84,5 +87,17 @@ def set_quiet_hours(practice: Practice, *, start: time, end: time,
     """New quiet hours; pending reminders of appointments ahead are re-planned."""
     practice.quiet_start = start.replace(second=0, microsecond=0, tzinfo=None)
     practice.quiet_end = end.replace(second=0, microsecond=0, tzinfo=None)
+    db.session.flush()
+    replan_upcoming(practice, now or utcnow())
+
+
+def set_texting(practice: Practice, *, name_provider: bool, per_day: int, per_week: int,
+                now: datetime | None = None) -> None:
+    """Whether reminders name the provider, and the cap per patient; pending reminders of
+    appointments ahead are re-planned (in the caller's transaction)."""
+    if not 1 <= per_day <= per_week:
+        raise RuleError("reminders_per_week", "A week cannot allow fewer reminders than a day.")
+    practice.name_provider = name_provider
+    practice.reminders_per_day, practice.reminders_per_week = per_day, per_week
     db.session.flush()
     replan_upcoming(practice, now or utcnow())

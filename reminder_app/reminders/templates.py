@@ -5,13 +5,18 @@ A template is plain text with placeholders in braces, e.g. `Hi {patient_first_na
 editor shows; the dispatcher never meets one, because only checked templates are stored.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from string import Formatter
 from zoneinfo import ZoneInfo
 
+from .. import sms_texts
 from ..clickatell import analyse
 from ..models import Language
+from ..sms_texts import ReminderText
+
+_STOP = re.compile(r"\bSTOP\b")
 
 #: Every placeholder a template may use, with what it stands for (shown in the editor).
 PLACEHOLDERS = {
@@ -19,34 +24,43 @@ PLACEHOLDERS = {
     "patient_last_name": "The patient's last name",
     "practice_name": "The practice's name",
     "practice_phone": "The practice's phone number",
-    "provider": "The doctor (provider) the appointment is with",
+    "provider": "The doctor (provider) the appointment is with (only if the practice names "
+                "the provider in texts)",
     "date": "The appointment's day, e.g. Monday, March 14",
     "time": "The appointment's time, e.g. 9:30 AM",
-    "reply_instructions": "How to answer: C to confirm, X to cancel, R to reschedule",
+    "reply_instructions": "How to answer: C to confirm, R to reschedule",
+    "opt_out": "How to stop the texts: Reply STOP to opt out (every reminder must say it)",
 }
 
-#: Patients answer C, X or R. Never "CANCEL": carriers treat it as an opt-out word.
-REPLY_INSTRUCTIONS = {
-    Language.EN: "Reply C to confirm, X to cancel, R to reschedule.",
-    Language.ES: "Responda C: confirmar, X: cancelar, R: cambiar.",
-}
+#: Patients answer C or R (X still cancels). Never "CANCEL": carriers treat it as an
+#: opt-out word. The words are in the one catalog of patients' texts.
+REPLY_INSTRUCTIONS = {language: sms_texts.text(ReminderText.REPLY_INSTRUCTIONS, language)
+                      for language in Language}
+#: The opt-out line every reminder carries, in the patient's language.
+OPT_OUT_LINES = {language: sms_texts.text(ReminderText.OPT_OUT, language)
+                 for language in Language}
 
-#: Written to fit one GSM-7 SMS (160 characters) with a long practice name and date.
-DEFAULT_TEMPLATES = {
-    Language.EN: ("{practice_name}: {patient_first_name}, see you {date} at {time} with "
-                  "{provider}. {reply_instructions}"),
-    Language.ES: ("{practice_name}: {patient_first_name}, le esperamos el {date} a las {time} "
-                  "con {provider}. {reply_instructions}"),
-}
+#: Written to fit one GSM-7 SMS (160 characters) with a long practice name and date, opt-out
+#: line included. They name the practice, the day and the time, not the doctor.
+DEFAULT_TEMPLATES = {language: sms_texts.text(ReminderText.DEFAULT, language)
+                     for language in Language}
+#: For a practice that chose to name the provider (it may take two parts).
+DEFAULT_TEMPLATES_WITH_PROVIDER = {
+    language: sms_texts.text(ReminderText.DEFAULT_WITH_PROVIDER, language)
+    for language in Language}
 
 #: Clickatell charges one credit per SMS part.
 CREDITS_PER_PART = 1
 
-#: "sabado" without its accent: á is not in GSM-7 and would make every Saturday reminder
-#: UCS-2 (70 characters per SMS). é (miércoles) is in GSM-7.
-_ES_DAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sabado", "domingo")
-_ES_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-              "septiembre", "octubre", "noviembre", "diciembre")
+NO_OPT_OUT = ("Every reminder must tell patients how to stop the texts: add {opt_out} "
+              "(“Reply STOP to opt out.”) or write that sentence yourself.")
+PROVIDER_NOT_NAMED = ("Your practice does not name the provider in texts: remove {provider}, "
+                      "or turn on “Name the provider in reminders” first.")
+
+
+def default_templates(name_provider: bool) -> dict[Language, str]:
+    """The default texts of a practice's new rules."""
+    return dict(DEFAULT_TEMPLATES_WITH_PROVIDER if name_provider else DEFAULT_TEMPLATES)
 
 
 class TemplateError(ValueError):
@@ -84,17 +98,20 @@ def check(body: str) -> str:
     return body
 
 
-def format_date(moment: datetime, language: Language) -> str:
-    if Language(language) is Language.ES:
-        return f"{_ES_DAYS[moment.weekday()]} {moment.day} de {_ES_MONTHS[moment.month - 1]}"
-    return f"{moment:%A, %B} {moment.day}"
+def carries_opt_out(body: str) -> bool:
+    """Does the template tell patients how to stop the texts ({opt_out}, or STOP itself)?"""
+    return "opt_out" in placeholders_in(body) or bool(_STOP.search(body))
 
 
-def format_time(moment: datetime, language: Language) -> str:
-    if Language(language) is Language.ES:
-        return f"{moment:%H:%M}"
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
+def check_reminder(body: str, *, name_provider: bool) -> str:
+    """A reminder template as the editor accepts it: usable, with the opt-out line, and
+    naming the provider only if the practice chose to."""
+    check(body)
+    if not carries_opt_out(body):
+        raise TemplateError(NO_OPT_OUT)
+    if not name_provider and "provider" in placeholders_in(body):
+        raise TemplateError(PROVIDER_NOT_NAMED)
+    return body
 
 
 @dataclass(frozen=True)
@@ -117,26 +134,30 @@ def details_of(appointment, practice) -> Details:
     patient = appointment.patient
     return Details(
         patient_first_name=patient.first_name, patient_last_name=patient.last_name,
-        practice_name=practice.name, practice_phone=practice.phone,
+        practice_name=practice.name, practice_phone=sms_texts.phone_for_patients(practice),
         provider=appointment.provider.name, starts_at=appointment.starts_at,
         zone=practice.zone, language=patient.language)
 
 
 def render(body: str, details: Details) -> str:
-    """The text a patient receives: placeholders filled in, times in the practice's zone."""
-    local_start = details.starts_at.astimezone(details.zone)
+    """The text a patient receives: placeholders filled in, times in the practice's zone.
+    A template stored without the opt-out line (written before it was required) gets it
+    added at the end: no reminder leaves without it."""
     language = Language(details.language)
+    if not carries_opt_out(check(body)):
+        body = f"{body.rstrip()} {{opt_out}}"
     values = {
         "patient_first_name": details.patient_first_name,
         "patient_last_name": details.patient_last_name,
         "practice_name": details.practice_name,
         "practice_phone": details.practice_phone,
         "provider": details.provider,
-        "date": format_date(local_start, language),
-        "time": format_time(local_start, language),
+        "date": sms_texts.day(details.starts_at, details.zone, language),
+        "time": sms_texts.clock(details.starts_at, details.zone, language),
         "reply_instructions": REPLY_INSTRUCTIONS[language],
+        "opt_out": OPT_OUT_LINES[language],
     }
-    return check(body).format_map(values)
+    return body.format_map(values)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from ..models.types import utcnow
 from ..tenancy import current_practice, get_or_404, scoped
 from ..transactions import rollback, unit_of_work
 from . import rules, templates
-from .forms import QuietHoursForm, RuleForm
+from .forms import QuietHoursForm, RuleForm, TextingForm
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 
@@ -65,8 +65,11 @@ def index():
     practice = current_practice()
     practice_rules = rules.rules_for(practice)
     quiet = QuietHoursForm(quiet_start=practice.quiet_start, quiet_end=practice.quiet_end)
+    texting = TextingForm(name_provider=practice.name_provider,
+                          reminders_per_day=practice.reminders_per_day,
+                          reminders_per_week=practice.reminders_per_week)
     return render_template("reminders/rules.html", rules=practice_rules, quiet_form=quiet,
-                           max_rules=rules.MAX_RULES)
+                           texting_form=texting, max_rules=rules.MAX_RULES)
 
 
 def _show_error(form: RuleForm, error: rules.RuleError) -> None:
@@ -80,8 +83,9 @@ def new_rule():
     if request.method == "GET":
         form.hours_before.data = 24
         form.enabled.data = True
+        defaults = templates.default_templates(current_practice().name_provider)
         for language in Language:
-            form[f"body_{language.value}"].data = templates.DEFAULT_TEMPLATES[language]
+            form[f"body_{language.value}"].data = defaults[language]
     if form.validate_on_submit():
         try:
             rules.add_rule(current_practice(), minutes_before=form.hours_before.data * 60,
@@ -134,7 +138,22 @@ def quiet_hours():
                               end=form.quiet_end.data)
         flash("Saved the quiet hours. Reminders ahead were planned again.", "success")
     else:
-        flash("Give both times, e.g. 21:00 and 08:00.", "danger")
+        flash("Give both times, e.g. 20:00 and 08:00.", "danger")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.post("/texting")
+def texting():
+    form = TextingForm()
+    if not form.validate_on_submit():
+        problems = [error for field in form for error in field.errors]
+        flash(" ".join(problems) or "Please check the form.", "danger")
+        return redirect(url_for(".index"), code=303)
+    with unit_of_work():
+        rules.set_texting(current_practice(), name_provider=form.name_provider.data,
+                          per_day=form.reminders_per_day.data,
+                          per_week=form.reminders_per_week.data)
+    flash("Saved. Reminders ahead were planned again.", "success")
     return redirect(url_for(".index"), code=303)
 
 

@@ -9,7 +9,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Regexp
 
 from ..forms import PhoneField, strip, zone_choices
 from ..models import Role
@@ -55,3 +55,20 @@ class PracticeForm(FlaskForm):
 class TwoFactorPolicyForm(FlaskForm):
     require = BooleanField("Require two-factor sign-in for everyone at this practice")
     submit = SubmitField("Save")
+
+
+class RegistrationForm(FlaskForm):
+    """The brand details a 10DLC registration needs that the app does not keep."""
+
+    legal_name = StringField("Legal name", filters=[strip],
+                             validators=[DataRequired(), Length(max=200)])
+    ein = StringField("EIN (tax id)", filters=[strip],
+                      validators=[DataRequired(), Regexp(r"^\d{2}-?\d{7}$",
+                                                         message="Nine digits, e.g. 12-3456789.")])
+    address = StringField("Address", filters=[strip], validators=[DataRequired(), Length(max=300)])
+    website = StringField("Website", filters=[strip],
+                          validators=[DataRequired(), URL(message="A web address, e.g. "
+                                                                  "https://riverside.example")])
+    privacy_url = StringField("Privacy policy (address)", filters=[strip],
+                              validators=[DataRequired(), URL(message="A web address.")])
+    submit = SubmitField("Download the registration document")

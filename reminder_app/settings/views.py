@@ -9,6 +9,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -17,11 +18,19 @@ from ..audit import mark_done
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import ApiToken, Role, StaffUser
+from ..models.types import utcnow
 from ..onboarding import checklist
 from ..provider import callback_url
 from ..tenancy import current_practice, get_or_404, scoped
 from ..transactions import commit, unit_of_work
-from .forms import AddStaffForm, ApiTokenForm, PracticeForm, TwoFactorPolicyForm
+from . import registration
+from .forms import (
+    AddStaffForm,
+    ApiTokenForm,
+    PracticeForm,
+    RegistrationForm,
+    TwoFactorPolicyForm,
+)
 from .service import (
     StaffError,
     add_staff,
@@ -151,3 +160,22 @@ def revoke_api_token_view(token_id: int):
         revoke_api_token(record)
         flash(f"API token “{record.name}” is revoked; calls with it are refused.", "success")
     return redirect(url_for(".api_tokens"), code=303)
+
+
+@bp.route("/10dlc", methods=["GET", "POST"])
+def registration_helper():
+    """What the practice's carrier (10DLC) registration asks for, as one document."""
+    practice = current_practice()
+    form = RegistrationForm()
+    if request.method == "GET":
+        form.legal_name.data, form.address.data = practice.name, practice.address
+    if form.validate_on_submit():
+        brand = registration.Brand(
+            legal_name=form.legal_name.data, ein=form.ein.data, address=form.address.data,
+            website=form.website.data, privacy_url=form.privacy_url.data)
+        response = make_response(registration.document(practice, brand, utcnow()))
+        response.headers["Content-Type"] = "text/markdown; charset=utf-8"
+        response.headers["Content-Disposition"] = 'attachment; filename="10dlc-registration.md"'
+        return response
+    return render_template("settings/registration.html", form=form,
+                           samples=registration.sample_messages(practice, utcnow()))

@@ -96,3 +96,15 @@ def test_an_invalid_update_is_422_and_changes_nothing(api, practice):
 def test_an_unknown_patient_is_404(api):
     assert api.get("/patients/999999").status_code == 404
     assert api.patch("/patients/999999", json={}).status_code == 404
+
+
+def test_consent_given_through_the_api_is_recorded_as_such(api, practice):
+    from reminder_app.extensions import db
+    from reminder_app.models import ActorKind, ConsentMethod, Patient
+    from reminder_app.models.consent import consent_history
+
+    patient_id = api.post("/patients", json=ANA).get_json()["patient"]["id"]
+    [record] = consent_history(db.session.get(Patient, patient_id))
+    assert (record.given, record.method, record.actor.kind) == (
+        True, ConsentMethod.API, ActorKind.API_TOKEN)
+    assert record.wording.startswith("Podemos (")  # the request, in the patient's language

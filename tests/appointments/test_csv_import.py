@@ -176,3 +176,15 @@ def test_confirming_without_a_file_goes_back_to_the_upload(client, provider):
     response = client.post("/appointments/import/confirm", data={})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/appointments/import")
+
+
+def test_consent_of_imported_patients_is_recorded_as_the_csv_import_by_its_importer(
+        practice, provider):
+    from reminder_app.models import ConsentMethod
+    from reminder_app.models.consent import consent_history
+
+    checked = csv_import.preview(practice, GOOD_AND_BAD, now=NOW)
+    result = csv_import.import_valid_rows(practice, checked, consent=True, now=NOW, actor=STAFF)
+    for patient in result.new_patients:
+        [record] = consent_history(patient)
+        assert (record.method, record.actor, record.at) == (ConsentMethod.CSV_IMPORT, STAFF, NOW)

@@ -96,7 +96,10 @@ def test_a_new_practice_signs_up_and_a_patient_confirms_tomorrows_reminder(
     appointment = only_appointment()
 
     result = send_due_reminder(appointment)
-    assert result.outbox.sent == 1, result.summary()
+    # The reminder, and the opt-in confirmation Ana got when she was added with consent.
+    assert (result.reminders.queued, result.outbox.sent) == (1, 2), result.summary()
+    page.goto(f"{sandbox.url}/sandbox/phones/{PATIENT_MOBILE}")
+    page.get_by_text("you will get appointment reminders", exact=False).wait_for()
 
     reply_from_phone(page, sandbox.url, PATIENT_MOBILE, "C")
     wait_until(lambda: refreshed(appointment).status is AppointmentStatus.CONFIRMED)

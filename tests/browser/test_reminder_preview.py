@@ -23,7 +23,9 @@ def test_the_preview_follows_the_text_as_it_is_typed(live_app, page):
     preview = page.locator("#preview-en")
     preview.get_by_text("Hi Ana [ok] 🙂").wait_for()
     assert preview.locator(".preview-encoding").inner_text() == "UCS-2"
-    assert preview.locator(".preview-length").inner_text() == "14"  # 🙂 counts 2
+    # The opt-out line the text lacks is added, and counted: 14 (🙂 counts 2) + 23.
+    assert preview.locator(".preview-text").inner_text().endswith(" Reply STOP to opt out.")
+    assert preview.locator(".preview-length").inner_text() == "37"
     assert preview.locator(".preview-credits").inner_text() == "1"
 
     page.get_by_label("Text in English").fill("Hi {name}")

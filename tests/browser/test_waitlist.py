@@ -54,7 +54,7 @@ def test_a_slot_cancelled_by_sms_is_offered_taken_and_shown_refilled(live_app, s
     wait_until(lambda: refreshed(appointment).status is AppointmentStatus.CANCELLED_BY_PATIENT)
     run_pass()  # the offer leaves now
 
-    reply_from_phone(page, sandbox.url, WAITING, "YES", expect="a sooner appointment is free")
+    reply_from_phone(page, sandbox.url, WAITING, "YES", expect="sooner opening")
     slot = wait_until(lambda: db.session.query(FreedSlot).filter_by(
         status=SlotStatus.FILLED).one_or_none())
     run_pass()  # and the answer

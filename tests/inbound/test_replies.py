@@ -87,6 +87,40 @@ def test_reschedule_asks_staff_to_call_back(texts, appointment):
     assert "call" in the_answer()
 
 
+def test_reschedule_holds_the_reminders_still_to_come_with_the_reason_on_the_day_view(
+        texts, auth, client, practice, patient):
+    from reminder_app.reminders.policy import RESCHEDULE_HELD
+
+    starts_at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=5)
+    appointment = service.book(practice, patient=patient, provider=make_provider(practice),
+                               starts_at=starts_at, actor=STAFF)
+    make_sent_text(practice, patient=patient, appointment=appointment)
+    texts.send("R")
+    db.session.expire_all()
+    held = db.session.scalars(select(Reminder).where(
+        Reminder.appointment_id == appointment.id)).all()
+    assert {(r.status, r.reason) for r in held} == {(ReminderStatus.SKIPPED, RESCHEDULE_HELD)}
+    auth.login("dana@example.com")
+    day = starts_at.astimezone(practice.zone).date().isoformat()
+    page = client.get(f"/appointments/day?date={day}").get_data(as_text=True)
+    assert RESCHEDULE_HELD.replace("'", "&#39;") in page
+
+
+def test_moving_the_appointment_after_a_reschedule_request_plans_its_reminders_again(
+        texts, practice, patient):
+    starts_at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=5)
+    appointment = service.book(practice, patient=patient, provider=make_provider(practice),
+                               starts_at=starts_at, actor=STAFF)
+    make_sent_text(practice, patient=patient, appointment=appointment)
+    texts.send("R")
+    service.move(refreshed(appointment), practice, starts_at=starts_at + timedelta(days=1),
+                 actor=STAFF)
+    db.session.commit()
+    db.session.expire_all()
+    assert set(db.session.scalars(select(Reminder.status).where(
+        Reminder.appointment_id == appointment.id))) == {ReminderStatus.PENDING}
+
+
 def test_help_answers_with_name_and_phone_and_changes_nothing(texts, patient, appointment):
     texts.send("HELP")
     assert refreshed(appointment).status is AppointmentStatus.BOOKED
@@ -140,15 +174,39 @@ def test_start_opts_back_in_after_stop(texts, patient, appointment, word):
     texts.send(word)
     assert refreshed(patient).sms_consent is True
     assert refreshed(patient).opted_out_at is None
-    assert "again" in answers()[-1].body
+    assert answers()[-1].body == OPT_IN_CONFIRMATION
 
 
-def test_yes_after_stop_opts_back_in_and_confirms(texts, patient, appointment):
+#: Who, what, how often (the practice's two rules), rates, HELP and STOP.
+OPT_IN_CONFIRMATION = ("Riverside Family Practice: you will get appointment reminders, about 2 "
+                       "per visit. Msg & data rates may apply. Reply HELP for help, STOP to opt "
+                       "out.")
+
+
+def test_yes_after_stop_opts_back_in_confirms_and_sends_the_opt_in_confirmation(
+        texts, patient, appointment):
     texts.send("STOP")
     texts.send("Yes")
     assert refreshed(patient).sms_consent is True
     assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
-    assert "confirmed" in answers()[-1].body
+    opted_out, *after_yes = [answer.body for answer in answers()]
+    assert "no more texts" in opted_out
+    assert sorted(after_yes, key=len) == sorted(
+        [OPT_IN_CONFIRMATION, next(body for body in after_yes if "confirmed" in body)], key=len)
+
+
+def test_stop_and_start_are_recorded_as_consent_evidence_with_the_patients_words(
+        texts, patient, appointment):
+    from reminder_app.models import ActorKind, ConsentMethod
+    from reminder_app.models.consent import consent_history
+
+    texts.send("Please stop texting me")
+    texts.send("START")
+    start, stop = consent_history(refreshed(patient))
+    assert (stop.given, stop.method, stop.wording) == (
+        False, ConsentMethod.KEYWORD, "Please stop texting me")
+    assert (start.given, start.wording) == (True, "START")
+    assert {stop.actor.kind, start.actor.kind} == {ActorKind.PATIENT}
 
 
 def test_c_after_stop_confirms_but_sends_nothing(texts, patient, appointment):

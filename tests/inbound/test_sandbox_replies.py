@@ -92,3 +92,17 @@ def test_stop_then_a_due_reminder_sends_nothing_then_start_sends_it(live_app, sa
     assert any("again" in text for text in received)
     assert any("Reply C to confirm" in text for text in received), received
     assert refreshed(appointment).status is AppointmentStatus.BOOKED
+
+
+def test_the_answer_reaches_the_phone_at_once_without_waiting_for_a_pass(
+        app, live_app, sandbox, account, appointment):
+    app.config["ANSWERS_AT_ONCE"] = True
+    link_to_sandbox(account, sandbox, live_app)
+    sandbox.inbound(PHONE, NUMBER, "C")
+    wait_until(lambda: texts_to_phone(sandbox), timeout=5)
+    [answer] = texts_to_phone(sandbox)
+    assert "is confirmed" in answer
+    wait_until(lambda: answers()[0].status.value in {"sent", "delivered"})  # recorded
+    assert answers()[0].attempts == 1
+    run_pass()  # nothing left for the pass: sent exactly once
+    assert len(texts_to_phone(sandbox)) == 1

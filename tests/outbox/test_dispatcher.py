@@ -53,7 +53,8 @@ def test_a_spanish_speaking_patient_gets_the_spanish_text(booking, sandbox):
     booking.appointment(language=Language.ES, mobile="+12015550124")
     run_pass(booking.due)
     [sent] = sandbox.messages(to="+12015550124")
-    assert "le esperamos el" in sent["text"] and "14:30" in sent["text"]
+    assert "cita el lunes 15 de junio a las 14:30" in sent["text"]
+    assert sent["text"].endswith("Responda STOP para darse de baja.")
 
 
 def test_a_patient_who_replied_stop_after_booking_gets_nothing(booking, sandbox):

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from reminder_app.extensions import db
-from reminder_app.models import MessageStatus, Patient, ReminderStatus
+from reminder_app.models import ActorKind, ConsentMethod, MessageStatus, Patient, ReminderStatus
 from reminder_app.models.clickatell_account import BlockerKind, sending_blocker
+from reminder_app.models.consent import consent_history
 from reminder_app.outbox.dispatcher import NO_REPORTS_YET
 from reminder_app.reminders.passes import run_pass
 from tests.factories import make_platform_practice
@@ -106,6 +107,9 @@ def test_a_recipient_the_platform_says_opted_out_is_opted_out_here(booking, acco
         MessageStatus.FAILED, "The patient has opted out of text messages.")
     patient = db.session.get(Patient, appointment.patient_id)
     assert not patient.sms_consent and patient.opted_out_at is not None
+    last = consent_history(patient)[0]  # the evidence: the gateway's refusal, by the system
+    assert (last.given, last.method, last.actor_kind, last.actor_label) == (
+        False, ConsentMethod.GATEWAY, ActorKind.SYSTEM, "Clickatell")
 
 
 def test_a_revoked_key_holds_the_practice_with_the_reason(booking, account, sandbox):

@@ -141,3 +141,13 @@ def test_search_finds_patients_by_start_of_name_or_digits_of_mobile(practice, ty
     make_patient(practice, first_name="Luis", last_name="Reyes", mobile="+12125550199")
     query = service.search(select(Patient).where(Patient.practice_id == practice.id), typed)
     assert {p.full_name for p in db.session.scalars(query)} == found
+
+
+def test_a_time_zone_that_does_not_exist_is_refused_on_its_field(practice):
+    with pytest.raises(FieldError) as error:
+        service.create_patient(practice, first_name="Ana", last_name="Reyes",
+                               mobile="(201) 555-0123", timezone="Mars/Olympus")
+    assert error.value.field == "timezone"
+    patient = service.create_patient(practice, first_name="Ana", last_name="Reyes",
+                                     mobile="(201) 555-0123", timezone="America/Chicago")
+    assert patient.zone(practice.zone).key == "America/Chicago"

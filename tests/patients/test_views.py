@@ -106,3 +106,20 @@ def test_an_opted_out_patient_page_says_nothing_is_sent(client, owner):
     db.session.commit()
     assert "Opted out of SMS" in client.get(f"/patients/{patient.id}/edit").get_data(
         as_text=True)
+
+
+def test_a_patient_gets_a_time_zone_for_quiet_hours_defaulting_to_the_practices(client, owner):
+    patient = make_patient(owner.practice, first_name="Ana", mobile="+12015550123")
+    page = client.get(f"/patients/{patient.id}/edit").get_data(as_text=True)
+    assert '<option selected value="">The practice&#39;s (America/New_York)</option>' in page
+    response = client.post(f"/patients/{patient.id}/edit",
+                           data=dict(NEW_PATIENT, timezone="America/Los_Angeles"))
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert patient.timezone == "America/Los_Angeles"
+    client.post(f"/patients/{patient.id}/edit", data=dict(NEW_PATIENT, timezone=""))
+    db.session.expire_all()
+    assert patient.timezone is None
+    page = client.post(f"/patients/{patient.id}/edit",
+                       data=dict(NEW_PATIENT, timezone="Mars/Olympus")).get_data(as_text=True)
+    assert "Not a valid choice" in page

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 from reminder_app.models import Practice
 from reminder_app.reminders.quiet_hours import allowed_time, is_quiet
@@ -56,3 +57,11 @@ def test_daytime_quiet_hours_and_no_quiet_hours():
     lunch = practice(time(12), time(13))
     assert is_quiet(ny(10, 12, 30), lunch) and not is_quiet(ny(10, 22), lunch)
     assert not is_quiet(ny(10, 3), practice(time(0), time(0)))
+
+
+def test_quiet_hours_can_be_read_on_the_recipients_clock():
+    p = practice(time(20), time(8))
+    los_angeles = ZoneInfo("America/Los_Angeles")  # three hours behind New York
+    assert not is_quiet(ny(10, 10, 30), p) and is_quiet(ny(10, 10, 30), p, los_angeles)
+    assert allowed_time(ny(10, 10), practice=p, before=ny(10, 14), not_before=ny(10, 9),
+                        zone=los_angeles) == ny(10, 11)  # 8:00 in Los Angeles

@@ -80,13 +80,22 @@ def test_the_edit_page_shows_the_preview_with_length_encoding_parts_and_credits(
 
 
 def test_the_live_preview_counts_parts_and_credits_as_the_sender_does(practice, owner_client):
-    body = "{patient_first_name}: " + "€" * 80
+    body = "{patient_first_name}: " + "€" * 80 + " STOP"
     response = owner_client.post("/reminders/preview", json={"body": body, "language": "en"},
                                  headers=csrf_headers(owner_client))
     shown = response.get_json()
     assert shown["text"].startswith("Ana: ")
     assert (shown["encoding"], shown["length"], shown["parts"], shown["credits"]) == (
-        "GSM-7", 5 + 160, 2, 2)
+        "GSM-7", 5 + 160 + 5, 2, 2)
+
+
+def test_the_live_preview_counts_the_opt_out_line_a_text_lacks(practice, owner_client):
+    body = "{patient_first_name}: " + "x" * 140  # 145 characters: one part without the line
+    response = owner_client.post("/reminders/preview", json={"body": body, "language": "en"},
+                                 headers=csrf_headers(owner_client))
+    shown = response.get_json()
+    assert shown["text"].endswith(" Reply STOP to opt out.")
+    assert (shown["length"], shown["parts"]) == (145 + 23, 2)
 
 
 def test_the_live_preview_names_an_unknown_placeholder(practice, owner_client):
@@ -109,16 +118,65 @@ def test_staff_may_read_the_rules_but_only_the_owner_changes_them(practice, clie
     assert client.post(f"/reminders/rules/{rule.id}", data=rule_form(rule)).status_code == 403
     assert client.post("/reminders/quiet-hours",
                        data={"quiet_start": "20:00", "quiet_end": "09:00"}).status_code == 403
+    assert client.post("/reminders/texting", data={
+        "name_provider": "y", "reminders_per_day": "1",
+        "reminders_per_week": "3"}).status_code == 403
 
 
 def test_the_owner_adds_a_rule(practice, owner_client):
     rules.rules_for(practice)
     db.session.commit()
     response = owner_client.post("/reminders/rules/new", data={
-        "hours_before": "24", "enabled": "y", "body_en": "See you {date} at {time}.",
-        "body_es": "Hasta el {date} a las {time}."})
+        "hours_before": "24", "enabled": "y", "body_en": "See you {date} at {time}. {opt_out}",
+        "body_es": "Hasta el {date} a las {time}. Responda STOP para darse de baja."})
     assert response.status_code == 303
     assert [r.minutes_before for r in rules.rules_for(practice)] == [2880, 120, 1440]
+
+
+def test_a_reminder_text_without_the_opt_out_line_is_refused_with_a_clear_error(
+        practice, owner_client):
+    rule = rules.rules_for(practice)[0]
+    db.session.commit()
+    before = rule.template_for("es").body
+    response = owner_client.post(f"/reminders/rules/{rule.id}",
+                                 data=rule_form(rule, body_es="Hasta el {date}."))
+    assert response.status_code == 200
+    assert "must tell patients how to stop the texts" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert rule.template_for("es").body == before
+
+
+def test_the_provider_is_named_only_once_the_owner_opts_in(practice, owner_client):
+    rule = rules.rules_for(practice)[0]
+    db.session.commit()
+    with_provider = "See you {date} with {provider}. {opt_out}"
+    page = owner_client.post(f"/reminders/rules/{rule.id}",
+                             data=rule_form(rule, body_en=with_provider)).get_data(as_text=True)
+    assert "does not name the provider" in page
+    rules_page = owner_client.get("/reminders/rules").get_data(as_text=True)
+    assert 'id="name-provider-warning"' in rules_page and "lock screen" in rules_page
+    response = owner_client.post("/reminders/texting", data={
+        "name_provider": "y", "reminders_per_day": "1", "reminders_per_week": "3"})
+    assert response.status_code == 303
+    response = owner_client.post(f"/reminders/rules/{rule.id}",
+                                 data=rule_form(rule, body_en=with_provider))
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert practice.name_provider and rule.template_for("en").body == with_provider
+
+
+def test_the_owner_sets_the_reminder_cap_and_a_week_below_a_day_is_refused(
+        practice, owner_client):
+    response = owner_client.post("/reminders/texting", data={
+        "reminders_per_day": "2", "reminders_per_week": "1"}, follow_redirects=True)
+    assert "A week cannot allow fewer reminders than a day." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (practice.reminders_per_day, practice.reminders_per_week) == (1, 3)
+    owner_client.post("/reminders/texting", data={"reminders_per_day": "2",
+                                                  "reminders_per_week": "5"})
+    db.session.expire_all()
+    assert (practice.reminders_per_day, practice.reminders_per_week, practice.name_provider) \
+        == (2, 5, False)
 
 
 def test_the_owner_sets_quiet_hours(practice, owner_client):

@@ -44,7 +44,7 @@ def test_a_cancelled_slot_is_offered_to_the_first_wave_at_once(practice, provide
         [(MessageStatus.QUEUED, patient.mobile) for patient in patients[:3]]
     local = slot.starts_at.astimezone(practice.zone)
     body = texts[0].body
-    assert "Dr. Ada Quinn" in body and f"{local:%a %b} {local.day} at 10:00 AM" in body
+    assert "Dr. Ada Quinn" in body and f"{local:%A, %B} {local.day} at 10:00 AM" in body
     assert "Reply YES by" in body and "NO to pass" in body
     assert texts[0].expires_at == made[0].expires_at
 

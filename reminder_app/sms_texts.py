@@ -1,0 +1,222 @@
+"""Every text a patient receives, in one catalog keyed by language, and the one way a day and
+a time are written in them.
+
+Reminders (reminders/templates.py fills a practice's template), the automatic answers to
+replies (inbound/answers.py) and the waitlist's texts (waitlist/texts.py) all take their
+words from `CATALOG` and their dates from `day`, `clock` and `when`, so one appointment reads
+the same in all three: "Tuesday, March 10 at 10:30 AM", "martes 10 de marzo a las 10:30".
+
+Everything here is written in the GSM-7 alphabet so that a text stays one SMS part with names
+of ordinary length (Spanish without the accents GSM-7 lacks: á í ó ú; é is in it). The tests
+of each kind of text hold them to that, counting parts with the code that counts credits.
+
+No text invites the word CANCEL: carriers and Clickatell read it as an opt-out word, so a
+patient who typed the word they read would be opted out of every text (docs/replies.md).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .models import Language, Practice
+from .phones import as_dialled_from
+
+
+class Answer(enum.StrEnum):
+    """The automatic answers to a patient's reply."""
+
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    RESCHEDULE = "reschedule"
+    HELP = "help"
+    OPTED_OUT = "opted_out"
+    OPTED_OUT_CALL_BACK = "opted_out_call_back"
+    OPTED_IN = "opted_in"
+    NO_APPOINTMENT = "no_appointment"
+
+
+class OfferText(enum.StrEnum):
+    """The waitlist's texts: the offer of a freed slot, and the answers to a reply to it."""
+
+    OFFER = "offer"
+    BOOKED = "booked"
+    TAKEN = "taken"
+    EXPIRED = "expired"
+    DECLINED = "declined"
+    CLOSED = "closed"
+
+
+class ConsentText(enum.StrEnum):
+    """The words a patient is shown (or read) when asked to agree to texts."""
+
+    REQUEST = "consent_request"
+
+
+class ReminderText(enum.StrEnum):
+    """The pieces of a reminder: the default templates and what their placeholders say."""
+
+    DEFAULT = "reminder"
+    DEFAULT_WITH_PROVIDER = "reminder_with_provider"
+    REPLY_INSTRUCTIONS = "reply_instructions"
+    OPT_OUT = "opt_out"
+
+
+#: Every kind of text in the catalog (their values are distinct, so one dict holds them all).
+KINDS = (ReminderText, ConsentText, Answer, OfferText)
+
+#: Every text, by language. Answers and offers use {practice}, {phone}, {when}, {provider},
+#: {until}; reminder templates use the placeholders of reminders/templates.py.
+CATALOG: dict[Language, dict[enum.StrEnum, str]] = {
+    Language.EN: {
+        # Minimum necessary: the practice, the day and the time; not the doctor or the reason,
+        # unless the practice chose to name the provider (DEFAULT_WITH_PROVIDER).
+        ReminderText.DEFAULT: "{practice_name}: {patient_first_name}, see you {date} at "
+                              "{time}. {reply_instructions} {opt_out}",
+        ReminderText.DEFAULT_WITH_PROVIDER: "{practice_name}: {patient_first_name}, see you "
+                                            "{date} at {time} with {provider}. "
+                                            "{reply_instructions} {opt_out}",
+        ReminderText.REPLY_INSTRUCTIONS: "Reply C to confirm, R to reschedule.",
+        ReminderText.OPT_OUT: "Reply STOP to opt out.",
+        ConsentText.REQUEST: "May {practice} text you appointment reminders at this number, "
+                             "about {per_visit} per visit? Msg & data rates may apply. Reply "
+                             "HELP for help, STOP to opt out.",
+
+        Answer.CONFIRMED: "{practice}: thank you, your appointment on {when} is confirmed. "
+                          "Questions? Call {phone}.",
+        Answer.CANCELLED: "{practice}: your appointment on {when} is cancelled. "
+                          "To book a new time, call {phone}.",
+        Answer.RESCHEDULE: "{practice}: we will call you to find a new time for your "
+                           "appointment on {when}. Or call us: {phone}.",
+        Answer.HELP: "{practice}: reminders for your appointments. Call {phone}. Msg & data "
+                     "rates may apply. Reply STOP to opt out, C to confirm.",
+        Answer.OPTED_OUT: "{practice}: you will get no more texts from us. Reply START to get "
+                          "them again. Call {phone}.",
+        Answer.OPTED_OUT_CALL_BACK: "{practice}: you will get no more texts from us (reply "
+                                    "START to undo). About your appointment, we will call you "
+                                    "or call {phone}.",
+        # The opt-in confirmation: the first time a patient is opted in, and after START,
+        # UNSTOP or YES after STOP. Who, what, how often, rates, HELP, STOP.
+        Answer.OPTED_IN: "{practice}: you will get appointment reminders, about {per_visit} "
+                         "per visit. Msg & data rates may apply. Reply HELP for help, STOP to "
+                         "opt out.",
+        Answer.NO_APPOINTMENT: "{practice}: we found no upcoming appointment your reply could "
+                               "apply to. Please call {phone}.",
+
+        OfferText.OFFER: "{practice}: sooner opening {when} with {provider}. Reply YES by "
+                         "{until} to take it, NO to pass.",
+        OfferText.BOOKED: "{practice}: it is yours. You are booked with {provider} on {when}. "
+                          "Questions? Call {phone}.",
+        OfferText.TAKEN: "{practice}: sorry, that time was just taken. You stay on our "
+                         "waitlist; we will text you when another opens.",
+        OfferText.EXPIRED: "{practice}: sorry, that offer ended at {until}. You stay on our "
+                           "waitlist; we will text you when another opens.",
+        OfferText.DECLINED: "{practice}: no problem. You stay on our waitlist; we will text "
+                            "you when another time opens.",
+        OfferText.CLOSED: "{practice}: sorry, that time is no longer available. You stay on "
+                          "our waitlist. Questions? Call {phone}.",
+    },
+    Language.ES: {
+        ReminderText.DEFAULT: "{practice_name}: {patient_first_name}, cita el {date} a las "
+                              "{time}. {reply_instructions} {opt_out}",
+        ReminderText.DEFAULT_WITH_PROVIDER: "{practice_name}: {patient_first_name}, cita el "
+                                            "{date} a las {time} con {provider}. "
+                                            "{reply_instructions} {opt_out}",
+        ReminderText.REPLY_INSTRUCTIONS: "Responda C: confirmar, R: cambiar.",
+        ReminderText.OPT_OUT: "Responda STOP para darse de baja.",
+        ConsentText.REQUEST: "Podemos ({practice}) enviarle avisos de sus citas a este numero, "
+                             "unos {per_visit} por cita? Pueden aplicar tarifas de mensajes y "
+                             "datos. AYUDA: ayuda. STOP: baja.",
+
+        Answer.CONFIRMED: "{practice}: gracias, su cita del {when} queda confirmada. "
+                          "Preguntas? Llame al {phone}.",
+        Answer.CANCELLED: "{practice}: su cita del {when} queda cancelada. Para pedir otra "
+                          "cita, llame al {phone}.",
+        Answer.RESCHEDULE: "{practice}: le llamaremos para cambiar su cita del {when}. "
+                           "O llamenos al {phone}.",
+        Answer.HELP: "{practice}: avisos de sus citas. Tel. {phone}. Pueden aplicar tarifas "
+                     "de mensajes y datos. Responda STOP para no recibirlos.",
+        Answer.OPTED_OUT: "{practice}: no recibira mas mensajes nuestros. Responda START para "
+                          "volver a recibirlos. Tel. {phone}.",
+        Answer.OPTED_OUT_CALL_BACK: "{practice}: no recibira mas mensajes (START para "
+                                    "deshacer). Sobre su cita, le llamaremos, o llame al "
+                                    "{phone}.",
+        Answer.OPTED_IN: "{practice}: recibira avisos de sus citas, unos {per_visit} por "
+                         "cita. Pueden aplicar tarifas de mensajes y datos. AYUDA: ayuda. STOP: "
+                         "baja.",
+        Answer.NO_APPOINTMENT: "{practice}: no encontramos ninguna cita proxima a la que "
+                               "aplicar su respuesta. Llame al {phone}.",
+
+        OfferText.OFFER: "{practice}: cita antes: {when} con {provider}. Responda SI antes "
+                         "de las {until} para tomarla, NO si no.",
+        OfferText.BOOKED: "{practice}: es suya. Tiene cita con {provider} el {when}. "
+                          "Preguntas? Llame al {phone}.",
+        OfferText.TAKEN: "{practice}: lo sentimos, esa hora ya se ha ocupado. Sigue en la "
+                         "lista de espera; le avisaremos de otra.",
+        OfferText.EXPIRED: "{practice}: lo sentimos, la oferta termino a las {until}. Sigue en "
+                           "la lista de espera; le avisaremos de otra.",
+        OfferText.DECLINED: "{practice}: de acuerdo. Sigue en la lista de espera; le "
+                            "avisaremos de otra hora.",
+        OfferText.CLOSED: "{practice}: lo sentimos, esa hora ya no esta libre. Sigue en la "
+                          "lista de espera. Tel. {phone}.",
+    },
+}
+
+_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+#: "sabado" without its accent: á is not in GSM-7 and would make every Saturday text UCS-2
+#: (70 characters per part). é (miércoles) is in GSM-7.
+_ES_DAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sabado", "domingo")
+_ES_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+              "septiembre", "octubre", "noviembre", "diciembre")
+
+
+def language_of(language: str | None) -> Language:
+    """The patient's language as the catalog knows it (English for anything else)."""
+    try:
+        return Language(language)
+    except ValueError:
+        return Language.EN
+
+
+def text(kind: enum.StrEnum, language: str | None) -> str:
+    """The catalog's text of `kind` in `language` (placeholders not filled in)."""
+    return CATALOG[language_of(language)][kind]
+
+
+def day(moment: datetime, zone: ZoneInfo, language: str | None) -> str:
+    """The day of `moment` in `zone`: "Tuesday, March 10", "martes 10 de marzo"."""
+    local = moment.astimezone(zone)
+    if language_of(language) is Language.ES:
+        return f"{_ES_DAYS[local.weekday()]} {local.day} de {_ES_MONTHS[local.month - 1]}"
+    return f"{_EN_DAYS[local.weekday()]}, {_EN_MONTHS[local.month - 1]} {local.day}"
+
+
+def clock(moment: datetime, zone: ZoneInfo, language: str | None) -> str:
+    """The time of day of `moment` in `zone`: "10:30 AM", "10:30" (24-hour in Spanish)."""
+    local = moment.astimezone(zone)
+    if language_of(language) is Language.ES:
+        return f"{local:%H:%M}"
+    return f"{local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"
+
+
+def when(moment: datetime, zone: ZoneInfo, language: str | None) -> str:
+    """An appointment's start: "Tuesday, March 10 at 10:30 AM", "martes 10 de marzo a las
+    10:30"."""
+    joiner = "a las" if language_of(language) is Language.ES else "at"
+    return f"{day(moment, zone, language)} {joiner} {clock(moment, zone, language)}"
+
+
+def phone_for_patients(practice: Practice) -> str:
+    """The practice's phone as its patients dial it (national form at home); its two-way
+    number if no phone was given."""
+    number = practice.phone or getattr(practice.clickatell_account, "long_number", None) or ""
+    return as_dialled_from(number, practice.country)
+
+
+def render(kind: enum.StrEnum, practice: Practice, language: str | None, **values) -> str:
+    """A catalog text filled in: the practice's name and phone, and `values`."""
+    return text(kind, language).format(practice=practice.name,
+                                       phone=phone_for_patients(practice), **values)

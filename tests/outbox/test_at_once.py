@@ -1,0 +1,54 @@
+"""Sending a text at once (the answer to a reply): the dispatcher's claim, send and record,
+for these texts only, exactly once, and left to the pass when anything goes wrong."""
+
+from datetime import timedelta
+
+from reminder_app.extensions import db
+from reminder_app.models import MessageKind, MessageStatus
+from reminder_app.outbox import at_once, enqueue
+from reminder_app.outbox.at_once import send_at_once
+from reminder_app.outbox.dispatcher import claim_messages, dispatch_due
+from tests.factories import make_patient
+
+from .conftest import texts
+
+
+def an_answer(practice, mobile="+12015550150"):
+    patient = make_patient(practice, mobile=mobile)
+    message = enqueue(practice, to=patient.mobile, body="Thank you, confirmed.",
+                      kind=MessageKind.AUTO_REPLY, patient=patient)
+    db.session.commit()
+    return message
+
+
+def test_a_queued_answer_is_sent_at_once_and_only_once(practice, sandbox):
+    message = an_answer(practice)
+    other = an_answer(practice, "+12015550151")
+    assert send_at_once([message.id]).sent == 1
+    assert send_at_once([message.id]).sent == 0
+    assert dispatch_due().sent == 1  # only the other one is left for the pass
+    assert [m["to"] for m in sandbox.messages()] == ["12015550150", "12015550151"]
+    assert {m.status for m in texts()} == {MessageStatus.SENT} and other.id
+
+
+def test_a_text_a_pass_has_claimed_is_not_sent_again_at_once(practice, sandbox):
+    message = an_answer(practice)
+    db.session.expire_all()
+    assert claim_messages(message.send_after, "a-pass", limit=10,
+                          lease=timedelta(minutes=2)) == [message.id]
+    assert send_at_once([message.id]).sent == 0
+    assert sandbox.messages() == []
+
+
+def test_when_sending_at_once_fails_the_pass_sends_it_once(practice, sandbox, monkeypatch):
+    message = an_answer(practice)
+
+    def broken(*_args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(at_once, "load_jobs", broken)
+    assert send_at_once([message.id]).sent == 0
+    [claimed] = texts()
+    assert claimed.status is MessageStatus.SENDING
+    assert dispatch_due(claimed.lease_until + timedelta(seconds=1)).sent == 1
+    assert len(sandbox.messages()) == 1
