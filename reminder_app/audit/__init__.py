@@ -69,6 +69,7 @@ ACTIONS = {
     "settings.remove": "Removed a staff member",
     "settings.api_tokens": "Created an API token",
     "settings.revoke_api_token_view": "Revoked an API token",
+    "settings.replace_callback_secret_view": "Replaced the Clickatell callback secret",
     "audit.export": "Exported records",
     "waitlist.new": "Added a patient to the waitlist",
     "waitlist.edit": "Changed a waitlist entry",
