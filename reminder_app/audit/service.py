@@ -132,7 +132,7 @@ def _messages(practice: Practice, zone) -> Iterator[list]:
         yield [message.created_at.astimezone(zone).isoformat(timespec="seconds"),
                message.direction.value, message.kind.value, message.status.value,
                message.patient.full_name if message.patient else "",
-               message.sender if message.direction is Direction.IN else message.recipient,
+               message.sender if message.direction is Direction.INBOUND else message.recipient,
                message.body]
 
 
@@ -154,11 +154,25 @@ EXPORT_COLUMNS = {
 }
 
 
-def export_csv(practice: Practice, what: str, now: datetime) -> str:
+@dataclass(frozen=True)
+class TrailFilter:
+    """What part of the trail the owner looks at (or exports): instants, kind, person."""
+
+    since: datetime
+    until: datetime
+    kind: str = ""
+    person: str = ""
+
+
+def export_csv(practice: Practice, what: str, now: datetime,
+               trail_filter: TrailFilter | None = None) -> str:
+    """The CSV of `what`; the audit trail as `trail_filter` selects it (else all of it)."""
     zone = practice.zone
     if what == "audit":
-        since = datetime(2000, 1, 1, tzinfo=now.tzinfo)
-        return trail_csv(trail(practice, since=since, until=now, limit=100_000), zone)
+        chosen = trail_filter or TrailFilter(since=datetime(2000, 1, 1, tzinfo=now.tzinfo),
+                                             until=now)
+        return trail_csv(trail(practice, since=chosen.since, until=chosen.until,
+                               kind=chosen.kind, person=chosen.person, limit=100_000), zone)
     rows = {"appointments": _appointments, "messages": _messages,
             "consents": _consents}[what](practice, zone)
     return csv_text(EXPORT_COLUMNS[what], rows)
