@@ -10,11 +10,13 @@ and reply readings are also in the event record (`models/events.py`), and sign-i
 `LoginAttempt`; the audit page (`audit/views.py`) shows all three.
 """
 
-from flask import g, request, session
+from flask import g, has_request_context, request, session
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm.base import NO_VALUE
 
 from ..extensions import db
-from ..models import AuditEntry
+from ..models import AuditEntry, Patient
 from ..models.types import utcnow
 
 #: What each changing route does, in words; a route missing here is a test failure.
@@ -118,6 +120,25 @@ def note_request() -> None:
                                                             request.method) else None
 
 
+def note_consent_change(patient: Patient, value, oldvalue, _initiator) -> None:
+    """A patient's consent to texts was set in this request: if it changed, the trail's
+    entry says so (the form, the API, an import or an attached STOP alike). Patients'
+    own STOP and START by SMS are in the event record (`service.trail`, kind "consent")."""
+    if not has_request_context():
+        return
+    before = False if oldvalue is NO_VALUE or oldvalue is None else bool(oldvalue)
+    if bool(value) != before:
+        g.setdefault("audit_consents", []).append((patient, bool(value)))
+
+
+def consent_details() -> str:
+    """The consent changes of this request, in words, naming each patient (a new one has
+    its id by now, the view having committed)."""
+    return "; ".join(
+        f"consent to texts {'given' if given else 'withdrawn'} (patient {patient.id})"
+        for patient, given in g.get("audit_consents", ()))
+
+
 def mark_done() -> None:
     """For the few pages that show their result instead of redirecting (a new API token,
     recovery codes, a download): the change went through."""
@@ -164,6 +185,8 @@ def record_change(response):
     action = ACTIONS.get(request.endpoint, request.endpoint)
     if result:
         action = f"{action} — {result}"[:200]
+    elif details := consent_details():
+        action = f"{action} — {details}"[:200]
     db.session.add(AuditEntry(
         practice_id=practice_id, at=utcnow(), actor_kind=kind, actor_id=actor_id,
         actor_label=label[:200], action=action, endpoint=request.endpoint,
@@ -174,5 +197,7 @@ def record_change(response):
 
 
 def init_app(app) -> None:
+    if not event.contains(Patient.sms_consent, "set", note_consent_change):
+        event.listen(Patient.sms_consent, "set", note_consent_change, active_history=True)
     app.before_request(note_request)
     app.after_request(record_change)

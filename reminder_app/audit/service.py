@@ -23,6 +23,7 @@ from ..models import (
     Direction,
     Event,
     EventKind,
+    Intent,
     LoginAttempt,
     Message,
     Patient,
@@ -31,6 +32,9 @@ from ..models import (
     ReminderStatus,
     StaffUser,
 )
+
+#: Readings of a patient's text that change their consent to texts (STOP, START).
+CONSENT_INTENTS = (Intent.OPT_OUT, Intent.OPT_IN)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,6 +82,15 @@ def trail(practice: Practice, *, since: datetime, until: datetime, person: str =
             lines.append(TrailLine(event.at, "appointment", event.actor.describe(),
                                    event.kind.label,
                                    f"appointment {event.appointment_id}", ""))
+    if kind in ("", "consent"):
+        for event, patient_id in db.session.execute(
+                select(Event, Message.patient_id).join(Message, Message.id == Event.message_id)
+                .where(Event.practice_id == practice.id, Event.kind == EventKind.REPLY_READ,
+                       Event.intent.in_(CONSENT_INTENTS), Message.patient_id.is_not(None),
+                       Event.at >= since, Event.at < until)
+                .order_by(Event.at.desc()).limit(limit)):
+            lines.append(TrailLine(event.at, "consent", event.actor.describe(),
+                                   event.intent.label, f"patient {patient_id}", ""))
     if kind in ("", "sign-in"):
         emails = select(StaffUser.email).where(StaffUser.practice_id == practice.id)
         for attempt in db.session.scalars(select(LoginAttempt).where(

@@ -14,7 +14,7 @@ from .service import EXPORTS, TrailFilter, export_csv, trail
 bp = Blueprint("audit", __name__, url_prefix="/settings")
 
 KINDS = {"": "Everything", "change": "Changes in the app", "appointment": "Appointments",
-         "sign-in": "Sign-ins"}
+         "consent": "Opt-outs and opt-ins by SMS", "sign-in": "Sign-ins"}
 
 
 def day_argument(values, name: str, default: date) -> date:
