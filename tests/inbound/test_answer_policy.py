@@ -2,6 +2,7 @@
 sender, so the practice answers only its patients and numbers it has texted, only in the
 country it serves, and a number that is no patient's only a few times a day."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,8 @@ from sqlalchemy import select
 from reminder_app import create_app
 from reminder_app.extensions import db
 from reminder_app.inbound import answer_policy
-from reminder_app.inbound.answer_policy import Refusal, refusal_for
-from reminder_app.models import AnswerAllowance
+from reminder_app.inbound.answer_policy import Refusal, refusal_for, take_allowance
+from reminder_app.models import AnswerAllowance, Practice
 from reminder_app.models.types import utcnow
 from tests.factories import make_patient, make_sent_text
 from tests.inbound.conftest import answers, inbound_messages
@@ -99,3 +100,29 @@ def test_patients_are_not_counted_against_the_unknown_numbers_allowance(app, tex
     texts.send("HELP")
     assert len(answers()) == 2
     assert db.session.scalar(select(AnswerAllowance.id)) is None
+
+
+def test_two_processes_answering_at_once_take_the_last_answer_once(app, practice):
+    number = a_number_once_texted(practice)
+    app.config["UNKNOWN_NUMBER_ANSWERS"] = 1
+    practice_id = practice.id  # read here: the threads must not touch this session
+    processes = [create_app(dict(app.config)) for _ in range(2)]
+    ready = threading.Barrier(len(processes))
+    taken: list[bool] = []
+
+    def answer_once(process) -> None:
+        with process.app_context():
+            here = db.session.get(Practice, practice_id)
+            db.session.commit()  # start the race with no transaction open
+            ready.wait()
+            taken.append(take_allowance(here, number, utcnow()))
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+
+    threads = [threading.Thread(target=answer_once, args=(each,)) for each in processes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(taken) == [False, True]
