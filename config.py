@@ -87,6 +87,13 @@ class Config:
     #: How many reverse proxies in front of the app set X-Forwarded-For (0: trust none).
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
+    # The callback secret (reminder_app/settings/callbacks.py, inbound/answer_policy.py):
+    #: how long the old secret still works after an owner replaces it.
+    CALLBACK_SECRET_OVERLAP_HOURS = env_int("CALLBACK_SECRET_OVERLAP_HOURS", 24)
+    #: Automatic answers to a number that is no patient's, in a window of so many hours.
+    UNKNOWN_NUMBER_ANSWERS = env_int("UNKNOWN_NUMBER_ANSWERS", 3)
+    UNKNOWN_NUMBER_ANSWER_HOURS = env_int("UNKNOWN_NUMBER_ANSWER_HOURS", 24)
+
     PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     #: Fernet keys for the secrets stored encrypted, comma-separated, newest first: the first
     #: encrypts, any of them decrypts (rotation: add a new key in front, run

@@ -38,8 +38,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 #: Owners only, whatever the method: these pages show or change the practice's keys.
 MANAGE_ALWAYS = frozenset({
     "settings.api_tokens", "settings.revoke_api_token_view", "settings.two_factor_policy",
-    "settings.remove", "settings.registration_helper", "reminders.new_rule",
-    "reminders.quiet_hours", "reminders.texting",
+    "settings.remove", "settings.registration_helper", "settings.replace_callback_secret_view",
+    "reminders.new_rule", "reminders.quiet_hours", "reminders.texting",
     "conversations.remove_reply_word", "onboarding.number_assigned", "audit.audit",
     "audit.export", "connect_existing.setup", "connect_existing.test_text",
 })

@@ -57,3 +57,15 @@ def as_dialled_from(e164: str, country: str) -> str:
     home = phonenumbers.region_code_for_number(number) == country
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL if home
                                       else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def region(e164: str | None) -> str | None:
+    """The country (ISO code, e.g. 'US') a stored number belongs to; None if it is not a
+    valid number. Within +1, the US and Canada are told apart by the area code."""
+    try:
+        number = phonenumbers.parse(e164 or "", None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.region_code_for_number(number)

@@ -10,12 +10,14 @@ and reply readings are also in the event record (`models/events.py`), and sign-i
 `LoginAttempt`; the audit page (`audit/views.py`) shows all three.
 """
 
-from flask import g, request, session
+from flask import g, has_request_context, request, session
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm.base import NO_VALUE
 
 from .. import transactions
 from ..extensions import db
-from ..models import AuditEntry
+from ..models import AuditEntry, Patient
 from ..models.types import utcnow
 
 #: What each changing route does, in words; a route missing here is a test failure.
@@ -59,6 +61,8 @@ ACTIONS = {
     "onboarding.buy_credits": "Went to buy Clickatell credits",
     "onboarding.low_balance_threshold": "Changed the low-credit threshold",
     "onboarding.send_test_sms": "Sent the test text",
+    "connect_existing.setup": "Connected the Clickatell Platform account (API key and number)",
+    "connect_existing.test_text": "Sent the test text from the Platform account",
     "patients.new": "Added a patient",
     "patients.edit": "Changed a patient",
     "reminders.new_rule": "Added a reminder rule",
@@ -72,6 +76,7 @@ ACTIONS = {
     "settings.api_tokens": "Created an API token",
     "settings.revoke_api_token_view": "Revoked an API token",
     "settings.registration_helper": "Downloaded the 10DLC registration document",
+    "settings.replace_callback_secret_view": "Replaced the Clickatell callback secret",
     "audit.export": "Exported records",
     "waitlist.new": "Added a patient to the waitlist",
     "waitlist.edit": "Changed a waitlist entry",
@@ -84,6 +89,7 @@ ACTIONS = {
 NOT_AUDITED = frozenset({
     "auth.login", "auth.two_factor_code",  # sign-ins: LoginAttempt
     "onboarding.signup",  # before there is a practice
+    "connect_existing.signup",  # the same, for a practice that brings its Platform account
     "reminders.preview",  # a preview of a text being written
     "auth.keep_alive", "auth.idle_status",
 })
@@ -118,6 +124,25 @@ def note_request() -> None:
     g.audit_flashes = flashes_so_far()
     g.audit_actor = actor_of_request() if changes_something(request.endpoint,
                                                             request.method) else None
+
+
+def note_consent_change(patient: Patient, value, oldvalue, _initiator) -> None:
+    """A patient's consent to texts was set in this request: if it changed, the trail's
+    entry says so (the form, the API, an import or an attached STOP alike). Patients'
+    own STOP and START by SMS are in the event record (`service.trail`, kind "consent")."""
+    if not has_request_context():
+        return
+    before = False if oldvalue is NO_VALUE or oldvalue is None else bool(oldvalue)
+    if bool(value) != before:
+        g.setdefault("audit_consents", []).append((patient, bool(value)))
+
+
+def consent_details() -> str:
+    """The consent changes of this request, in words, naming each patient (a new one has
+    its id by now, the view having committed)."""
+    return "; ".join(
+        f"consent to texts {'given' if given else 'withdrawn'} (patient {patient.id})"
+        for patient, given in g.get("audit_consents", ()))
 
 
 def mark_done() -> None:
@@ -166,6 +191,8 @@ def record_change(response):
     action = ACTIONS.get(request.endpoint, request.endpoint)
     if result:
         action = f"{action} — {result}"[:200]
+    elif details := consent_details():
+        action = f"{action} — {details}"[:200]
     db.session.add(AuditEntry(
         practice_id=practice_id, at=utcnow(), actor_kind=kind, actor_id=actor_id,
         actor_label=label[:200], action=action, endpoint=request.endpoint,
@@ -176,5 +203,7 @@ def record_change(response):
 
 
 def init_app(app) -> None:
+    if not event.contains(Patient.sms_consent, "set", note_consent_change):
+        event.listen(Patient.sms_consent, "set", note_consent_change, active_history=True)
     app.before_request(note_request)
     app.after_request(record_change)

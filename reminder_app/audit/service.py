@@ -23,6 +23,7 @@ from ..models import (
     Direction,
     Event,
     EventKind,
+    Intent,
     LoginAttempt,
     Message,
     Patient,
@@ -31,6 +32,9 @@ from ..models import (
     ReminderStatus,
     StaffUser,
 )
+
+#: Readings of a patient's text that change their consent to texts (STOP, START).
+CONSENT_INTENTS = (Intent.OPT_OUT, Intent.OPT_IN)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,6 +82,15 @@ def trail(practice: Practice, *, since: datetime, until: datetime, person: str =
             lines.append(TrailLine(event.at, "appointment", event.actor.describe(),
                                    event.kind.label,
                                    f"appointment {event.appointment_id}", ""))
+    if kind in ("", "consent"):
+        for event, patient_id in db.session.execute(
+                select(Event, Message.patient_id).join(Message, Message.id == Event.message_id)
+                .where(Event.practice_id == practice.id, Event.kind == EventKind.REPLY_READ,
+                       Event.intent.in_(CONSENT_INTENTS), Message.patient_id.is_not(None),
+                       Event.at >= since, Event.at < until)
+                .order_by(Event.at.desc()).limit(limit)):
+            lines.append(TrailLine(event.at, "consent", event.actor.describe(),
+                                   event.intent.label, f"patient {patient_id}", ""))
     if kind in ("", "sign-in"):
         emails = select(StaffUser.email).where(StaffUser.practice_id == practice.id)
         for attempt in db.session.scalars(select(LoginAttempt).where(
@@ -132,7 +145,7 @@ def _messages(practice: Practice, zone) -> Iterator[list]:
         yield [message.created_at.astimezone(zone).isoformat(timespec="seconds"),
                message.direction.value, message.kind.value, message.status.value,
                message.patient.full_name if message.patient else "",
-               message.sender if message.direction is Direction.IN else message.recipient,
+               message.sender if message.direction is Direction.INBOUND else message.recipient,
                message.body]
 
 
@@ -154,11 +167,25 @@ EXPORT_COLUMNS = {
 }
 
 
-def export_csv(practice: Practice, what: str, now: datetime) -> str:
+@dataclass(frozen=True)
+class TrailFilter:
+    """What part of the trail the owner looks at (or exports): instants, kind, person."""
+
+    since: datetime
+    until: datetime
+    kind: str = ""
+    person: str = ""
+
+
+def export_csv(practice: Practice, what: str, now: datetime,
+               trail_filter: TrailFilter | None = None) -> str:
+    """The CSV of `what`; the audit trail as `trail_filter` selects it (else all of it)."""
     zone = practice.zone
     if what == "audit":
-        since = datetime(2000, 1, 1, tzinfo=now.tzinfo)
-        return trail_csv(trail(practice, since=since, until=now, limit=100_000), zone)
+        chosen = trail_filter or TrailFilter(since=datetime(2000, 1, 1, tzinfo=now.tzinfo),
+                                             until=now)
+        return trail_csv(trail(practice, since=chosen.since, until=chosen.until,
+                               kind=chosen.kind, person=chosen.person, limit=100_000), zone)
     rows = {"appointments": _appointments, "messages": _messages,
             "consents": _consents}[what](practice, zone)
     return csv_text(EXPORT_COLUMNS[what], rows)

@@ -55,6 +55,7 @@ from ..reminders.policy import NEEDS_CONSENT, OPTED_OUT
 from ..waitlist import offers
 from ..waitlist.texts import OfferText
 from ..waitlist.texts import render as offer_text
+from . import answer_policy
 from .answers import REACHES_OPTED_OUT, Answer, render
 from .understanding import Reading, interpret, offer_answer
 
@@ -386,6 +387,8 @@ def send_answer(practice: Practice, inbound: Message, body: str, *, patient: Pat
         # Named by our message id: a patient's number does not belong in a log.
         log.warning("automatic answer to message %s held back: too many this hour",
                     inbound.id)
+        return
+    if not answer_policy.allows(practice, inbound, now):
         return
     try:
         enqueue(practice, to=inbound.sender, body=body, kind=MessageKind.AUTO_REPLY,

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Blueprint, abort, after_this_request, current_app, jsonify, request
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -41,7 +41,7 @@ from ..clickatell import (
 )
 from ..extensions import csrf, db
 from ..models import CallbackKind, CallbackRecord, ClickatellAccount
-from ..models.types import utcnow
+from ..models.types import UTCDateTime, utcnow
 from ..outbox.at_once import send_at_once
 from ..outbox.delivery import apply_delivery_report
 from . import replies
@@ -53,18 +53,22 @@ MAX_CALLBACK_BYTES = 64 * 1024
 ACKNOWLEDGED = ("OK", 200, {"Content-Type": "text/plain"})
 
 
-_ACCOUNT_BY_SECRET = select(ClickatellAccount).where(
-    ClickatellAccount.callback_secret == bindparam("secret"))
+_ACCOUNT_BY_SECRET = select(ClickatellAccount).where(or_(
+    ClickatellAccount.callback_secret == bindparam("secret"),
+    and_(ClickatellAccount.previous_callback_secret == bindparam("secret"),
+         ClickatellAccount.previous_secret_until > bindparam("now", type_=UTCDateTime))))
 _ACCOUNT_WITH_PRACTICE = _ACCOUNT_BY_SECRET.options(joinedload(ClickatellAccount.practice))
 
 
 def authenticate(secret: str, *, with_practice: bool = False) -> ClickatellAccount:
-    """The account whose callback secret this is (one query, on its unique index), or 403.
-    `with_practice` loads the account's practice in the same query."""
+    """The account whose callback secret this is, or 403: its current secret, or the one
+    before it until its overlap ends (an owner replaced it, and Clickatell may not have the
+    new addresses yet). One query, on the two secrets' unique indexes. `with_practice` loads
+    the account's practice in the same query."""
     if not secret or len(secret) > 64:
         abort(403)
     query = _ACCOUNT_WITH_PRACTICE if with_practice else _ACCOUNT_BY_SECRET
-    account = db.session.scalar(query, {"secret": secret})
+    account = db.session.scalar(query, {"secret": secret, "now": utcnow()})
     if account is None:
         abort(403)
     return account

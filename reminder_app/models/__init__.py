@@ -4,6 +4,7 @@ importing this package registers them all with SQLAlchemy (and so with Alembic).
 from sqlalchemy import Integer
 
 from ..extensions import db
+from .answer_allowances import AnswerAllowance
 from .api_tokens import ApiToken
 from .appointments import Appointment, AppointmentStatus, CancelledBy, StatusChangeRefused
 from .audit import AuditEntry
@@ -28,7 +29,8 @@ from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, Waitl
 from .worker import WorkerHeartbeat
 
 __all__ = [
-    "Actor", "ActorKind", "ApiToken", "AuditEntry", "AppendOnly", "Appointment", "Event",
+    "Actor", "ActorKind", "AnswerAllowance", "ApiToken", "AuditEntry", "AppendOnly",
+    "Appointment", "Event",
     "EventKind", "Intent",
     "FreedSlot", "Offer", "OfferStatus", "Priority", "SlotStatus",
     "WaitlistEntry", "AppointmentStatus", "CallbackKind", "CallbackRecord",

@@ -48,6 +48,9 @@ class ClickatellAccount(db.Model):
             " OR (generation = 'platform' AND api_key_encrypted IS NOT NULL"
             " AND username IS NULL AND password_encrypted IS NULL)",
             name="credentials_of_generation"),
+        # An old callback secret is accepted only until its overlap ends.
+        CheckConstraint("(previous_callback_secret IS NULL) = (previous_secret_until IS NULL)",
+                        name="previous_secret_has_an_end"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +68,10 @@ class ClickatellAccount(db.Model):
     account_type: Mapped[int] = mapped_column(default=SMALL_BUSINESS_ACCOUNT)
     callback_secret: Mapped[str] = mapped_column(String(64), unique=True,
                                                  default=new_callback_secret)
+    #: The secret before the last rotation, still accepted until `previous_secret_until`:
+    #: the time the owner has to give Clickatell the new addresses.
+    previous_callback_secret: Mapped[str | None] = mapped_column(String(64), unique=True)
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email_activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -83,6 +90,16 @@ class ClickatellAccount(db.Model):
 
     practice: Mapped[Practice] = relationship(
         backref=db.backref("clickatell_account", uselist=False))
+
+    def rotate_callback_secret(self, now: datetime, overlap: timedelta) -> None:
+        """A new secret from now on; the current one keeps working for `overlap`. Rotating
+        again within an overlap ends the oldest secret at once: two are accepted at most."""
+        self.previous_callback_secret = self.callback_secret
+        self.previous_secret_until = now + overlap
+        self.callback_secret = new_callback_secret()
+
+    def previous_secret_works(self, now: datetime) -> bool:
+        return self.previous_secret_until is not None and self.previous_secret_until > now
 
     @property
     def password(self) -> str:

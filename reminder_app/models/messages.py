@@ -87,6 +87,8 @@ class Message(db.Model):
         Index("ix_message_status_send_after", "status", "send_after"),
         Index("ix_message_practice_id_patient_id_created_at", "practice_id", "patient_id",
               "created_at"),
+        # Has the practice texted this number (inbound/answer_policy.py)?
+        Index("ix_message_practice_id_recipient", "practice_id", "recipient"),
         tenant_key(),
         same_practice("patient_id", "patient"),
         same_practice("appointment_id", "appointment"),

@@ -18,7 +18,9 @@ Sign-up never signs anyone in to an existing account, and only the browser that 
 sign-up can resume it: the pending row keeps a hash of a proof held in that browser's signed
 session. Refusals that could help a guesser (a username or e-mail already here, a resume
 without the proof, a wrong password on resume) count towards the sign-in throttle of
-`auth.service`, per username and per address.
+`auth.service`, per username and per address, and are said only behind the captcha
+(`prove_captcha`): Clickatell checks it first, in test mode, and we then spend it, so each
+answer that tells whether an address or username is ours costs a solved picture.
 """
 
 import hmac
@@ -35,9 +37,21 @@ from ..auth.service import (
     normalise_email,
     record_attempt,
 )
-from ..clickatell import ClickatellError, ProviderUnavailable, Registration
+from ..clickatell import (
+    ClickatellError,
+    ProviderUnavailable,
+    Registration,
+    connect_error_meaning,
+)
 from ..extensions import db
-from ..models import ClickatellAccount, PendingRegistration, Practice, Role, StaffUser
+from ..models import (
+    ClickatellAccount,
+    LoginAttempt,
+    PendingRegistration,
+    Practice,
+    Role,
+    StaffUser,
+)
 from ..models.staff import hash_token
 from ..models.types import utcnow
 from ..provider import connect_client, public_url
@@ -127,6 +141,7 @@ def begin_sign_up(details: SignUp, *, proof: str, address: str = "",
     except TooManyAttempts as refusal:
         raise SignUpError(str(refusal)) from refusal
     try:
+        check_captcha_not_spent(details)
         check_not_ours_already(details, email)
         pending = db.session.scalar(
             select(PendingRegistration).where(PendingRegistration.username == details.username))
@@ -138,6 +153,7 @@ def begin_sign_up(details: SignUp, *, proof: str, address: str = "",
     except SignUpError as refusal:
         if refusal.counts_as_failure:
             record_attempt(key, address, False, now)
+            prove_captcha(details, email, address, now)
         raise
     reserve(details, email, proof, now)
     return None
@@ -164,6 +180,43 @@ def check_not_ours_already(details: SignUp, email: str) -> None:
         raise SignUpError("Someone already signs in here with that e-mail address. "
                           "Sign in instead, or use another address.", "email",
                           counts_as_failure=True)
+
+
+#: Clickatell's answers to a captcha that is missing, wrong, expired or already used.
+CAPTCHA_ERRORS = frozenset({"400", "401", "402", "403"})
+
+
+def spent_captcha_key(captcha_id: str) -> str:
+    """A captcha we spent, kept as a sign-in attempt under a key no e-mail can equal."""
+    return f"captcha:{captcha_id.lower()}"
+
+
+def check_captcha_not_spent(details: SignUp) -> None:
+    """A captcha that already paid for a refusal here is not accepted again (Clickatell's
+    test mode leaves it usable, so we remember it ourselves)."""
+    if db.session.scalar(select(LoginAttempt.id).where(
+            LoginAttempt.email == spent_captcha_key(details.captcha_id))):
+        raise SignUpError(connect_error_meaning("403"), "captcha_code", code="403")
+
+
+def prove_captcha(details: SignUp, email: str, address: str, now: datetime) -> None:
+    """Before a refusal that tells whether a username or e-mail is ours: have Clickatell
+    check the captcha (`register` in test mode, which creates nothing), then spend it.
+
+    A wrong, expired or used captcha is answered as it would be for anyone (the refusal is
+    not said); any other answer means the picture was solved (Clickatell checks it before
+    the details), and the caller's refusal may be said. Sign-up refusals are rare for real
+    people, so the extra round trip is only theirs, never a normal sign-up's.
+    """
+    try:
+        with connect_client() as client:
+            client.register(registration(details, email, test_mode=True))
+    except ProviderUnavailable as error:
+        raise SignUpError(unavailable_message()) from error
+    except ClickatellError as error:
+        if error.code in CAPTCHA_ERRORS:
+            raise SignUpError(error.meaning, "captcha_code", code=error.code) from error
+    record_attempt(spent_captcha_key(details.captcha_id), address, True, now)
 
 
 def adopt_if_registered(details: SignUp, pending: PendingRegistration, proof: str,
@@ -218,18 +271,9 @@ def reserve(details: SignUp, email: str, proof: str, now: datetime) -> None:
 
 
 def register_at_clickatell(details: SignUp, email: str, now: datetime) -> None:
-    registration = Registration(
-        user=details.username, password=details.password, fname=details.first_name,
-        sname=details.surname, email_address=email, country_id=details.clickatell_country,
-        mobile_number=details.mobile, captcha_id=details.captcha_id,
-        captcha_code=details.captcha_code, accept_terms=details.accept_terms,
-        account_id=details.account_type, company=details.practice_name,
-        activation_redirect=public_url("/onboarding/activated"),
-        force_create=details.force_create,
-    )
     try:
         with connect_client() as client:
-            client.register(registration)
+            client.register(registration(details, email))
     except ProviderUnavailable as error:
         if error.maybe_processed:
             mark_unanswered(details.username, now)
@@ -240,6 +284,19 @@ def register_at_clickatell(details: SignUp, email: str, now: datetime) -> None:
         forget_pending(details.username)
         raise SignUpError(error.meaning, FORM_FIELD_FOR.get(error.field or ""),
                           code=error.code) from error
+
+
+def registration(details: SignUp, email: str, *, test_mode: bool = False) -> Registration:
+    """Clickatell's `register` call for this sign-up (`test_mode`: only check it)."""
+    return Registration(
+        user=details.username, password=details.password, fname=details.first_name,
+        sname=details.surname, email_address=email, country_id=details.clickatell_country,
+        mobile_number=details.mobile, captcha_id=details.captcha_id,
+        captcha_code=details.captcha_code, accept_terms=details.accept_terms,
+        account_id=details.account_type, company=details.practice_name,
+        activation_redirect=public_url("/onboarding/activated"),
+        force_create=details.force_create, test_mode=test_mode,
+    )
 
 
 def create_records(details: SignUp, email: str,

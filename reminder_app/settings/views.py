@@ -5,6 +5,7 @@ Everyone can read them; only owners change them.
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     make_response,
     redirect,
@@ -21,9 +22,10 @@ from ..models import ApiToken, Role, StaffUser
 from ..models.types import utcnow
 from ..onboarding import checklist
 from ..provider import callback_url
-from ..tenancy import current_practice, get_or_404, scoped
+from ..tenancy import current_practice, get_or_404, local_time, scoped
 from ..transactions import commit, unit_of_work
 from . import registration
+from .callbacks import old_secret_works_until, replace_callback_secret
 from .forms import (
     AddStaffForm,
     ApiTokenForm,
@@ -77,7 +79,23 @@ def clickatell():
             if account and current_user.is_owner else {})
     return render_template("settings/clickatell.html", account=account, callback_urls=urls,
                            steps=checklist.steps(account) if account else [],
-                           account_type=checklist.account_type_name(account))
+                           account_type=checklist.account_type_name(account),
+                           old_secret_until=old_secret_works_until(account) if urls else None,
+                           replace_form=ConfirmForm())
+
+
+@bp.post("/clickatell/callback-secret")
+def replace_callback_secret_view():
+    """Owners replace the secret in the callback addresses (the old one works a while)."""
+    account = current_practice().clickatell_account
+    if account is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        with unit_of_work():
+            until = replace_callback_secret(account)
+        flash("The callback addresses have a new secret. Give Clickatell the new addresses: "
+              f"the old ones work until {local_time(until, '%d %b %Y %H:%M')}.", "success")
+    return redirect(url_for(".clickatell"), code=303)
 
 
 @bp.route("/staff", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from reminder_app.audit import ACTIONS, changes_something
 from reminder_app.audit.service import safe_cell
 from reminder_app.extensions import db
-from reminder_app.models import AuditEntry
+from reminder_app.models import AuditEntry, Patient
 from reminder_app.permissions import is_staff_endpoint
 from tests.conftest import new_browser
 from tests.factories import DEFAULT_PASSWORD, make_patient, make_practice, make_staff
@@ -109,9 +109,11 @@ def test_api_changes_are_recorded_with_the_token(app, owner):
         "first_name": "Nina", "last_name": "Park", "mobile": "+12015550188",
         "sms_consent": True}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 201, response.get_json()
+    patient_id = db.session.scalar(select(Patient.id))
     [entry] = entries()
     assert (entry.action, entry.actor_kind, entry.actor_label) == (
-        "Added a patient (API)", "api_token", "EHR sync")
+        f"Added a patient (API) — consent to texts given (patient {patient_id})",
+        "api_token", "EHR sync")
 
 
 def test_the_audit_page_shows_changes_appointments_and_sign_ins_to_owners_only(app, owner):

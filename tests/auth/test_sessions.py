@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from config import Config
 from reminder_app.extensions import db
 from reminder_app.models import StaffSession, StaffUser
 from reminder_app.models.types import utcnow
@@ -187,3 +188,49 @@ def test_use_keeps_a_session_alive_and_records_when(app, owner):
     assert signed_in(browser)
     db.session.expire_all()
     assert utcnow() - db.session.scalar(select(StaffSession)).last_seen_at < timedelta(minutes=1)
+
+
+def test_the_inactivity_sign_out_is_15_minutes_unless_configured(app, owner):
+    """HIPAA's automatic log-off: 15 minutes by default, and configurable."""
+    assert Config.SESSION_IDLE_MINUTES == 15
+    app.config["SESSION_IDLE_MINUTES"] = 30
+    browser = new_client(app)
+    sign_in(browser, "dana@example.com")
+    session = db.session.scalar(select(StaffSession))
+    session.last_seen_at = utcnow() - timedelta(minutes=20)
+    db.session.commit()
+    assert signed_in(browser)  # 20 minutes idle: over the default, within the 30 set
+    session = db.session.scalar(select(StaffSession))
+    session.last_seen_at = utcnow() - timedelta(minutes=31)
+    db.session.commit()
+    assert not signed_in(browser)
+
+
+def test_an_idle_limit_of_zero_turns_the_inactivity_sign_out_off(app, owner):
+    app.config["SESSION_IDLE_MINUTES"] = 0
+    browser = new_client(app)
+    sign_in(browser, "dana@example.com")
+    session = db.session.scalar(select(StaffSession))
+    session.last_seen_at = utcnow() - timedelta(hours=3)
+    db.session.commit()
+    assert signed_in(browser)
+
+
+def test_the_page_is_told_when_the_idle_sign_out_comes(app, owner):
+    """The warning before the sign-out (static/js/idle.js) reads the limit from the page."""
+    app.config["SESSION_IDLE_MINUTES"] = 25
+    browser = new_client(app)
+    sign_in(browser, "dana@example.com")
+    page = browser.get("/settings/practice").get_data(as_text=True)
+    assert 'data-idle-seconds="1500"' in page
+
+
+def test_keep_me_signed_in_lasts_two_weeks_by_default_not_a_year(app, owner):
+    """Finding 7: the remember cookie lasted 365 days."""
+    assert Config.REMEMBER_DAYS == 14
+    browser = new_client(app)
+    sign_in(browser, "dana@example.com", remember=True)
+    cookie = browser.get_cookie("remember_token")
+    assert cookie.expires - utcnow() <= timedelta(days=14, minutes=1)
+    assert db.session.scalar(select(StaffSession.expires_at)) - utcnow() <= timedelta(
+        days=14, minutes=1)

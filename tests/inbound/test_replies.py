@@ -373,9 +373,13 @@ def test_automatic_answers_to_one_number_are_limited_but_stop_is_always_confirme
     assert len(answers()) == AUTO_ANSWER_LIMIT + 1
 
 
-def test_an_unknown_sender_gets_help_and_a_keyword_answer_but_no_answer_to_free_text(texts,
-                                                                                      practice):
-    stranger = "+12015559876"
+def test_a_number_once_texted_gets_help_and_a_keyword_answer_but_no_answer_to_free_text(
+        texts, practice):
+    stranger = "+12015559876"  # a patient's old mobile: texted once, no patient's now
+    former = make_patient(practice, mobile=stranger)
+    make_sent_text(practice, patient=former)
+    former.mobile = "+12015550111"
+    db.session.commit()
     texts.send("Hello?", sender=stranger)
     assert answers() == []
     texts.send("HELP", sender=stranger)

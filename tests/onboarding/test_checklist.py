@@ -7,6 +7,7 @@ import pytest
 
 from reminder_app.extensions import db
 from reminder_app.onboarding import checklist
+from reminder_app.settings.callbacks import replace_callback_secret
 from reminder_app.transactions import unit_of_work
 from tests.factories import make_practice
 from tests.onboarding.conftest import OWNER_MOBILE, account_of, come_back_with_number
@@ -51,6 +52,19 @@ def test_following_the_e_mail_link_activates_and_creates_the_connection(
     assert connection["callback_url"].endswith(
         f"/webhooks/clickatell/{account.callback_secret}/status")
     assert step_states(client.get("/onboarding").get_data(as_text=True))["email"] == "Done"
+
+
+def test_a_connection_made_after_the_secret_was_replaced_reports_to_the_new_one(
+        app, sandbox, signed_up):
+    """Finding 6: the status URL the app gives Clickatell follows the current secret."""
+    replace_callback_secret(signed_up)
+    db.session.commit()
+    sandbox.activate("dana@example.com")
+    checklist.refresh_pending_activations()
+    [remote] = sandbox.accounts()
+    [connection] = remote["connections"]
+    assert connection["callback_url"].endswith(
+        f"/webhooks/clickatell/{account_of('riverside').callback_secret}/status")
 
 
 def test_the_scheduled_check_notices_activation_without_the_page(app, sandbox, signed_up):

@@ -15,6 +15,7 @@ from reminder_app.models import (
 )
 from reminder_app.reminders.practice_rules import DEFAULT_RULE_MINUTES
 from tests.conftest import new_browser
+from tests.factories import make_practice
 from tests.onboarding.conftest import OWNER_MOBILE, account_of, captcha_id_on
 
 
@@ -273,7 +274,7 @@ def test_refusals_that_help_a_guesser_are_throttled(app, client, sandbox, signup
     assert "Too many failed sign-ins" in page and "already taken" not in page
 
 
-def test_someone_elses_username_here_is_refused_without_calling_clickatell(
+def test_someone_elses_username_here_is_refused_and_nothing_is_made_at_clickatell(
         client, sandbox, signup):
     assert signup.submit().status_code == 303
     client.post("/auth/logout")
@@ -281,6 +282,41 @@ def test_someone_elses_username_here_is_refused_without_calling_clickatell(
                          confirm="Other1234").get_data(as_text=True)
     assert "already taken" in page
     assert count(Practice) == 1 and len(sandbox.accounts()) == 1
+
+
+def test_an_email_in_use_here_is_not_said_without_a_solved_captcha(client, sandbox, signup):
+    """Finding 11: sign-up said an e-mail was in use before any captcha was checked."""
+    make_practice("Elsewhere", owner_email="dana@example.com")
+    page = signup.submit(captcha_code="WRONG1").get_data(as_text=True)
+    assert "characters typed do not match the picture" in page
+    assert "with that e-mail address" not in page
+    assert "Someone already signs in" not in page
+
+
+def test_an_email_in_use_here_is_said_behind_the_captcha_and_that_captcha_is_spent(
+        client, sandbox, signup):
+    """One solved picture buys one answer: Clickatell's test mode leaves a captcha usable,
+    so we spend it ourselves."""
+    make_practice("Elsewhere", owner_email="dana@example.com")
+    data = signup.form()
+    page = client.post("/signup", data=data).get_data(as_text=True)
+    assert "Someone already signs in here with that e-mail address" in page
+    assert sandbox.accounts() == [] and count(Practice) == 1
+    again = dict(data, email="someone.else@example.com")
+    page = client.post("/signup", data=again).get_data(as_text=True)
+    assert "That picture was already used" in page
+    assert "Someone already signs in" not in page
+    assert sandbox.accounts() == [] and count(Practice) == 1
+
+
+def test_a_refusal_when_clickatell_cannot_check_the_captcha_says_try_again(
+        client, sandbox, signup):
+    make_practice("Elsewhere", owner_email="dana@example.com")
+    data = signup.form()
+    sandbox.faults(1.0, ["http500"], endpoints=["connect"])
+    page = client.post("/signup", data=data).get_data(as_text=True)
+    sandbox.clear_faults()
+    assert "not answering right now" in page and "Someone already signs in" not in page
 
 
 def test_sign_up_without_csrf_token_is_refused_and_stores_nothing(client, sandbox, signup):
