@@ -116,7 +116,7 @@ def measure(database_url: str, replies: int, rate: float) -> dict:
     with running_sandbox({"SANDBOX_DELIVERY_STEP_SECONDS": 0.01,
                           "SANDBOX_TIME_SCALE": 0.0005}) as sandbox:
         app = create_app({
-            "SQLALCHEMY_DATABASE_URI": database_url, "SCHEDULER_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "ANSWERS_AT_ONCE": True, "OUTBOX_RATE_PER_SECOND": rate,
             "CLICKATELL_CONNECT_URL": f"{sandbox.url}/connect",
             "CLICKATELL_API_URL": sandbox.url, "SECRET_KEY": secrets.token_hex(16)})

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from reminder_app import demo
+from devtools import demo
 from reminder_app.extensions import db
 from reminder_app.models import Appointment
 from reminder_app.models.types import utcnow
