@@ -210,6 +210,7 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
     else:
         _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff)
     _close_earlier_today(practice, now, staff)
+    db.session.commit()  # the demo is an edge: whoever seeds it (command, test) finds it kept
     return seed
 
 
