@@ -676,7 +676,7 @@ def seed_platform_practice(now: datetime, notes: list[str]) -> SeededPractice | 
         with _seeding_settings():
             _book_and_replay(practice, account, patients, providers, now, staff,
                              days=PLATFORM_DAYS, clickatell_id=setup["integration_id"])
-        if not receive_status_callbacks(account, sandbox):
+        if not _receive_status_callbacks(account, sandbox):
             notes.append("Some of the Platform practice's texts had not reached their last "
                          "status on the sandbox; their status callbacks arrive once the app "
                          "is up.")
@@ -736,7 +736,7 @@ def _connect_platform_setup(practice: Practice, sandbox: SandboxAPI, setup: dict
     return account
 
 
-def receive_status_callbacks(account: ClickatellAccount, sandbox: SandboxAPI,
+def _receive_status_callbacks(account: ClickatellAccount, sandbox: SandboxAPI,
                              wait: float = STATUS_CALLBACK_WAIT) -> bool:
     """The status callbacks the sandbox pushed for the practice's texts, read by the
     Platform's parser and applied by `apply_delivery_report`, as the app's webhook reads
