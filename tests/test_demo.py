@@ -36,8 +36,10 @@ def app_config(provider_config):
 
 
 def of(practice: Practice, model, *where):
-    """The practice's rows of `model` (both demo practices share the database)."""
-    return list(db.session.scalars(select(model).where(model.practice_id == practice.id, *where)))
+    """The practice's rows of `model`, oldest first (both demo practices share the
+    database)."""
+    return list(db.session.scalars(select(model).where(model.practice_id == practice.id, *where)
+                                   .order_by(model.id)))
 
 
 def upcoming_states(practice: Practice) -> Counter:
