@@ -149,6 +149,11 @@ WAITLIST = ((10, Priority.HIGH), (5, Priority.NORMAL), (9, Priority.NORMAL))
 #: Minutes after an offer that its first patient answers YES.
 OFFER_ANSWERED_AFTER = 4
 
+#: In the history's last days each patient comes once at most: with the reminders of their
+#: coming appointment, more would pass the practice's weekly cap on reminders per patient,
+#: and the replay's reminders would be skipped.
+ONE_VISIT_DAYS = 10
+
 #: How a text of the history ended, in its generation's status codes: delivered, or not.
 CENTRAL_OUTCOMES = (codes.MESSAGE_STATUSES["004"], codes.MESSAGE_STATUSES["007"])
 ONE_API_OUTCOMES = (codes.ONE_API_STATUSES["DEVICE_ACK"],
@@ -408,6 +413,7 @@ def write_history(practice: Practice, patients: list[Patient], providers: list[P
     zone = practice.zone
     today = now.astimezone(zone).date()
     texted = [p for p in patients if p.sms_consent]
+    seen_lately: set[int] = set()
     written = 0
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
@@ -415,7 +421,12 @@ def write_history(practice: Practice, patients: list[Patient], providers: list[P
             continue
         slots = (time(9, 0), time(10, 30), time(11, 15), time(14, 0), time(15, 30))
         for n, slot in enumerate(slots[:chance.randint(3, 5)]):
-            patient = chance.choice(texted)
+            candidates = [p for p in texted if back > ONE_VISIT_DAYS or p.id not in seen_lately]
+            if not candidates:
+                break
+            patient = chance.choice(candidates)
+            if back <= ONE_VISIT_DAYS:
+                seen_lately.add(patient.id)
             starts_at = to_utc(day, slot, zone)
             written += 1
             appointment = Appointment(
