@@ -17,7 +17,8 @@ SANDBOX_URL := http://$(HOST):$(SANDBOX_PORT)
 # The app next to the local sandbox (each setting can still come from the environment).
 RUN_ENV = PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-$(APP_URL)} \
 	CLICKATELL_CONNECT_URL=$${CLICKATELL_CONNECT_URL:-$(SANDBOX_URL)/connect} \
-	CLICKATELL_API_URL=$${CLICKATELL_API_URL:-$(SANDBOX_URL)}
+	CLICKATELL_API_URL=$${CLICKATELL_API_URL:-$(SANDBOX_URL)} \
+	CLICKATELL_PLATFORM_URL=$${CLICKATELL_PLATFORM_URL:-$(SANDBOX_URL)}
 
 export FLASK_APP := wsgi
 
@@ -48,7 +49,7 @@ migrate: $(RUN_STAMP)
 seed: migrate
 	$(RUN_ENV) $(BIN)/flask seed-demo
 
-## The sandbox first (the demo's Clickatell account lives there), then the demo seed on an
+## The sandbox first (the demo's two Clickatell accounts live there), then the demo seed on an
 ## empty database, then the worker (it sends the reminders) and the app, each a process of
 ## its own as in production. Ctrl-C stops all three.
 run: migrate

@@ -1,8 +1,17 @@
-"""The demo practice that `make run` seeds on an empty database (`flask seed-demo`).
+"""The demo practices that `make run` seeds on an empty database (`flask seed-demo`).
 
-A newcomer should see a working app at once: a practice that is already activated, with a
-two-way number and credits on the local Clickatell sandbox, two providers, a dozen patients,
-a month of history and appointments today and the next days in every state.
+A newcomer should see a working app at once, on both Clickatell generations side by side:
+
+- *Riverside Family Practice* texts through a legacy **Central** account, made on the local
+  Clickatell sandbox already activated, with a two-way number and credits;
+- *Harbor View Clinic* texts through a **Platform** SMS setup (the One API), connected as a
+  practice connects the account it already has (`onboarding.connect_existing`): the setup is
+  made in the sandbox's "portal" (two-way, its own number, STOP/SUBSCRIBE handling), its key
+  and number are checked and stored by `connect`, the two callback URLs (at the app's
+  PUBLIC_BASE_URL) are pasted into the setup, and a test text goes to the owner's mobile.
+
+Each has its own owner, providers, patients and number, a month of history, and appointments
+today and the next days in every state.
 
 What happened *before* today is written as rows, as if it had happened (the sandbox cannot
 go back in time). What happens around now goes through the real code, with the clock set
@@ -12,6 +21,14 @@ it was due (`reminders.passes.run_pass(now=…)`), so the sandbox's phones reall
 them, and patients' replies are texted from the sandbox's phones and understood by
 `inbound.replies.handle_inbound`. Reminders due later are left pending: the scheduler of
 `make run` sends them while you watch.
+
+The Platform practice's texts also end as the Platform reports them: the status callbacks the
+sandbox pushed (JSON, to the setup's status URL) are read by the Platform's parser and applied
+by `outbox.delivery.apply_delivery_report`, as the app's webhook applies them; one patient's
+phone is switched off meanwhile, so her reminder ends undelivered. `make run` seeds before the
+app serves, so the sandbox retries each of those pushes once the app is up: a repeat, which
+changes nothing (the same goes for the replies, and for the first practice's status reports,
+which arrive that way).
 """
 
 from __future__ import annotations
@@ -24,6 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic, sleep
 from urllib.parse import urlsplit
 
 import requests
@@ -32,7 +50,8 @@ from sqlalchemy import func, select
 
 from devtools.sandbox_api import SandboxAPI
 from reminder_app.appointments import service as booking
-from reminder_app.clickatell import Reply
+from reminder_app.clickatell import Reply, StatusUpdate, codes, parse_platform_statuses
+from reminder_app.clickatell.codes import StatusInfo
 from reminder_app.extensions import db
 from reminder_app.inbound.replies import handle_inbound
 from reminder_app.inbound.understanding import interpret
@@ -63,7 +82,8 @@ from reminder_app.models import (
 from reminder_app.models.clickatell_account import new_callback_secret
 from reminder_app.models.messages import new_client_message_id
 from reminder_app.models.types import utcnow
-from reminder_app.onboarding import checklist
+from reminder_app.onboarding import checklist, connect_existing
+from reminder_app.outbox.delivery import apply_delivery_report
 from reminder_app.provider import callback_url
 from reminder_app.reminders import templates
 from reminder_app.reminders.passes import run_pass
@@ -129,17 +149,105 @@ WAITLIST = ((10, Priority.HIGH), (5, Priority.NORMAL), (9, Priority.NORMAL))
 #: Minutes after an offer that its first patient answers YES.
 OFFER_ANSWERED_AFTER = 4
 
+#: In the history's last days each patient comes once at most: with the reminders of their
+#: coming appointment, more would pass the practice's weekly cap on reminders per patient,
+#: and the replay's reminders would be skipped.
+ONE_VISIT_DAYS = 10
+
+#: How a text of the history ended, in its generation's status codes: delivered, or not.
+CENTRAL_OUTCOMES = (codes.MESSAGE_STATUSES["004"], codes.MESSAGE_STATUSES["007"])
+ONE_API_OUTCOMES = (codes.ONE_API_STATUSES["DEVICE_ACK"],
+                    codes.ONE_API_STATUSES["DELIVERY_FAILURE"])
+
+
+@dataclass(frozen=True)
+class ComingDays:
+    """A demo practice's appointments from today, and the replies texted to their reminders."""
+
+    #: (days from today, local time, patient index, provider index)
+    upcoming: tuple[tuple[int, time, int, int], ...]
+    #: To tomorrow's reminders: (patient index, text).
+    replies: tuple[tuple[int, str], ...]
+    #: To today's reminders, for appointments later today.
+    today_replies: tuple[tuple[int, str], ...]
+
+
+RIVERSIDE_DAYS = ComingDays(UPCOMING, REPLIES, TODAY_REPLIES)
+
+# The second practice, on the Platform (One API).
+PLATFORM_PRACTICE_NAME = "Harbor View Clinic"
+PLATFORM_OWNER_EMAIL = "owner@harbor.demo.example"
+PLATFORM_OWNER_MOBILE = "+12015550143"
+#: Two-way numbers the demo asks the sandbox for, for the Platform SMS setup.
+PLATFORM_NUMBERS = ("+14155550140", "+14155550141", "+14155550142", "+14155550143")
+PLATFORM_PROVIDERS = ("Dr. Nadia Brooks", "Dr. Felix Wong")
+PLATFORM_PATIENTS = (
+    ("Ethan", "Walsh", Language.EN, True),
+    ("Isabel", "Moreno", Language.ES, True),
+    ("Noah", "Fischer", Language.EN, True),
+    ("Ava", "Thompson", Language.EN, True),
+    ("Mei", "Chen", Language.EN, True),
+    ("Liam", "Murphy", Language.EN, True),
+    ("Zoe", "Adams", Language.EN, True),
+    ("Frank", "Miller", Language.EN, False),  # prefers phone calls: reminders are skipped
+)
+#: Harbor's patients' mobiles follow Riverside's: +1 973 555 0200, 0201, …
+PLATFORM_FIRST_MOBILE = 200
+PLATFORM_DAYS = ComingDays(
+    upcoming=(
+        (0, time(8, 45), 5, 0), (0, time(11, 0), 4, 1), (0, time(16, 0), 6, 0),
+        (1, time(9, 0), 0, 0), (1, time(9, 45), 1, 1), (1, time(10, 30), 2, 0),
+        (1, time(14, 0), 3, 1), (1, time(15, 30), 7, 0),
+        (2, time(9, 30), 4, 0), (3, time(11, 0), 5, 1),
+    ),
+    replies=((0, "C"), (1, "Sí"), (2, "X"),
+             (3, "Can I bring my daughter along too? She has had a cough since Monday.")),
+    today_replies=((6, "C"),),
+)
+#: This patient's phone is off while the last days are replayed: her reminders end
+#: undelivered (the Platform's DELIVERY_FAILURE, by status callback); it is on again after.
+PHONE_OFF = 4
+#: Seconds the seed waits for the sandbox to take the Platform practice's texts to their
+#: last status (it takes a step every SANDBOX_DELIVERY_STEP_SECONDS: a few seconds in all).
+STATUS_CALLBACK_WAIT = 30
+
 
 class DemoError(Exception):
     """The demo could not be seeded; the message is for the person at the terminal."""
 
 
+@dataclass(frozen=True)
+class SeededPractice:
+    practice: Practice
+    owner_email: str
+    password: str
+
+
 @dataclass
 class DemoSeed:
+    """The first practice (Central) by its owner's sign-in, the notes for the person at the
+    terminal, and the second practice (Platform), if it could be seeded."""
+
     owner_email: str
     password: str
     practice: Practice
     notes: list[str] = field(default_factory=list)
+    platform: SeededPractice | None = None
+
+    @property
+    def practices(self) -> list[SeededPractice]:
+        first = SeededPractice(self.practice, self.owner_email, self.password)
+        return [first, self.platform] if self.platform else [first]
+
+
+def clickatell_of(practice: Practice) -> str:
+    """Which Clickatell the practice texts through, in words (beside its sign-in)."""
+    account = practice.clickatell_account
+    if account is None:
+        return "without a Clickatell account yet"
+    if account.on_platform:
+        return "texting through a Clickatell Platform account (the One API)"
+    return "texting through a Clickatell Central account (the legacy API)"
 
 
 def new_password() -> str:
@@ -157,10 +265,17 @@ def database_is_empty() -> bool:
 
 def local_sandbox_url() -> str | None:
     """The sandbox's base URL when the messaging API is a local sandbox, else None."""
-    api_url = current_app.config["CLICKATELL_API_URL"].rstrip("/")
-    if urlsplit(api_url).hostname not in LOCAL_HOSTS:
-        return None
-    return api_url
+    return _if_local(current_app.config["CLICKATELL_API_URL"])
+
+
+def local_platform_url() -> str | None:
+    """The sandbox's base URL when the Platform's One API is a local sandbox, else None."""
+    return _if_local(current_app.config["CLICKATELL_PLATFORM_URL"])
+
+
+def _if_local(url: str) -> str | None:
+    url = url.rstrip("/")
+    return url if urlsplit(url).hostname in LOCAL_HOSTS else None
 
 
 def phone_pages_url() -> str | None:
@@ -183,7 +298,9 @@ def create_practice_with_owner(*, practice_name: str, owner_name: str, email: st
 
 
 def seed_demo(now: datetime | None = None) -> DemoSeed:
-    """Seed the demo practice on an empty database; see the module's doc."""
+    """Seed the demo practices on an empty database; see the module's doc. The second (on
+    the Platform) lives on the same sandbox as the first: it is seeded only if the first's
+    account could be made there."""
     if not database_is_empty():
         raise DemoError("The database already has practices; nothing seeded.")
     now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
@@ -205,19 +322,22 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
     _waitlist(practice, patients, providers, now - timedelta(days=5))
     if account is not None:
         with _seeding_settings():
-            _book_and_replay(practice, account, patients, providers, now, staff)
+            _book_and_replay(practice, account, patients, providers, now, staff,
+                             days=RIVERSIDE_DAYS, clickatell_id=account.api_id)
         _refresh_balance(account, seed.notes)
     else:
         _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff)
     _close_earlier_today(practice, now, staff)
+    if account is not None:
+        seed.platform = seed_platform_practice(now, seed.notes)
     db.session.commit()  # the demo is an edge: whoever seeds it (command, test) finds it kept
     return seed
 
 
 def _patient(practice: Practice, n: int, first: str, last: str, language: Language,
-             consent: bool, *, now: datetime) -> Patient:
+             consent: bool, *, now: datetime, first_mobile: int = 100) -> Patient:
     patient = Patient(practice_id=practice.id, first_name=first, last_name=last,
-                      mobile=f"+1973555{100 + n:04d}", language=language,
+                      mobile=f"+1973555{first_mobile + n:04d}", language=language,
                       notes="" if consent else "Prefers a phone call to text messages.",
                       created_at=now - timedelta(days=60))
     if consent:
@@ -282,16 +402,19 @@ def _refresh_balance(account: ClickatellAccount, notes: list[str]) -> None:
 # ---------------------------------------------------------------- the last 30 days
 
 def write_history(practice: Practice, patients: list[Patient], providers: list[Provider],
-                  now: datetime, *, staff: Actor, days: int = 30, seed: int = 8) -> int:
+                  now: datetime, *, staff: Actor, days: int = 30, seed: int = 8,
+                  outcomes: tuple[StatusInfo, StatusInfo] = CENTRAL_OUTCOMES) -> int:
     """Appointments of the last `days` days (weekdays), as rows: most completed, some
     no-shows and cancellations, each with its reminder and, often, the patient's "C", and
     the events the app would have recorded (booked by `staff`, the reply's reading, …).
-    Returns how many appointments it wrote."""
+    Each reminder ended as `outcomes` name it (delivered, not delivered) in the codes of the
+    practice's Clickatell. Returns how many appointments it wrote."""
     rule = rules_for(practice)[0]
     chance = random.Random(seed)
     zone = practice.zone
     today = now.astimezone(zone).date()
     texted = [p for p in patients if p.sms_consent]
+    seen_lately: set[int] = set()
     written = 0
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
@@ -299,7 +422,12 @@ def write_history(practice: Practice, patients: list[Patient], providers: list[P
             continue
         slots = (time(9, 0), time(10, 30), time(11, 15), time(14, 0), time(15, 30))
         for n, slot in enumerate(slots[:chance.randint(3, 5)]):
-            patient = chance.choice(texted)
+            candidates = [p for p in texted if back > ONE_VISIT_DAYS or p.id not in seen_lately]
+            if not candidates:
+                break
+            patient = chance.choice(candidates)
+            if back <= ONE_VISIT_DAYS:
+                seen_lately.add(patient.id)
             starts_at = to_utc(day, slot, zone)
             written += 1
             appointment = Appointment(
@@ -310,18 +438,20 @@ def write_history(practice: Practice, patients: list[Patient], providers: list[P
             db.session.add(appointment)
             db.session.flush()
             Event.record_change(appointment, EventKind.BOOKED, staff, appointment.created_at)
-            _history_of(appointment, rule, practice, chance, staff,
+            _history_of(appointment, rule, practice, chance, staff, outcomes,
                         fail=back == 2 and n == 0)
     db.session.commit()
     return written
 
 
 def _history_of(appointment: Appointment, rule, practice: Practice,
-                chance: random.Random, staff: Actor, *, fail: bool = False) -> None:
+                chance: random.Random, staff: Actor, outcomes: tuple[StatusInfo, StatusInfo],
+                *, fail: bool = False) -> None:
     patient = appointment.patient
     sent_at = appointment.starts_at - timedelta(minutes=rule.minutes_before)
     failed = fail or chance.random() < 0.04
-    reason = "Not delivered: the phone network could not deliver it" if failed else ""
+    outcome = outcomes[1] if failed else outcomes[0]
+    reason = outcome.meaning if failed else ""
     reminder_text = templates.render(rule.template_for(patient.language).body,
                                      templates.details_of(appointment, practice))
     message = Message(
@@ -330,7 +460,7 @@ def _history_of(appointment: Appointment, rule, practice: Practice,
         sender=practice.clickatell_account.long_number if practice.clickatell_account
         else LONG_NUMBERS[0], recipient=patient.mobile, body=reminder_text, parts=1,
         status=MessageStatus.FAILED if failed else MessageStatus.DELIVERED,
-        status_code="007" if failed else "004", status_detail=reason or "Delivered",
+        status_code=outcome.code, status_detail=outcome.meaning,
         client_message_id=new_client_message_id(), provider_message_id=secrets.token_hex(16),
         charge=Decimal(1), send_after=sent_at, attempts=1, created_at=sent_at, sent_at=sent_at,
         delivered_at=None if failed else sent_at + timedelta(seconds=3))
@@ -402,10 +532,12 @@ def _seeding_settings():
 
 
 def _book_upcoming(practice: Practice, patients: list[Patient], providers: list[Provider],
-                   booked_at: datetime, staff: Actor) -> list[Appointment]:
+                   booked_at: datetime, staff: Actor,
+                   upcoming: tuple[tuple[int, time, int, int], ...] = UPCOMING
+                   ) -> list[Appointment]:
     today = booked_at.astimezone(practice.zone).date() + timedelta(days=4)
     booked = []
-    for n, (days, at, patient, provider) in enumerate(UPCOMING):
+    for n, (days, at, patient, provider) in enumerate(upcoming):
         day = _weekday(today + timedelta(days=days)) if days else today
         booked.append(booking.book(
             practice, patient=patients[patient], provider=providers[provider],
@@ -421,10 +553,14 @@ def _weekday(day: date) -> date:
 
 
 def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: list[Patient],
-                     providers: list[Provider], now: datetime, staff: Actor) -> None:
+                     providers: list[Provider], now: datetime, staff: Actor, *,
+                     days: ComingDays, clickatell_id: str) -> None:
     """Book a few days ago, then live the days since in order: each dispatch pass at the
-    minute reminders were due, each patient's reply a few minutes after their reminder."""
-    booked = _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff)
+    minute reminders were due, each patient's reply a few minutes after their reminder.
+    `clickatell_id`: the account as Clickatell's callbacks name it (Central's api_id, a
+    Platform setup's integrationId)."""
+    booked = _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff,
+                            days.upcoming)
     due = {appointment.id: sorted(db.session.scalars(select(Reminder.send_at).where(
         Reminder.appointment_id == appointment.id, Reminder.status == ReminderStatus.PENDING,
         Reminder.send_at <= now))) for appointment in booked}
@@ -432,7 +568,7 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
         (moment, 0, None, "") for moment in sorted({m for times in due.values() for m in times})]
     today = now.astimezone(practice.zone).date()
     tomorrow = _weekday(today + timedelta(days=1))
-    for day, replies in ((tomorrow, REPLIES), (today, TODAY_REPLIES)):
+    for day, replies in ((tomorrow, days.replies), (today, days.today_replies)):
         for patient_index, text in replies:
             appointment = next((a for a in booked if a.patient_id == patients[patient_index].id
                                 and a.starts_at.astimezone(practice.zone).date() == day
@@ -448,10 +584,11 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
             run_pass(now=moment)
             continue
         if text != "X":
-            _reply(account, appointment, text, moment)
+            _reply(account, clickatell_id, appointment, text, moment)
             continue
-        _reply(account, appointment, text, utcnow())
-        _take_the_offer(account, utcnow() + timedelta(minutes=OFFER_ANSWERED_AFTER))
+        _reply(account, clickatell_id, appointment, text, utcnow())
+        _take_the_offer(account, clickatell_id,
+                        utcnow() + timedelta(minutes=OFFER_ANSWERED_AFTER))
 
 
 def _waitlist(practice: Practice, patients: list[Patient], providers: list[Provider],
@@ -462,7 +599,7 @@ def _waitlist(practice: Practice, patients: list[Patient], providers: list[Provi
             latest_time=time(18), priority=priority), now=since)
 
 
-def _take_the_offer(account: ClickatellAccount, at: datetime) -> None:
+def _take_the_offer(account: ClickatellAccount, clickatell_id: str, at: datetime) -> None:
     """The first patient offered the slot just freed answers YES from their phone (if an
     offer went out: one never does in quiet hours).
 
@@ -474,23 +611,24 @@ def _take_the_offer(account: ClickatellAccount, at: datetime) -> None:
                                                   Offer.practice_id == account.practice_id)
                               .order_by(Offer.id).limit(1))
     if offer is not None:
-        _text(account, offer.patient, "YES", at)
+        _text(account, clickatell_id, offer.patient, "YES", at)
 
 
-def _reply(account: ClickatellAccount, appointment: Appointment, text: str,
-           at: datetime) -> None:
+def _reply(account: ClickatellAccount, clickatell_id: str, appointment: Appointment,
+           text: str, at: datetime) -> None:
     """The patient texts back from the sandbox's phone; the app reads it as its webhook
     would (the sandbox's own push, once the app is up, is then a repeat that changes
     nothing), and its automatic answer leaves a minute later."""
-    _text(account, appointment.patient, text, at)
+    _text(account, clickatell_id, appointment.patient, text, at)
 
 
-def _text(account: ClickatellAccount, patient: Patient, text: str, at: datetime) -> None:
-    mo_message_id = SandboxAPI(local_sandbox_url()).inbound(patient.mobile, account.long_number,
-                                                            text)
+def _text(account: ClickatellAccount, clickatell_id: str, patient: Patient, text: str,
+          at: datetime) -> None:
+    sandbox_url = local_platform_url() if account.on_platform else local_sandbox_url()
+    mo_message_id = SandboxAPI(sandbox_url).inbound(patient.mobile, account.long_number, text)
     with unit_of_work():
         handle_inbound(account, Reply(
-            account=account.api_id, message_id=mo_message_id, sender=patient.mobile,
+            account=clickatell_id, message_id=mo_message_id, sender=patient.mobile,
             to=account.long_number, received_at=at, text=text), now=at)
     run_pass(now=at + timedelta(minutes=1))
 
@@ -507,3 +645,141 @@ def _close_earlier_today(practice: Practice, now: datetime, staff: Actor) -> Non
             booking.mark_no_show(appointment, actor=staff, now=now)
         else:
             booking.mark_completed(appointment, actor=staff, now=now)
+
+
+# ---------------------------------------------------------------- the second practice: the Platform
+
+def seed_platform_practice(now: datetime, notes: list[str]) -> SeededPractice | None:
+    """Harbor View Clinic, whose Clickatell account is on the Platform: connected as a
+    practice connects the account it already has, then a month of history and the coming
+    days lived like the first practice's, through the One API and its callbacks. None (with
+    a note) without a local sandbox answering at CLICKATELL_PLATFORM_URL."""
+    base = local_platform_url()
+    if base is None:
+        notes.append("CLICKATELL_PLATFORM_URL is not a local sandbox, so the second demo "
+                     "practice (on the Clickatell Platform) was not seeded.")
+        return None
+    sandbox = SandboxAPI(base)
+    setup, number = _platform_setup(sandbox, notes)
+    if setup is None:
+        return None
+    password = new_password()
+    owner = create_practice_with_owner(
+        practice_name=PLATFORM_PRACTICE_NAME, owner_name="Morgan Ellis",
+        email=PLATFORM_OWNER_EMAIL, password=password, phone="+12015550300",
+        address="4 Harbor Boulevard, Weehawken, NJ 07086")
+    practice = owner.practice
+    staff = Actor.staff(owner)
+    with unit_of_work():
+        providers = [Provider(practice_id=practice.id, name=name) for name in PLATFORM_PROVIDERS]
+        patients = [_patient(practice, n, *row, now=now, first_mobile=PLATFORM_FIRST_MOBILE)
+                    for n, row in enumerate(PLATFORM_PATIENTS)]
+        db.session.add_all(providers + patients)
+    account = _connect_platform_setup(practice, sandbox, setup, number, now, notes)
+    write_history(practice, patients, providers, now, staff=staff, seed=15,
+                  outcomes=ONE_API_OUTCOMES)
+    if account is None:
+        with unit_of_work():
+            _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff,
+                           PLATFORM_DAYS.upcoming)
+    else:
+        phone_off = patients[PHONE_OFF].mobile
+        sandbox.switch_phone(phone_off, on=False)
+        with _seeding_settings():
+            _book_and_replay(practice, account, patients, providers, now, staff,
+                             days=PLATFORM_DAYS, clickatell_id=setup["integration_id"])
+        if not _receive_status_callbacks(account, sandbox):
+            notes.append("Some of the Platform practice's texts had not reached their last "
+                         "status on the sandbox; their status callbacks arrive once the app "
+                         "is up.")
+        sandbox.switch_phone(phone_off, on=True)
+        with unit_of_work():
+            _refresh_balance(account, notes)
+    with unit_of_work():
+        _close_earlier_today(practice, now, staff)
+    return SeededPractice(practice, PLATFORM_OWNER_EMAIL, password)
+
+
+def _platform_setup(sandbox: SandboxAPI, notes: list[str]) -> tuple[dict | None, str]:
+    """The SMS setup as a practice makes it in Clickatell's portal (here the sandbox's):
+    the One API, two-way with its own number, STOP/SUBSCRIBE handling (texts to US numbers
+    need both), production (a sandbox setup texts only verified test phones), with credit.
+    Returns the setup (its `api_key`, `integration_id`) and its number; (None, "") with a
+    note if the sandbox is not answering or refuses every number."""
+    user = f"harbor{secrets.randbelow(90000) + 10000}"
+    for number in PLATFORM_NUMBERS:
+        try:
+            response = sandbox.try_create_platform_setup(
+                user=user, credits=STARTING_CREDITS, api="oneapi", name="Appointment reminders",
+                two_way=True, number=number.removeprefix("+"), stop_handling=True,
+                sandbox=False)
+        except requests.RequestException:
+            notes.append(f"The Clickatell sandbox at {sandbox.url} is not answering, so the "
+                         "second demo practice (on the Clickatell Platform) was not seeded.")
+            return None, ""
+        if response.status_code == 201:
+            return response.json(), number
+        log.info("sandbox refused the setup with %s: %s", number, response.text)
+    notes.append("The sandbox refused every demo Platform number (already taken?); run "
+                 "`make demo-reset` to start over with an empty sandbox.")
+    return None, ""
+
+
+def _connect_platform_setup(practice: Practice, sandbox: SandboxAPI, setup: dict, number: str,
+                            now: datetime, notes: list[str]) -> ClickatellAccount | None:
+    """"I already have a Clickatell account", as the owner goes through it: the key and
+    number checked and stored (`connect_existing.connect`), the two callback URLs the page
+    shows pasted into the setup, and a test text to the owner's mobile (its status callback
+    is the first one: the checklist's "callbacks received")."""
+    try:
+        with unit_of_work():
+            account = connect_existing.connect(practice, api_key=setup["api_key"],
+                                               number=number, mobile=PLATFORM_OWNER_MOBILE,
+                                               now=now)
+        urls = connect_existing.callback_urls(account)
+        sandbox.set_platform_callbacks(setup["integration_id"], status_url=urls["status"],
+                                       reply_url=urls["inbound"])
+        with unit_of_work():
+            connect_existing.send_test_text(account, account.mobile)
+    except connect_existing.ConnectError as error:
+        notes.append(f"The Platform practice's SMS setup could not be connected: "
+                     f"{error.message}")
+        return practice.clickatell_account
+    return account
+
+
+def _receive_status_callbacks(account: ClickatellAccount, sandbox: SandboxAPI,
+                             wait: float = STATUS_CALLBACK_WAIT) -> bool:
+    """The status callbacks the sandbox pushed for the practice's texts, read by the
+    Platform's parser and applied by `apply_delivery_report`, as the app's webhook reads
+    and applies them (the first one turns the checklist's "callbacks received" green).
+
+    `make run` seeds before the app serves, so those pushes found no app and wait for their
+    retry, minutes later (a repeat, which then changes nothing). The seed reads them from the
+    sandbox's push log instead, once every text it sent has reached its last status there.
+    Returns False if some had not within `wait` seconds (their callbacks come later)."""
+    with unit_of_work():
+        waiting = set(db.session.scalars(select(Message.provider_message_id).where(
+            Message.practice_id == account.practice_id, Message.direction == Direction.OUTBOUND,
+            Message.status == MessageStatus.SENT, Message.provider_message_id.is_not(None))))
+    status_url = callback_url(account, "status")
+    deadline = monotonic() + wait
+    while True:
+        updates = _pushed_status_updates(sandbox, status_url)
+        waiting -= {update.api_message_id for update in updates if update.status.final}
+        if not waiting or monotonic() > deadline:
+            break
+        sleep(0.2)
+    with unit_of_work():
+        for update in updates:
+            apply_delivery_report(account, update)
+    return not waiting
+
+
+def _pushed_status_updates(sandbox: SandboxAPI, status_url: str) -> list[StatusUpdate]:
+    """Every status callback the sandbox pushed to this URL, each once (a push's retries
+    and duplicates carry the same document), oldest first."""
+    documents = {push["job"]: push["payload"] for push in sandbox.pushes()
+                 if push["url"] == status_url}
+    return [update for _, document in sorted(documents.items())
+            for update in parse_platform_statuses(document)]

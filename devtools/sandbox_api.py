@@ -59,6 +59,14 @@ class SandboxAPI:
         """A Platform SMS setup (One API) on a new or existing sandbox account."""
         return self._post("/platform/setups", fields)
 
+    def try_create_platform_setup(self, **fields) -> requests.Response:
+        """The sandbox's answer as it is (201, or a 400 such as a number already taken)."""
+        return self.http.post(f"{self.url}/sandbox/api/platform/setups", json=fields,
+                              timeout=self.timeout)
+
+    def platform_setups(self) -> list[dict]:
+        return self._get("/platform/setups")
+
     def set_platform_callbacks(self, integration_id: str, **urls) -> dict:
         """Paste a setup's `status_url` / `reply_url`, as in the portal."""
         return self._post(f"/platform/setups/{integration_id}/callbacks", urls)
@@ -80,6 +88,10 @@ class SandboxAPI:
     def clear_faults(self) -> None:
         self.http.delete(f"{self.url}/sandbox/api/faults",
                          timeout=self.timeout).raise_for_status()
+
+    def switch_phone(self, msisdn: str, *, on: bool) -> None:
+        """Switch a phone off (texts to it end undelivered) or back on."""
+        self._post(f"/phones/{msisdn.removeprefix('+')}", {"reachable": on})
 
     def pushes(self) -> list[dict]:
         return self._get("/pushes")

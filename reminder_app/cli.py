@@ -64,7 +64,7 @@ def init_app(app: Flask) -> None:
 def register_demo(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
-        """Seed the demo practice (see devtools/demo.py), on an empty database only."""
+        """Seed the demo practices (see devtools/demo.py), on an empty database only."""
         try:
             with unit_of_work():
                 seed = demo.seed_demo()
@@ -73,11 +73,13 @@ def register_demo(app: Flask) -> None:
             return
         for note in seed.notes:
             click.echo(f"Note: {note}")
-        click.echo("")
-        click.echo(f"Demo practice created: {seed.practice.name}. Sign in with:")
-        click.echo(f"  e-mail:   {seed.owner_email}")
-        click.echo(f"  password: {seed.password}")
-        click.echo("(This password is shown only once.)")
+        for seeded in seed.practices:
+            click.echo("")
+            click.echo(f"Demo practice created: {seeded.practice.name}, "
+                       f"{demo.clickatell_of(seeded.practice)}. Sign in with:")
+            click.echo(f"  e-mail:   {seeded.owner_email}")
+            click.echo(f"  password: {seeded.password}")
+        click.echo("(Each password is shown only once.)")
         click.echo(f"  the app:              {app.config['PUBLIC_BASE_URL']}")
         if demo.phone_pages_url():
             click.echo(f"  the patients' phones: {demo.phone_pages_url()}")

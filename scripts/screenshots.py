@@ -77,6 +77,7 @@ def main() -> int:
             "SECRET_KEY": "screenshots-only-secret-key-0123456789",
             "CLICKATELL_CONNECT_URL": f"{sandbox.url}/connect",
             "CLICKATELL_API_URL": sandbox.url,
+            "CLICKATELL_PLATFORM_URL": sandbox.url,
         })
         server, url = serve_app(app)
         app.config["PUBLIC_BASE_URL"] = url

@@ -46,6 +46,10 @@ def upgrade():
 
 
 def downgrade():
+    # The older schema cannot hold a Platform account: it goes, with the raw callbacks it
+    # received (their account is their only link).
+    op.execute("DELETE FROM callback_record WHERE account_id IN "
+               "(SELECT id FROM clickatell_account WHERE generation = 'platform')")
     op.execute("DELETE FROM clickatell_account WHERE generation = 'platform'")
     with op.batch_alter_table('clickatell_account', schema=None) as batch_op:
         batch_op.drop_constraint(
