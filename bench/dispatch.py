@@ -86,7 +86,7 @@ def run_dispatcher(count: int, concurrency: int, database_url: str, sandbox: San
             result = run_pass(now)
             elapsed = time.perf_counter() - started
         sent = db.session.scalar(db.select(db.func.count()).select_from(Message).where(
-            Message.status == MessageStatus.SENT, Message.provider_message_id.is_not(None)))
+            Message.status == MessageStatus.SENT, Message.gateway_message_id.is_not(None)))
         if sent != count or result.outbox.sent != count:
             raise SystemExit(f"only {sent} of {count} sent: {result.summary()}")
         requests_sent = [(m.recipient, m.body) for m in db.session.scalars(db.select(Message))]

@@ -86,7 +86,7 @@ def seed(app, sandbox_url: str, base_url: str, replies: int) -> list[str]:
                 practice_id=practice.id, patient_id=patient.id, appointment_id=appointment.id,
                 direction=Direction.OUTBOUND, kind=MessageKind.REMINDER,
                 sender=f"+{NUMBER}", recipient=mobile, body="Reminder. Reply C to confirm.",
-                status=MessageStatus.SENT, provider_message_id=secrets.token_hex(16),
+                status=MessageStatus.SENT, gateway_message_id=secrets.token_hex(16),
                 sent_at=now, attempts=1))
         db.session.commit()
         db.engine.dispose()

@@ -109,7 +109,7 @@ def seed(database_url: str, patients: int) -> tuple[str, str, list[tuple[str, st
                  "appointment_id": appointment_id, "direction": Direction.OUTBOUND,
                  "kind": MessageKind.REMINDER, "sender": NUMBER, "recipient": mobile,
                  "body": "Reminder: your appointment tomorrow. Reply C to confirm.",
-                 "status": MessageStatus.SENT, "provider_message_id": api_id,
+                 "status": MessageStatus.SENT, "gateway_message_id": api_id,
                  "client_message_id": cli_id, "sent_at": now, "attempts": 1}
                 for patient_id, appointment_id, (mobile, api_id, cli_id)
                 in zip(patients, appointments, texts, strict=True)]).scalars().all()

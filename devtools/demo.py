@@ -53,6 +53,7 @@ from reminder_app.appointments import service as booking
 from reminder_app.clickatell import Reply, StatusUpdate, codes, parse_platform_statuses
 from reminder_app.clickatell.codes import StatusInfo
 from reminder_app.extensions import db
+from reminder_app.gateways import callback_url
 from reminder_app.inbound.replies import handle_inbound
 from reminder_app.inbound.understanding import interpret
 from reminder_app.models import (
@@ -84,7 +85,6 @@ from reminder_app.models.messages import new_client_message_id
 from reminder_app.models.types import utcnow
 from reminder_app.onboarding import checklist, connect_existing
 from reminder_app.outbox.delivery import apply_delivery_report
-from reminder_app.provider import callback_url
 from reminder_app.reminders import templates
 from reminder_app.reminders.passes import run_pass
 from reminder_app.reminders.rules import rules_for
@@ -461,7 +461,7 @@ def _history_of(appointment: Appointment, rule, practice: Practice,
         else LONG_NUMBERS[0], recipient=patient.mobile, body=reminder_text, parts=1,
         status=MessageStatus.FAILED if failed else MessageStatus.DELIVERED,
         status_code=outcome.code, status_detail=outcome.meaning,
-        client_message_id=new_client_message_id(), provider_message_id=secrets.token_hex(16),
+        client_message_id=new_client_message_id(), gateway_message_id=secrets.token_hex(16),
         charge=Decimal(1), send_after=sent_at, attempts=1, created_at=sent_at, sent_at=sent_at,
         delivered_at=None if failed else sent_at + timedelta(seconds=3))
     db.session.add(message)
@@ -501,7 +501,7 @@ def _history_reply(appointment: Appointment, practice: Practice, text: str,
         direction=Direction.INBOUND, kind=MessageKind.REPLY, sender=patient.mobile,
         recipient=practice.clickatell_account.long_number if practice.clickatell_account
         else LONG_NUMBERS[0], body=text, parts=1, status=MessageStatus.RECEIVED,
-        provider_message_id=secrets.token_hex(16), dedupe_key=f"demo-history:{appointment.id}",
+        gateway_message_id=secrets.token_hex(16), dedupe_key=f"demo-history:{appointment.id}",
         created_at=at, read_at=at)
     db.session.add(reply)
     db.session.flush()
@@ -759,9 +759,9 @@ def _receive_status_callbacks(account: ClickatellAccount, sandbox: SandboxAPI,
     sandbox's push log instead, once every text it sent has reached its last status there.
     Returns False if some had not within `wait` seconds (their callbacks come later)."""
     with unit_of_work():
-        waiting = set(db.session.scalars(select(Message.provider_message_id).where(
+        waiting = set(db.session.scalars(select(Message.gateway_message_id).where(
             Message.practice_id == account.practice_id, Message.direction == Direction.OUTBOUND,
-            Message.status == MessageStatus.SENT, Message.provider_message_id.is_not(None))))
+            Message.status == MessageStatus.SENT, Message.gateway_message_id.is_not(None))))
     status_url = callback_url(account, "status")
     deadline = monotonic() + wait
     while True:

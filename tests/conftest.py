@@ -238,7 +238,7 @@ def sandbox(sandbox_settings):
 
 
 @pytest.fixture
-def provider_config(app_config, sandbox):
+def gateway_config(app_config, sandbox):
     """`app_config` pointed at the sandbox; use it as `app_config` in modules that need it."""
     return {
         **app_config,

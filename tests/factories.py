@@ -162,9 +162,9 @@ def make_ready_practice(sandbox, name: str | None = None, *, owner_email: str | 
     Callback URLs use the app's PUBLIC_BASE_URL: request `live_app` before calling this when
     the sandbox's delivery reports should reach the app.
     """
+    from reminder_app.gateways import callback_url
     from reminder_app.models import ClickatellAccount
     from reminder_app.models.clickatell_account import new_callback_secret
-    from reminder_app.provider import callback_url
 
     owner = make_practice(name, owner_email=owner_email, timezone=timezone)
     practice = owner.practice
@@ -195,9 +195,9 @@ def make_platform_practice(sandbox, name: str | None = None, *,
     setup with the practice's number, STOP/SUBSCRIBE handling, its status and inbound
     callbacks pointing at this app (request `live_app` first for them to arrive), credit.
     `setup` overrides the sandbox setup's fields. Returns the owner."""
+    from reminder_app.gateways import callback_url
     from reminder_app.models import ClickatellAccount, Generation
     from reminder_app.models.clickatell_account import new_callback_secret
-    from reminder_app.provider import callback_url
 
     owner = make_practice(name, owner_email=owner_email, timezone=timezone)
     practice = owner.practice

@@ -31,8 +31,8 @@ from reminder_app.reminders.quiet_hours import is_quiet
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 def of(practice: Practice, model, *where):
@@ -95,7 +95,7 @@ def live_texts(practice: Practice, sandbox) -> list[Message]:
     sent = {m["apiMsgId"] for m in sandbox.messages(
         sender=practice.clickatell_account.long_number) if m["direction"] == "mt"}
     return [m for m in of(practice, Message, Message.direction == Direction.OUTBOUND)
-            if m.provider_message_id in sent]
+            if m.gateway_message_id in sent]
 
 
 def test_the_platform_practice_is_connected_by_its_key_and_lives_a_day_in_every_state(

@@ -137,8 +137,8 @@ class TestUpgradingADatabaseThatHoldsTheDemo:
     the schema that code expects; the database is then taken down to 0008 and back."""
 
     @pytest.fixture
-    def app_config(self, provider_config, empty_database_url):
-        return {**provider_config, "SQLALCHEMY_DATABASE_URI": empty_database_url}
+    def app_config(self, gateway_config, empty_database_url):
+        return {**gateway_config, "SQLALCHEMY_DATABASE_URI": empty_database_url}
 
     @pytest.fixture
     def app(self, app_config):

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..gateways import public_url
 from ..models import Appointment, AppointmentStatus, Patient, Practice, Provider
-from ..provider import public_url
 
 PRODID = "-//reminder-app//Appointment calendars//EN"
 #: A feed holds the appointments that start in [now - FEED_PAST, now + FEED_AHEAD).

@@ -45,8 +45,8 @@ from .errors import (
     CallbackError,
     ClickatellError,
     ErrorDetail,
+    GatewayUnavailable,
     ProtocolError,
-    ProviderUnavailable,
 )
 from .gateway import Balance, Reply, SmsGateway, StatusUpdate
 from .messaging import (
@@ -92,7 +92,7 @@ __all__ = [
     "MessageStatus",
     "MessagingClient",
     "ProtocolError",
-    "ProviderUnavailable",
+    "GatewayUnavailable",
     "Registration",
     "Segments",
     "SendOutcome",

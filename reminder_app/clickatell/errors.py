@@ -3,7 +3,7 @@
 Callers catch `ClickatellError` and look at its attributes: `.code` (Clickatell's three-digit
 code, or None when there was no answer), `.meaning` (plain words to show), `.retryable`,
 `.field` (the form field it concerns), `.remedy` (what the dispatcher does about it).
-`ProviderUnavailable` means no usable answer came back (refused, timed out, 5xx);
+`GatewayUnavailable` means no usable answer came back (refused, timed out, 5xx);
 `ProtocolError` means an answer came back that we cannot
 trust or read. Messages never contain passwords or tokens.
 
@@ -23,7 +23,7 @@ __all__ = [
     "ClickatellError",
     "ErrorDetail",
     "ProtocolError",
-    "ProviderUnavailable",
+    "GatewayUnavailable",
 ]
 
 _SECRET_WORDS = ("password", "secret", "token", "session")
@@ -105,7 +105,7 @@ def _rebuild(cls, meaning, state):
     return error
 
 
-class ProviderUnavailable(ClickatellError):
+class GatewayUnavailable(ClickatellError):
     """No answer: connection refused, timeout, or a 5xx. Worth trying again later.
 
     `maybe_processed` is True when the request may have reached Clickatell and been acted

@@ -63,7 +63,7 @@ class SmsGateway(Protocol):
     def send(self, to: str, text: str, *, sender: str | None = None,
              client_message_id: str | None = None) -> SendResult:
         """Send one text from the practice's two-way number (`sender`); not repeated
-        after a timeout (`ProviderUnavailable.maybe_processed`)."""
+        after a timeout (`GatewayUnavailable.maybe_processed`)."""
         ...
 
     def status(self, *, api_message_id: str | None = None,

@@ -7,7 +7,7 @@ client in the process; when Clickatell says the session expired (ERR 003) or is 
 refused the first attempt without acting on it.
 
 `sendmsg` is never repeated after a timeout: the text may have gone out. The caller gets
-`ProviderUnavailable(maybe_processed=True)` and should `query(client_message_id=…)` before
+`GatewayUnavailable(maybe_processed=True)` and should `query(client_message_id=…)` before
 sending again. `querymsg`, `getmsgcharge`, `getbalance`, `auth` and `ping` are repeated.
 """
 

@@ -3,7 +3,7 @@ the two callbacks a setup pushes (status updates and inbound texts).
 
 Calls go to `<base_url>/v1/...` with the setup's bare API key in `Authorization` and JSON both
 ways. Errors are `{"code": <int>, "description": "..."}`, globally or per message, answered with
-HTTP 400/401/402/404 (read here) or 5xx (`ProviderUnavailable`, from the transport). A send is
+HTTP 400/401/402/404 (read here) or 5xx (`GatewayUnavailable`, from the transport). A send is
 never repeated after a timeout; the status query and the balance are. Source:
 /work/shared/clickatell-platform.md §2, §5, §6.3, §9.
 """

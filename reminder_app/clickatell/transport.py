@@ -1,6 +1,6 @@
 """HTTP to Clickatell: timeouts, a size cap, failure mapping, retries for safe calls.
 
-Every failure to get an answer becomes `ProviderUnavailable`; an answer that is not 2xx
+Every failure to get an answer becomes `GatewayUnavailable`; an answer that is not 2xx
 (and not 5xx) or is too large becomes `ProtocolError`. Only calls declared idempotent are
 repeated. Nothing here logs a request body (it holds passwords) or a full URL (the Connect
 URL holds the developer token).
@@ -26,7 +26,7 @@ from urllib3.exceptions import (
     NewConnectionError,
 )
 
-from .errors import ProtocolError, ProviderUnavailable
+from .errors import GatewayUnavailable, ProtocolError
 
 __all__ = ["DEFAULT_DEADLINE", "DEFAULT_TIMEOUT", "Answer", "Transport"]
 
@@ -144,7 +144,7 @@ class Transport:
             try:
                 return self._once(method, url, request, action=action, idempotent=idempotent,
                                   until=until, readable=readable)
-            except ProviderUnavailable as exc:
+            except GatewayUnavailable as exc:
                 log.warning(
                     "clickatell %s to %s failed (attempt %d of %d): %s",
                     action, shown, attempt, attempts, exc.reason,
@@ -172,13 +172,13 @@ class Transport:
             response = self.session.request(method, url, **request,
                                             timeout=self._timeouts(until), stream=True)
         except requests.Timeout as exc:
-            raise ProviderUnavailable(
+            raise GatewayUnavailable(
                 action=action,
                 maybe_processed=reached and not _never_connected(exc),
                 reason=type(exc).__name__,
             ) from None
         except requests.ConnectionError as exc:
-            raise ProviderUnavailable(
+            raise GatewayUnavailable(
                 action=action,
                 maybe_processed=reached and not _never_connected(exc),
                 reason=type(exc).__name__ + (
@@ -186,14 +186,14 @@ class Transport:
                 ),
             ) from None
         except requests.RequestException as exc:
-            raise ProviderUnavailable(
+            raise GatewayUnavailable(
                 action=action, maybe_processed=reached, reason=type(exc).__name__
             ) from None
 
         with response:
             status = response.status_code
             if status >= 500 or status == 429:
-                raise ProviderUnavailable(
+                raise GatewayUnavailable(
                     action=action,
                     maybe_processed=reached and status != 429,
                     reason=f"HTTP {status}",
@@ -220,11 +220,11 @@ class Transport:
                     raise ProtocolError(f"answer larger than {self.max_bytes} bytes",
                                         action=action)
                 if self._clock() > until:
-                    raise ProviderUnavailable(
+                    raise GatewayUnavailable(
                         action=action, maybe_processed=reached,
                         reason=f"no whole answer within {self.deadline:g} s")
         except (requests.RequestException, HTTPError, OSError) as exc:  # broke off
-            raise ProviderUnavailable(
+            raise GatewayUnavailable(
                 action=action, maybe_processed=reached, reason=type(exc).__name__
             ) from None
         return bytes(body)

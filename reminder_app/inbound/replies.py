@@ -305,7 +305,7 @@ def _store(practice: Practice, message: Reply, sender: str, key: str, *,
         appointment_id=appointment.id if appointment else None, direction=Direction.INBOUND,
         kind=MessageKind.REPLY, sender=sender, recipient=message.to, body=message.text,
         parts=analyse(message.text).parts, status=MessageStatus.RECEIVED,
-        provider_message_id=message.message_id, dedupe_key=key, created_at=now)
+        gateway_message_id=message.message_id, dedupe_key=key, created_at=now)
     try:
         with db.session.begin_nested():
             db.session.add(inbound)
@@ -336,7 +336,7 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         answer to the YES itself."""
         if patient is not None:
             consent.send_confirmation(practice, patient, now=now,
-                                      dedupe_key=opt_in_dedupe_key(inbound.provider_message_id))
+                                      dedupe_key=opt_in_dedupe_key(inbound.gateway_message_id))
 
     match reading.intent:
         case Intent.OPT_OUT:
@@ -393,7 +393,7 @@ def send_answer(practice: Practice, inbound: Message, body: str, *, patient: Pat
     try:
         enqueue(practice, to=inbound.sender, body=body, kind=MessageKind.AUTO_REPLY,
                 patient=patient, appointment=appointment,
-                dedupe_key=answer_dedupe_key(inbound.provider_message_id), now=now)
+                dedupe_key=answer_dedupe_key(inbound.gateway_message_id), now=now)
     except OutboxError as error:
         log.warning("no automatic answer to message %s: %s", inbound.id, error)
 

@@ -26,7 +26,7 @@ def new_callback_secret() -> str:
 class Generation(enum.StrEnum):
     """Which Clickatell serves the account: the legacy Central (made here through Connect,
     `api.clickatell.com`) or the Platform (an SMS setup's One API key, made in Clickatell's
-    portal). Only `provider.gateway_for` and the set-up pages look at it."""
+    portal). Only `gateways.gateway_for` and the set-up pages look at it."""
 
     CENTRAL = "central"
     PLATFORM = "platform"

@@ -115,7 +115,7 @@ class Message(db.Model):
     status_code: Mapped[str | None] = mapped_column(String(3))
     status_detail: Mapped[str] = mapped_column(String(300), default="")
     client_message_id: Mapped[str | None] = mapped_column(String(32), unique=True)
-    provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    gateway_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
     dedupe_key: Mapped[str | None] = mapped_column(String(120))
     charge: Mapped[Decimal | None] = mapped_column(Numeric(10, 4))
 

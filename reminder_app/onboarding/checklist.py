@@ -12,13 +12,13 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import select
 
-from ..clickatell import ClickatellError, ProviderUnavailable, codes
+from ..clickatell import ClickatellError, GatewayUnavailable, codes
 from ..extensions import db
+from ..gateways import callback_url, connect_client, gateway_for
 from ..models import ClickatellAccount, Generation
 from ..models.clickatell_account import sending_blocker
 from ..models.types import utcnow
 from ..phones import InvalidPhoneNumber, to_e164
-from ..provider import callback_url, connect_client, gateway_for
 
 NOT_EMAIL_ACTIVATED = "103"
 HTTP_POST_CALLBACK = 1
@@ -36,11 +36,11 @@ class Step:
     detail: str
 
 
-def provider_call(action):
+def gateway_call(action):
     """Run one Clickatell call, turning its failures into a message for the person."""
     try:
         return action()
-    except ProviderUnavailable as error:
+    except GatewayUnavailable as error:
         raise OnboardingError("Clickatell is not answering right now. Nothing was changed; "
                               "please try again in a minute.") from error
     except ClickatellError as error:
@@ -148,7 +148,7 @@ def resend_activation(account: ClickatellAccount, new_email: str | None = None) 
         raise OnboardingError("The account is already activated.")
     address = new_email or account.email
     with connect_client() as client:
-        provider_call(lambda: client.resend_email_activation(
+        gateway_call(lambda: client.resend_email_activation(
             account.username, account.password, email_address=new_email or None))
     account.email = address
     return address
@@ -161,7 +161,7 @@ def send_sms_code(account: ClickatellAccount, mobile: str | None = None) -> str:
         raise OnboardingError("Your mobile number is already verified.")
     number = mobile or account.mobile
     with connect_client() as client:
-        provider_call(lambda: client.send_activation_sms(
+        gateway_call(lambda: client.send_activation_sms(
             account.username, account.password, mobile_number=mobile or None))
     account.mobile = number
     return number
@@ -169,7 +169,7 @@ def send_sms_code(account: ClickatellAccount, mobile: str | None = None) -> str:
 
 def verify_sms_code(account: ClickatellAccount, code: str, now: datetime | None = None) -> None:
     with connect_client() as client:
-        provider_call(lambda: client.validate_activation_sms(
+        gateway_call(lambda: client.validate_activation_sms(
             account.username, account.password, code))
     account.sms_activated_at = now or utcnow()
 
@@ -194,7 +194,7 @@ def ensure_connection(account: ClickatellAccount) -> str:
     if account.api_id:
         return account.api_id
     with connect_client() as client:
-        api_id = provider_call(lambda: client.create_connection(
+        api_id = gateway_call(lambda: client.create_connection(
             account.username, account.password,
             callback_url=callback_url(account, "status"),
             callback_type_id=HTTP_POST_CALLBACK,
@@ -210,7 +210,7 @@ def number_application_url(account: ClickatellAccount, return_url: str,
     if not account.is_active:
         raise OnboardingError("Activate the account from the e-mail first.")
     with connect_client() as client:
-        url = provider_call(lambda: client.two_way_number_url(
+        url = gateway_call(lambda: client.two_way_number_url(
             account.username, account.password, country_id=account.country_id,
             return_url=return_url, callback_url=callback_url(account, "inbound")))
     account.number_requested_at = now or utcnow()
@@ -238,7 +238,7 @@ def refresh_balance(account: ClickatellAccount, now: datetime | None = None) -> 
         raise OnboardingError("The messaging connection is not set up yet.")
     gateway = gateway_for(account)
     try:
-        balance = provider_call(gateway.balance).amount
+        balance = gateway_call(gateway.balance).amount
     finally:
         gateway.close()
     account.balance = balance
@@ -251,7 +251,7 @@ def refresh_balance(account: ClickatellAccount, now: datetime | None = None) -> 
 
 def buy_credits_url(account: ClickatellAccount) -> str:
     with connect_client() as client:
-        return provider_call(lambda: client.buy_credits_url(account.username, account.password))
+        return gateway_call(lambda: client.buy_credits_url(account.username, account.password))
 
 
 def set_low_balance_threshold(account: ClickatellAccount, threshold: Decimal) -> None:
@@ -268,7 +268,7 @@ def send_test_sms(account: ClickatellAccount) -> str:
             "(Test message)")
     gateway = gateway_for(account)
     try:
-        result = provider_call(lambda: gateway.send(account.mobile, text,
+        result = gateway_call(lambda: gateway.send(account.mobile, text,
                                                     sender=account.long_number))
     finally:
         gateway.close()

@@ -6,8 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from ..clickatell import ClickatellError
+from ..gateways import platform_client
 from ..phones import InvalidPhoneNumber, to_e164
-from ..provider import platform_client
 from .connect_existing import in_plain_words
 
 clickatell_cli = AppGroup("clickatell", help="Clickatell accounts.")

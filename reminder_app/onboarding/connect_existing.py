@@ -21,11 +21,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..auth.service import TooManyAttempts, check_not_throttled, normalise_email, record_attempt
-from ..clickatell import Balance, ClickatellError, ProviderUnavailable, Remedy, codes
+from ..clickatell import Balance, ClickatellError, GatewayUnavailable, Remedy, codes
 from ..extensions import db
+from ..gateways import callback_url, gateway_for, platform_client
 from ..models import ClickatellAccount, Generation, Practice, Role, StaffUser
 from ..models.types import utcnow
-from ..provider import callback_url, gateway_for, platform_client
 
 UNAVAILABLE = ("Clickatell is not answering right now, so the key could not be checked. "
                "Nothing was changed; please try again in a minute.")
@@ -66,7 +66,7 @@ class ConnectError(Exception):
 
 
 def in_plain_words(error: ClickatellError) -> str:
-    if isinstance(error, ProviderUnavailable):
+    if isinstance(error, GatewayUnavailable):
         return UNAVAILABLE
     return PLAIN_WORDS.get(error.code or "", error.meaning)
 

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 from ..clickatell import codes
-from ..provider import connect_client
+from ..gateways import connect_client
 
 CACHE_SECONDS = 3600
 _cache: dict[str, tuple[float, object]] = {}
@@ -42,7 +42,7 @@ def clear_cache() -> None:
 
 
 def sign_up_choices() -> SignUpChoices:
-    """Raises ClickatellError (ProviderUnavailable included) when Clickatell cannot tell."""
+    """Raises ClickatellError (GatewayUnavailable included) when Clickatell cannot tell."""
     def fetch():
         with connect_client() as client:
             countries = sorted(((c.id, c.name) for c in client.get_list_country()),

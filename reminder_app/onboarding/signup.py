@@ -39,11 +39,12 @@ from ..auth.service import (
 )
 from ..clickatell import (
     ClickatellError,
-    ProviderUnavailable,
+    GatewayUnavailable,
     Registration,
     connect_error_meaning,
 )
 from ..extensions import db
+from ..gateways import connect_client, public_url
 from ..models import (
     ClickatellAccount,
     LoginAttempt,
@@ -54,7 +55,6 @@ from ..models import (
 )
 from ..models.staff import hash_token
 from ..models.types import utcnow
-from ..provider import connect_client, public_url
 from ..reminders.practice_rules import add_default_rules
 
 #: Clickatell's register parameters → the sign-up form's fields.
@@ -211,7 +211,7 @@ def prove_captcha(details: SignUp, email: str, address: str, now: datetime) -> N
     try:
         with connect_client() as client:
             client.register(registration(details, email, test_mode=True))
-    except ProviderUnavailable as error:
+    except GatewayUnavailable as error:
         raise SignUpError(unavailable_message()) from error
     except ClickatellError as error:
         if error.code in CAPTCHA_ERRORS:
@@ -245,7 +245,7 @@ def adopt_if_registered(details: SignUp, pending: PendingRegistration, proof: st
                 client.authenticate_user(details.username, details.password,
                                          captcha=(details.captcha_id, details.captcha_code))
         activated = True
-    except ProviderUnavailable as error:
+    except GatewayUnavailable as error:
         raise SignUpError(unavailable_message()) from error
     except ClickatellError as error:
         if error.code != NOT_EMAIL_ACTIVATED:
@@ -274,7 +274,7 @@ def register_at_clickatell(details: SignUp, email: str, now: datetime) -> None:
     try:
         with connect_client() as client:
             client.register(registration(details, email))
-    except ProviderUnavailable as error:
+    except GatewayUnavailable as error:
         if error.maybe_processed:
             mark_unanswered(details.username, now)
         else:

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from ..auth.sessions import sign_in
 from ..clickatell import ClickatellError
 from ..forms import ConfirmForm
-from ..provider import public_url
+from ..gateways import public_url
 from ..tenancy import current_practice
 from ..transactions import commit, unit_of_work
 from . import checklist

@@ -89,11 +89,11 @@ _REPORTED_TEXT = (
     select(messages.c.id)
     .where(messages.c.practice_id == _param("r_practice_id", messages.c.practice_id),
            messages.c.direction == Direction.OUTBOUND,
-           or_(messages.c.provider_message_id == _param("r_api_id", messages.c.provider_message_id),
+           or_(messages.c.gateway_message_id == _param("r_api_id", messages.c.gateway_message_id),
                messages.c.client_message_id == _param("r_client_id",
                                                       messages.c.client_message_id)))
-    .order_by(case((messages.c.provider_message_id == _param("r_api_id",
-                                                             messages.c.provider_message_id),
+    .order_by(case((messages.c.gateway_message_id == _param("r_api_id",
+                                                             messages.c.gateway_message_id),
                     0), else_=1))
     .limit(1).scalar_subquery())
 
@@ -106,12 +106,12 @@ _APPLY = (
            or_(messages.c.status_code.is_(None),
                _rank(messages.c.status_code) < bindparam("r_rank", type_=Integer)),
            ~and_(messages.c.status == MessageStatus.CANCELLED,
-                 messages.c.provider_message_id.is_(None), messages.c.status_code.is_(None)))
+                 messages.c.gateway_message_id.is_(None), messages.c.status_code.is_(None)))
     .values(status=_param("r_status", messages.c.status),
             status_code=_param("r_code", messages.c.status_code),
             status_detail=_param("r_detail", messages.c.status_detail),
-            provider_message_id=func.coalesce(messages.c.provider_message_id,
-                                              _param("r_api_id", messages.c.provider_message_id)),
+            gateway_message_id=func.coalesce(messages.c.gateway_message_id,
+                                              _param("r_api_id", messages.c.gateway_message_id)),
             charge=func.coalesce(_param("r_charge", messages.c.charge), messages.c.charge),
             delivered_at=func.coalesce(_param("r_delivered_at", messages.c.delivered_at),
                                        messages.c.delivered_at))

@@ -54,13 +54,14 @@ from sqlalchemy.orm import selectinload
 from .. import transactions
 from ..clickatell import (
     ClickatellError,
+    GatewayUnavailable,
     ProtocolError,
-    ProviderUnavailable,
     Remedy,
     SmsGateway,
     codes,
 )
 from ..extensions import db
+from ..gateways import gateway_for
 from ..models import (
     Appointment,
     ClickatellAccount,
@@ -74,7 +75,6 @@ from ..models import (
 from ..models.clickatell_account import NO_CREDIT as NO_CREDIT_LEFT
 from ..models.clickatell_account import Blocker, BlockerKind, sending_blocker
 from ..models.types import utcnow
-from ..provider import gateway_for
 from .delivery import REMINDER_STATUS, status_for_code
 from .policy import Action, Outgoing, Verdict, verdict
 from .rate_limit import RateLimiter
@@ -197,7 +197,7 @@ class Outcome:
     job: Job
     status: MessageStatus  # SENT (or further), QUEUED (try again), FAILED, CANCELLED
     detail: str = ""
-    provider_message_id: str | None = None
+    gateway_message_id: str | None = None
     status_code: str | None = None
     parts: int | None = None
     send_after: datetime | None = None
@@ -348,7 +348,7 @@ class Sender:
         try:
             result = client.send(job.recipient, job.body, sender=job.sender,
                                  client_message_id=job.client_message_id)
-        except ProviderUnavailable as error:
+        except GatewayUnavailable as error:
             if error.maybe_processed and not client.finds_by_client_id:
                 return self._await_report(job, error.meaning)
             # It may have gone out: the next attempt asks before sending again.
@@ -360,7 +360,7 @@ class Sender:
         except ClickatellError as error:
             return self._refused(job, error)
         return Outcome(job, MessageStatus.SENT, "Accepted by Clickatell.",
-                       provider_message_id=result.api_message_id, parts=result.parts)
+                       gateway_message_id=result.api_message_id, parts=result.parts)
 
     def _refused(self, job: Job, error: ClickatellError) -> Outcome:
         """Clickatell refused the text: what its class (`codes.Remedy`) says to do."""
@@ -406,7 +406,7 @@ class Sender:
                 return self._again(job, error.meaning)
             return Outcome(job, MessageStatus.FAILED, error.meaning)
         return Outcome(job, status_for_code(status.code), status.meaning,
-                       provider_message_id=status.api_message_id, status_code=status.code,
+                       gateway_message_id=status.api_message_id, status_code=status.code,
                        recovered=True)
 
 
@@ -417,7 +417,7 @@ def _param(name: str, column):
 
 
 _SENT = (update(messages).where(messages.c.id == _param("b_id", messages.c.id))
-         .values(provider_message_id=_param("b_provider_id", messages.c.provider_message_id),
+         .values(gateway_message_id=_param("b_provider_id", messages.c.gateway_message_id),
                  sent_at=_param("b_now", messages.c.sent_at),
                  parts=func.coalesce(_param("b_parts", messages.c.parts), messages.c.parts),
                  status=case((messages.c.status == MessageStatus.SENDING,
@@ -462,8 +462,8 @@ def record(outcomes: list[Outcome], owner: str, now: datetime) -> None:
     opted_out: set[tuple[int, str]] = set()
     for outcome in outcomes:
         job, detail = outcome.job, outcome.detail[:300]
-        if outcome.provider_message_id is not None:
-            sent.append({"b_id": job.id, "b_provider_id": outcome.provider_message_id,
+        if outcome.gateway_message_id is not None:
+            sent.append({"b_id": job.id, "b_provider_id": outcome.gateway_message_id,
                          "b_now": now, "b_parts": outcome.parts, "b_status": outcome.status,
                          "b_code": outcome.status_code, "b_detail": detail})
         else:

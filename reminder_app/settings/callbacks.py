@@ -7,7 +7,7 @@ Connect API has no call that changes an existing connection's callback URL (only
 `create_connection` takes one), so the old secret is accepted for an overlap
 (`CALLBACK_SECRET_OVERLAP_HOURS`, default 24) and refused after it. What the app configures
 itself follows the new secret: a messaging connection created, or a number applied for,
-after the change is given the new addresses (`provider.callback_url` reads the secret when
+after the change is given the new addresses (`gateways.callback_url` reads the secret when
 called).
 """
 

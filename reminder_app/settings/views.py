@@ -18,10 +18,10 @@ from flask_login import current_user, login_required
 from ..audit import mark_done
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..gateways import callback_url
 from ..models import ApiToken, Role, StaffUser
 from ..models.types import utcnow
 from ..onboarding import checklist
-from ..provider import callback_url
 from ..tenancy import current_practice, get_or_404, local_time, scoped
 from ..transactions import commit, unit_of_work
 from . import registration

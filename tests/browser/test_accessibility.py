@@ -38,8 +38,8 @@ MOST_PAGES = 80
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 def kind_of(url: str) -> str:

@@ -9,8 +9,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 @pytest.mark.parametrize("width", [768, 375])

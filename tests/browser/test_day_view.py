@@ -31,8 +31,8 @@ PHONE = "12015550123"
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 def day_after_tomorrow(practice):

@@ -42,8 +42,8 @@ OWNER = {
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 def sent_reminder(appointment) -> Reminder:

@@ -26,8 +26,8 @@ PHONE = "12015550123"
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 def test_a_reply_on_the_phone_confirms_and_staff_answer_from_the_conversation(

@@ -29,8 +29,8 @@ CANCELLING, WAITING = "12015550123", "12015550177"
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 def test_a_slot_cancelled_by_sms_is_offered_taken_and_shown_refilled(live_app, sandbox, page):

@@ -6,8 +6,8 @@ import pytest
 
 from reminder_app.clickatell import (
     ClickatellError,
+    GatewayUnavailable,
     ProtocolError,
-    ProviderUnavailable,
     codes,
     connect_error_meaning,
     is_later_status,
@@ -156,8 +156,8 @@ def test_error_values_never_keep_a_password():
     assert error.values == {"Email": "a@b.example"}
 
 
-def test_provider_unavailable_is_retryable_and_has_no_code():
-    error = ProviderUnavailable(action="sendmsg", maybe_processed=True, reason="ReadTimeout")
+def test_gateway_unavailable_is_retryable_and_has_no_code():
+    error = GatewayUnavailable(action="sendmsg", maybe_processed=True, reason="ReadTimeout")
 
     assert isinstance(error, ClickatellError)
     assert (error.code, error.retryable, error.maybe_processed) == (None, True, True)
@@ -166,7 +166,7 @@ def test_provider_unavailable_is_retryable_and_has_no_code():
 
 def test_errors_survive_pickling_for_logging_handlers_and_workers():
     for error in (ClickatellError("m", action="register", code="439", field="user"),
-                  ProviderUnavailable(action="sendmsg", maybe_processed=True),
+                  GatewayUnavailable(action="sendmsg", maybe_processed=True),
                   ProtocolError("bad root", action="register")):
         copy = pickle.loads(pickle.dumps(error))
 

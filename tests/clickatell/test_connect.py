@@ -110,11 +110,11 @@ def test_register_test_mode_and_force_create_are_sent_only_when_asked(stub, conn
 
 
 def test_register_is_never_repeated_after_a_timeout(stub, connect):
-    from reminder_app.clickatell import ProviderUnavailable
+    from reminder_app.clickatell import GatewayUnavailable
 
     stub.answer(CONNECT_PATH, recorded.REGISTER_OK, delay=2)
 
-    with pytest.raises(ProviderUnavailable) as caught:
+    with pytest.raises(GatewayUnavailable) as caught:
         connect.register(
             user="drsmith", password="s3cretpw", fname="Ann", sname="Smith",
             email_address="ann@practice.example", country_id=1, mobile_number="15551234567",

@@ -22,8 +22,8 @@ from clickatell_sandbox.testing import SandboxServer
 from reminder_app.clickatell import (
     ClickatellError,
     ConnectClient,
+    GatewayUnavailable,
     MessagingClient,
-    ProviderUnavailable,
     Registration,
     SessionStore,
     SmsActivation,
@@ -492,7 +492,7 @@ def test_send_many_reports_each_number(messaging, api):
     assert api.messages(patients[2])[0]["apiMsgId"] == outcomes[2].result.api_message_id
 
 
-def test_an_id_the_provider_never_saw_is_104(messaging):
+def test_an_id_the_gateway_never_saw_is_104(messaging):
     assert refusal(messaging.query, client_message_id="neverSent").code == "104"
 
 
@@ -523,7 +523,7 @@ def test_a_send_that_timed_out_is_found_by_its_client_id(sandbox, api, account):
         client.balance()  # signed in before the fault
         api.faults(rate=1.0, kinds=["timeout"], endpoints=["messaging"])
         try:
-            with pytest.raises(ProviderUnavailable) as caught:
+            with pytest.raises(GatewayUnavailable) as caught:
                 client.send(mobile(), "Reminder", client_message_id="rem3")
         finally:
             api.clear_faults()
@@ -535,7 +535,7 @@ def test_a_send_that_timed_out_is_found_by_its_client_id(sandbox, api, account):
 def test_server_errors_become_provider_unavailable(sandbox, api, connect):
     api.faults(rate=1.0, kinds=["http500"], endpoints=["connect"])
     try:
-        with pytest.raises(ProviderUnavailable) as caught:
+        with pytest.raises(GatewayUnavailable) as caught:
             connect.get_list_country()
     finally:
         api.clear_faults()

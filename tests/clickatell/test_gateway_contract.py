@@ -16,9 +16,9 @@ from clickatell_sandbox.testing import SandboxServer
 from reminder_app.clickatell import (
     CentralGateway,
     ClickatellError,
+    GatewayUnavailable,
     MessagingClient,
     OneApiClient,
-    ProviderUnavailable,
     Remedy,
     SessionStore,
     SmsGateway,
@@ -153,7 +153,7 @@ def test_a_timeout_on_send_may_have_been_processed(world):
     world.gateway.balance()  # signed in (Central) before the faults start
     world.test_api("/faults", rate=1.0, kinds=["timeout"], endpoints=["messaging", "platform"])
     try:
-        with pytest.raises(ProviderUnavailable) as caught:
+        with pytest.raises(GatewayUnavailable) as caught:
             world.gateway.send(patient(), "Hello", sender=world.number)
     finally:
         requests.delete(f"{world.sandbox_url}/sandbox/api/faults", timeout=5)

@@ -10,10 +10,10 @@ from reminder_app.clickatell import (
     Balance,
     CallbackError,
     ClickatellError,
+    GatewayUnavailable,
     OneApiClient,
     OneApiText,
     ProtocolError,
-    ProviderUnavailable,
     Remedy,
     codes,
     parse_platform_replies,
@@ -97,7 +97,7 @@ def test_a_recorded_status_query(stub, one_api):
 
 def test_a_503_is_unavailable_and_a_send_is_not_repeated(stub, one_api):
     stub.answer("/v1/message", json_answer(b'{"error":{"code":19,"description":"x"}}', 503))
-    with pytest.raises(ProviderUnavailable) as caught:
+    with pytest.raises(GatewayUnavailable) as caught:
         one_api.send("2799900001", "Hi")
     assert caught.value.maybe_processed and len(stub.raw("/v1/message")) == 1
 

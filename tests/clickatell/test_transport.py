@@ -1,4 +1,4 @@
-"""No answer becomes ProviderUnavailable; only calls safe to repeat are repeated."""
+"""No answer becomes GatewayUnavailable; only calls safe to repeat are repeated."""
 
 import logging
 
@@ -6,9 +6,9 @@ import pytest
 
 from reminder_app.clickatell import (
     ConnectClient,
+    GatewayUnavailable,
     MessagingClient,
     ProtocolError,
-    ProviderUnavailable,
     SessionStore,
 )
 from reminder_app.clickatell.transport import Transport
@@ -18,9 +18,9 @@ from .conftest import CONNECT_PATH, TOKEN
 from .stub import Canned, refused_url
 
 
-def test_connection_refused_is_provider_unavailable_and_not_processed():
+def test_connection_refused_is_gateway_unavailable_and_not_processed():
     with ConnectClient(f"{refused_url()}/connect", TOKEN, retries=0) as client, \
-            pytest.raises(ProviderUnavailable) as caught:
+            pytest.raises(GatewayUnavailable) as caught:
         client.register(
             user="drsmith", password="s3cretpw", fname="Ann", sname="Smith",
             email_address="ann@practice.example", country_id=1, mobile_number="15551234567",
@@ -36,7 +36,7 @@ def test_connection_refused_is_provider_unavailable_and_not_processed():
 def test_read_timeout_is_provider_unavailable(stub, connect):
     stub.answer(CONNECT_PATH, recorded.COUNTRY_LIST, delay=2)
 
-    with pytest.raises(ProviderUnavailable) as caught:
+    with pytest.raises(GatewayUnavailable) as caught:
         connect.get_list_country()
 
     assert caught.value.reason == "ReadTimeout"
@@ -45,7 +45,7 @@ def test_read_timeout_is_provider_unavailable(stub, connect):
 def test_server_error_is_provider_unavailable(stub, connect):
     stub.answer(CONNECT_PATH, b"<html>Internal Server Error</html>", status=500)
 
-    with pytest.raises(ProviderUnavailable) as caught:
+    with pytest.raises(GatewayUnavailable) as caught:
         connect.get_list_country()
 
     assert caught.value.status == 500
@@ -62,7 +62,7 @@ def test_idempotent_calls_are_repeated_until_an_answer_comes(stub, connect):
 def test_idempotent_calls_give_up_after_the_configured_retries(stub, connect):
     stub.answer(CONNECT_PATH, b"down", status=503)
 
-    with pytest.raises(ProviderUnavailable):
+    with pytest.raises(GatewayUnavailable):
         connect.get_list_country()
 
     assert len(stub.hits(CONNECT_PATH)) == 1 + 2
@@ -72,7 +72,7 @@ def test_retries_back_off_between_attempts():
     pauses = []
     transport = Transport(retries=3, backoff=0.5, sleep=pauses.append)
 
-    with pytest.raises(ProviderUnavailable):
+    with pytest.raises(GatewayUnavailable):
         transport.post(f"{refused_url()}/x", {}, action="get_list_country", idempotent=True)
     transport.close()
 
@@ -82,7 +82,7 @@ def test_retries_back_off_between_attempts():
 def test_non_idempotent_calls_are_sent_once_and_may_have_been_processed(stub, connect):
     stub.answer(CONNECT_PATH, b"down", status=502)
 
-    with pytest.raises(ProviderUnavailable) as caught:
+    with pytest.raises(GatewayUnavailable) as caught:
         connect.create_connection("drsmith", "s3cretpw", callback_url="https://a.example/")
 
     assert len(stub.hits(CONNECT_PATH)) == 1
@@ -92,7 +92,7 @@ def test_non_idempotent_calls_are_sent_once_and_may_have_been_processed(stub, co
 def test_a_call_carrying_a_captcha_is_not_repeated(stub, connect):
     stub.answer(CONNECT_PATH, b"down", status=503)
 
-    with pytest.raises(ProviderUnavailable):
+    with pytest.raises(GatewayUnavailable):
         connect.authenticate_user("drsmith", "s3cretpw", captcha=("c" * 32, "X7K2"))
 
     assert len(stub.hits(CONNECT_PATH)) == 1
@@ -102,7 +102,7 @@ def test_sendmsg_timeout_is_not_repeated_and_says_it_may_have_gone_out(stub, mes
     stub.answer("/http/auth", recorded.AUTH_OK)
     stub.answer("/http/sendmsg", recorded.SENDMSG_OK, delay=2)
 
-    with pytest.raises(ProviderUnavailable) as caught:
+    with pytest.raises(GatewayUnavailable) as caught:
         messaging.send("+15551234567", "Reminder", client_message_id="r42")
 
     assert len(stub.hits("/http/sendmsg")) == 1
@@ -146,10 +146,10 @@ def test_our_logs_name_the_action_but_never_the_password_or_token(stub, caplog):
 
     with MessagingClient(stub.url, api_id="1", user="drsmith", password="s3cretpw",
                          session_store=SessionStore(), backoff=0) as client, \
-            pytest.raises(ProviderUnavailable):
+            pytest.raises(GatewayUnavailable):
         client.balance()
     with ConnectClient(f"{stub.url}/connect", TOKEN, backoff=0) as client, \
-            pytest.raises(ProviderUnavailable):
+            pytest.raises(GatewayUnavailable):
         client.get_list_country()
 
     ours = "\n".join(record.getMessage() for record in caplog.records
@@ -182,7 +182,7 @@ def test_an_answer_that_trickles_in_is_cut_off_at_the_deadline(sandbox, dripping
     with MessagingClient(sandbox.url, api_id=str(dripping["api_id"]), user="drip",
                          password="Drip12345", timeout=(1, 1), deadline=0.5,
                          session_store=SessionStore()) as client, \
-            pytest.raises(ProviderUnavailable) as caught:
+            pytest.raises(GatewayUnavailable) as caught:
         client.ping()
     assert caught.value.reason == "no whole answer within 0.5 s"
     assert caught.value.retryable
@@ -210,7 +210,7 @@ def test_no_retry_is_started_once_the_deadline_has_passed(stub):
     stub.answer(CONNECT_PATH, b"down", status=503)
     transport = Transport(retries=5, backoff=0, deadline=15, clock=SteppingClock(),
                           sleep=lambda _: None)
-    with pytest.raises(ProviderUnavailable):
+    with pytest.raises(GatewayUnavailable):
         transport.post(f"{stub.url}{CONNECT_PATH}", {}, action="ping", idempotent=True)
     assert len(stub.hits(CONNECT_PATH)) == 1  # not 1 + 5
 
@@ -222,8 +222,8 @@ def test_each_attempt_waits_no_longer_than_the_deadline_left():
 
 
 def test_the_app_builds_its_clients_with_the_configured_deadline(app):
-    from reminder_app import provider
+    from reminder_app import gateways
 
     assert app.config["CLICKATELL_TOTAL_TIMEOUT"] == 15.0
     app.config["CLICKATELL_TOTAL_TIMEOUT"] = 7.5
-    assert provider.connect_client()._transport.deadline == 7.5
+    assert gateways.connect_client()._transport.deadline == 7.5

@@ -84,7 +84,7 @@ def seed(count: int, generation: str = "central"):
             kind=MessageKind.REMINDER, sender=PRACTICE_NUMBER,
             recipient=appointment.patient.mobile, body="Reminder. Reply C, X or R.",
             status=MessageStatus.SENT, client_message_id=secrets.token_hex(16),
-            provider_message_id=secrets.token_hex(16),
+            gateway_message_id=secrets.token_hex(16),
             sent_at=datetime.now(UTC) - timedelta(minutes=5)))
     db.session.add_all(texts)
     db.session.commit()
@@ -103,14 +103,14 @@ def platform_callbacks(texts) -> list[tuple[str, str, str]]:
 
     for n, text in enumerate(texts):
         for code in ("4", final_code(n, "platform")):
-            made.append(("status", f"{text.provider_message_id}:{code}", envelope(
+            made.append(("status", f"{text.gateway_message_id}:{code}", envelope(
                 "messageStatusUpdate", {
-                    "channel": "sms", "messageId": text.provider_message_id,
+                    "channel": "sms", "messageId": text.gateway_message_id,
                     "clientMessageId": text.client_message_id, "timestamp": now + int(code),
                     "statusCode": int(code), "status": ONE_API_NAMES[code]})))
         made.append(("inbound", f"mo{n:08d}", envelope("moText", {
             "channel": "sms", "messageId": f"mo{n:08d}" + secrets.token_hex(8),
-            "relatedMessageId": text.provider_message_id, "relatedClientMessageId": None,
+            "relatedMessageId": text.gateway_message_id, "relatedClientMessageId": None,
             "from": text.recipient[1:], "to": PRACTICE_NUMBER[1:], "timestamp": now,
             "content": REPLIES[n % len(REPLIES)], "charset": "UTF-8"})))
     return made
@@ -123,8 +123,8 @@ def callbacks(account, texts) -> list[tuple[str, str, dict]]:
     now = int(time.time())
     for n, text in enumerate(texts):
         for code in ("003", final_code(n)):
-            made.append(("status", f"{text.provider_message_id}:{code}", {
-                "api_id": account.api_id, "apiMsgId": text.provider_message_id,
+            made.append(("status", f"{text.gateway_message_id}:{code}", {
+                "api_id": account.api_id, "apiMsgId": text.gateway_message_id,
                 "cliMsgId": text.client_message_id, "timestamp": str(now + int(code)),
                 "to": text.recipient[1:], "from": PRACTICE_NUMBER[1:], "status": code,
                 "charge": "1.0"}))
@@ -176,14 +176,14 @@ def test_every_callback_twice_and_out_of_order_is_acted_on_once(app, live_app,
 
     inbound = list(db.session.scalars(select(Message).where(
         Message.direction == Direction.INBOUND)))
-    assert len(inbound) == count and len({m.provider_message_id for m in inbound}) == count
+    assert len(inbound) == count and len({m.gateway_message_id for m in inbound}) == count
     answers = Counter(m.dedupe_key for m in db.session.scalars(select(Message).where(
         Message.kind == MessageKind.AUTO_REPLY)))
     assert all(n == 1 for n in answers.values()), "a reply was answered twice"
-    for n, message in enumerate(sorted(inbound, key=lambda m: m.provider_message_id)):
+    for n, message in enumerate(sorted(inbound, key=lambda m: m.gateway_message_id)):
         word = REPLIES[n % len(REPLIES)]
         assert message.body == word
-        assert (f"reply:{message.provider_message_id}" in answers) == (word in ANSWERED), word
+        assert (f"reply:{message.gateway_message_id}" in answers) == (word in ANSWERED), word
         patient = db.session.get(Patient, message.patient_id)
         assert patient is not None, "a reply from a known mobile was not matched"
         appointment = next(t for t in texts if t.patient_id == patient.id).appointment_id

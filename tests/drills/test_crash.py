@@ -138,7 +138,7 @@ def test_sigkilled_dispatchers_never_lose_or_repeat_a_reminder(postgres_url, tmp
             for sent in received:
                 message = ours[sent["cliMsgId"]]
                 assert message.status is MessageStatus.SENT
-                assert message.provider_message_id == sent["apiMsgId"]
+                assert message.gateway_message_id == sent["apiMsgId"]
             assert db.session.scalar(select(func.count(Reminder.id)).where(
                 Reminder.status == ReminderStatus.SENT)) == count
             reclaimed = db.session.scalar(select(func.count(Message.id)).where(

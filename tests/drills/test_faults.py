@@ -24,8 +24,8 @@ FINAL = (ReminderStatus.DELIVERED, ReminderStatus.FAILED)
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return {**provider_config, "OUTBOX_CONCURRENCY": 4, "OUTBOX_RATE_PER_SECOND": 0,
+def app_config(gateway_config):
+    return {**gateway_config, "OUTBOX_CONCURRENCY": 4, "OUTBOX_RATE_PER_SECOND": 0,
             "OUTBOX_RETRY_BASE_SECONDS": 0.2, "OUTBOX_RETRY_MAX_SECONDS": 1.0,
             "OUTBOX_MAX_ATTEMPTS": 6, "OUTBOX_CALLBACK_WAIT_SECONDS": 2.0}
 
@@ -55,7 +55,7 @@ def wait(condition, seconds: float) -> bool:
 
 
 @pytest.mark.parametrize("generation", ["central", "platform"])
-def test_under_provider_faults_each_reminder_ends_delivered_or_failed_and_none_twice(
+def test_under_gateway_faults_each_reminder_ends_delivered_or_failed_and_none_twice(
         app, live_app, sandbox, quiet_werkzeug, generation):
     total = scaled(300, minimum=40)
     practice = ready_practice(generation, sandbox, 10 * total)
@@ -95,7 +95,7 @@ def test_under_provider_faults_each_reminder_ends_delivered_or_failed_and_none_t
     assert not repeats, f"reached the phone twice: {repeats}"
     texts = {m.client_message_id: m for m in db.session.scalars(select(Message))}
     for sent in received:
-        assert texts[sent["cliMsgId"]].provider_message_id == sent["apiMsgId"]
+        assert texts[sent["cliMsgId"]].gateway_message_id == sent["apiMsgId"]
     delivered = {m.client_message_id for m in texts.values()
                  if m.status is MessageStatus.DELIVERED}
     assert delivered <= {m["cliMsgId"] for m in received}

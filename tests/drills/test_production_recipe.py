@@ -34,9 +34,9 @@ from sqlalchemy import create_engine, select
 from devtools.sandbox_api import SandboxAPI
 from reminder_app import create_app
 from reminder_app.extensions import db
+from reminder_app.gateways import callback_url
 from reminder_app.models import ClickatellAccount, Direction, Message, MessageKind, WorkerHeartbeat
 from reminder_app.models.clickatell_account import new_callback_secret
-from reminder_app.provider import callback_url
 from reminder_app.settings.service import create_api_token
 from tests.factories import make_practice, make_provider
 

@@ -22,8 +22,8 @@ MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return {**provider_config, "OUTBOX_CONCURRENCY": 2, "OUTBOX_RATE_PER_SECOND": 0}
+def app_config(gateway_config):
+    return {**gateway_config, "OUTBOX_CONCURRENCY": 2, "OUTBOX_RATE_PER_SECOND": 0}
 
 
 def test_reminders_due_while_the_app_was_down_go_out_once_on_restart(app, sandbox, runner):

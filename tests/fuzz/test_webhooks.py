@@ -67,7 +67,7 @@ def account(app):
     appointment = make_appointment(practice, patient=patient,
                                    starts_at=datetime.now(UTC) + timedelta(days=1))
     text = make_sent_text(practice, patient=patient, appointment=appointment)
-    text.provider_message_id = API_MESSAGE_ID
+    text.gateway_message_id = API_MESSAGE_ID
     db.session.commit()
     return account
 

@@ -70,7 +70,7 @@ def reply(text: str, *, sender: str = PATIENT_MOBILE, to: str = PRACTICE_NUMBER,
 
 
 def status(message, code: int, name: str) -> dict:
-    return {"channel": "sms", "messageId": message.provider_message_id,
+    return {"channel": "sms", "messageId": message.gateway_message_id,
             "clientMessageId": message.client_message_id, "timestamp": now_ms(),
             "statusCode": code, "status": name}
 
@@ -78,13 +78,13 @@ def status(message, code: int, name: str) -> dict:
 @pytest.fixture
 def sent(practice, patient):
     message = make_sent_text(practice, patient=patient)
-    message.provider_message_id = "b" * 32
+    message.gateway_message_id = "b" * 32
     db.session.commit()
     return message
 
 
 def test_the_callback_urls_of_a_platform_account_are_its_own(app, account):
-    from reminder_app.provider import callback_url
+    from reminder_app.gateways import callback_url
 
     with app.test_request_context():
         assert callback_url(account, "status").endswith(
@@ -123,14 +123,14 @@ def test_a_status_update_found_by_our_id_alone_records_clickatells(client, accou
     """A send whose answer was lost: the callback is how we learn Clickatell's id."""
     from reminder_app.models.messages import new_client_message_id
 
-    sent.provider_message_id = None
+    sent.gateway_message_id = None
     sent.client_message_id = new_client_message_id()
     sent.status = MessageStatus.QUEUED
     db.session.commit()
     event = {**status(sent, 2, "QUEUED"), "messageId": "c" * 32}
     assert post(client, account, "status", event).status_code == 200
     text = refreshed(sent)
-    assert (text.status, text.provider_message_id) == (MessageStatus.SENT, "c" * 32)
+    assert (text.status, text.gateway_message_id) == (MessageStatus.SENT, "c" * 32)
 
 
 def test_a_status_update_about_another_practices_text_changes_nothing_and_gets_200(
@@ -138,7 +138,7 @@ def test_a_status_update_about_another_practices_text_changes_nothing_and_gets_2
     other = make_practice("Hillside", owner_email="hill@example.com").practice
     make_platform_account(other)
     theirs = make_sent_text(other, patient=make_patient(other, mobile=PATIENT_MOBILE))
-    theirs.provider_message_id = "d" * 32
+    theirs.gateway_message_id = "d" * 32
     db.session.commit()
     assert post(client, account, "status", status(theirs, 5, "DEVICE_ACK")).status_code == 200
     assert refreshed(theirs).status is MessageStatus.SENT
@@ -160,7 +160,7 @@ def test_a_reply_confirms_the_appointment_once_and_is_answered_once(
     assert post(client, account, "inbound", event).status_code == 200
     assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
     [inbound] = inbound_messages()
-    assert (inbound.body, inbound.provider_message_id) == ("C", event["messageId"])
+    assert (inbound.body, inbound.gateway_message_id) == ("C", event["messageId"])
     assert len(answers()) == 1 and callback_records() == 1
 
 

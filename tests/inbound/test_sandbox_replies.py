@@ -27,8 +27,8 @@ NUMBER = PRACTICE_NUMBER.removeprefix("+")
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 def texts_to_phone(sandbox) -> list[str]:

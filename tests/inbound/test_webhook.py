@@ -48,7 +48,7 @@ def test_the_protocol_files_example_post_is_stored_raw_and_applied(texts, appoin
     [message] = inbound_messages()
     assert (message.sender, message.recipient, message.body) == (PATIENT_MOBILE,
                                                                  "+12015550199", "C")
-    assert message.provider_message_id == "d2b66016178dda7c3b4a701056797755"
+    assert message.gateway_message_id == "d2b66016178dda7c3b4a701056797755"
     assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
 
 

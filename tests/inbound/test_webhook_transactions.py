@@ -31,7 +31,7 @@ def stored_callback() -> CallbackRecord:
 
 def status_report(client, account, message, status: str):
     return client.post(f"/webhooks/clickatell/{account.callback_secret}/status", csrf=False,
-                       data={"api_id": account.api_id, "apiMsgId": message.provider_message_id,
+                       data={"api_id": account.api_id, "apiMsgId": message.gateway_message_id,
                              "cliMsgId": "", "to": message.recipient[1:],
                              "from": message.sender[1:], "status": status, "charge": "1.0",
                              "timestamp": str(int(datetime.now(UTC).timestamp()))})
@@ -48,7 +48,7 @@ def test_a_reply_is_stored_and_processed_in_one_commit(texts, appointment, commi
 def test_a_delivery_report_is_stored_and_applied_in_one_commit(client, practice, account,
                                                                patient, commits):
     message = make_sent_text(practice, patient=patient)
-    message.provider_message_id = "d" * 32
+    message.gateway_message_id = "d" * 32
     db.session.commit()
     commits.clear()
     assert status_report(client, account, message, "004").status_code == 200

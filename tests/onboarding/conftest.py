@@ -28,8 +28,8 @@ OWNER_MOBILE = "+12015550142"
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 @pytest.fixture(autouse=True)

@@ -217,7 +217,7 @@ def test_everything_done_then_the_test_sms_reaches_the_phone(client, sandbox, si
     assert "Riverside Family Practice" in text["text"]
 
 
-def test_provider_down_during_a_step_says_try_again_and_changes_nothing(
+def test_gateway_down_during_a_step_says_try_again_and_changes_nothing(
         client, sandbox, signup):
     signup.complete()
     sandbox.faults(1.0, ["http500"])

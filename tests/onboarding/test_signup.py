@@ -148,7 +148,7 @@ def test_each_clickatell_error_is_shown_in_plain_words_next_to_its_field(
     assert nothing_stored()
 
 
-def test_provider_unreachable_gives_try_again_and_stores_nothing(app, client, signup):
+def test_gateway_unreachable_gives_try_again_and_stores_nothing(app, client, signup):
     data = signup.form()
     app.config["CLICKATELL_CONNECT_URL"] = "http://127.0.0.1:9/connect"
     response = client.post("/signup", data=data)

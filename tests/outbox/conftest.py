@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from reminder_app.appointments import service
 from reminder_app.extensions import db
+from reminder_app.gateways import messaging_client
 from reminder_app.models import Message, Reminder
-from reminder_app.provider import messaging_client
 from reminder_app.reminders.rules import rules_for
 from reminder_app.transactions import unit_of_work
 from tests.factories import (
@@ -25,8 +25,8 @@ MONDAY = date(2026, 6, 15)
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def sent_text(app):
     practice = make_practice().practice
     account = make_clickatell_account(practice)
     message = make_sent_text(practice, patient=make_patient(practice))
-    message.provider_message_id = "a" * 32
+    message.gateway_message_id = "a" * 32
     db.session.commit()
     return account, message
 

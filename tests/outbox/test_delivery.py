@@ -30,7 +30,7 @@ def sent(booking):
 
 
 def report(client, account, message, status, *, secret=None, when=None, **extra):
-    params = {"api_id": account.api_id, "apiMsgId": message.provider_message_id,
+    params = {"api_id": account.api_id, "apiMsgId": message.gateway_message_id,
               "cliMsgId": message.client_message_id, "to": message.recipient[1:],
               "from": message.sender[1:], "status": status, "charge": "1.000000",
               "timestamp": str(int((when or datetime.now(UTC)).timestamp()))}
@@ -144,14 +144,14 @@ def test_a_report_that_overtakes_the_recorded_send_is_matched_by_our_id(
     run_pass(booking.due)
     assert wait_for(lambda: texts(appointment)[0].status_code == "004")
     message = texts(appointment)[0]
-    real_id = message.provider_message_id
+    real_id = message.gateway_message_id
     # as if the sandbox had not answered our send yet
-    message.provider_message_id, message.status_code = None, None
+    message.gateway_message_id, message.status_code = None, None
     message.status = MessageStatus.SENDING
     db.session.commit()
     assert report(client, account, message, "008", apiMsgId=real_id).status_code == 200
     text = texts(appointment)[0]
-    assert (text.provider_message_id, text.status, text.status_code) == (
+    assert (text.gateway_message_id, text.status, text.status_code) == (
         real_id, MessageStatus.SENT, "008")
 
 

@@ -18,7 +18,7 @@ from reminder_app.outbox import delivery
 
 def report(account, message, status: str):
     [update] = parse_central_statuses({
-        "api_id": account.api_id, "apiMsgId": message.provider_message_id, "cliMsgId": "",
+        "api_id": account.api_id, "apiMsgId": message.gateway_message_id, "cliMsgId": "",
         "timestamp": str(int(datetime.now(UTC).timestamp())), "to": "12015550100",
         "from": "12015550199", "status": status, "charge": "1.0"})
     return update

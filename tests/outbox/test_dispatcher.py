@@ -9,10 +9,10 @@ from flask import current_app
 
 from reminder_app import create_app, scheduler
 from reminder_app.extensions import db
+from reminder_app.gateways import messaging_client
 from reminder_app.models import MessageStatus, ReminderStatus
 from reminder_app.models.clickatell_account import BlockerKind, sending_blocker
 from reminder_app.outbox.dispatcher import claim_messages, dispatch_due
-from reminder_app.provider import messaging_client
 from reminder_app.reminders import passes, planning, policy
 from reminder_app.reminders.passes import run_pass
 from reminder_app.reminders.planning import queue_due
@@ -35,7 +35,7 @@ def test_nothing_is_sent_before_it_is_due_and_it_is_sent_when_due(
     assert sent["from"] == account.long_number.removeprefix("+")
     assert sent["cliMsgId"] == text.client_message_id
     assert "Ana" in sent["text"] and "2:30 PM" in sent["text"]
-    assert (text.status, text.provider_message_id) == (MessageStatus.SENT, sent["apiMsgId"])
+    assert (text.status, text.gateway_message_id) == (MessageStatus.SENT, sent["apiMsgId"])
     reminder = reminder_of(appointment)
     assert (reminder.status, reminder.message_id) == (ReminderStatus.SENT, text.id)
 
@@ -122,7 +122,7 @@ def test_a_timeout_is_followed_by_a_question_not_a_second_text(booking, account,
     assert (result.outbox.recovered, result.outbox.sent) == (1, 0)
     [sent] = sandbox.messages()
     [text] = texts(appointment)
-    assert text.provider_message_id == sent["apiMsgId"]
+    assert text.gateway_message_id == sent["apiMsgId"]
     # Clickatell's answer to the question is recorded: by now the sandbox says delivered
     assert (text.status, text.status_code) == (MessageStatus.DELIVERED, "004")
     assert reminder_of(appointment).status is ReminderStatus.DELIVERED
@@ -222,7 +222,7 @@ def test_a_claimer_that_died_after_sending_is_not_followed_by_a_second_text(
     result = run_pass(booking.due + lease + SECOND)
     assert (result.outbox.recovered, result.outbox.sent) == (1, 0)
     [sent] = sandbox.messages()
-    assert texts(appointment)[0].provider_message_id == sent["apiMsgId"]
+    assert texts(appointment)[0].gateway_message_id == sent["apiMsgId"]
 
 
 def test_several_sender_threads_send_each_text_once(booking, sandbox):

@@ -35,7 +35,7 @@ def test_a_platform_reminder_leaves_with_our_id_and_its_status_callback_delivers
     [text] = texts(appointment)
     assert sent["cliMsgId"] == text.client_message_id
     assert sent["from"] == account.long_number.removeprefix("+")
-    assert text.provider_message_id == sent["apiMsgId"]
+    assert text.gateway_message_id == sent["apiMsgId"]
     assert wait_for(lambda: texts(appointment)[0].status is MessageStatus.DELIVERED)
     text = texts(appointment)[0]
     assert (text.status_code, text.status_detail) == ("5", "Received by the patient's phone")
@@ -58,7 +58,7 @@ def test_an_unanswered_send_waits_for_the_status_callback_and_is_never_sent_twic
     assert wait_for(lambda: texts(appointment)[0].status is MessageStatus.DELIVERED)
     assert run_pass(booking.due + timedelta(minutes=11)).outbox.sent == 0
     [sent] = sandbox.messages()
-    assert texts(appointment)[0].provider_message_id == sent["apiMsgId"]
+    assert texts(appointment)[0].gateway_message_id == sent["apiMsgId"]
 
 
 def test_an_unanswered_send_with_no_callback_is_sent_again_after_the_wait(

@@ -14,7 +14,7 @@ from reminder_app.models import CallbackRecord, Message, MessageStatus
 
 def report(client, account, message, charge: str):
     return client.post(f"/webhooks/clickatell/{account.callback_secret}/status", csrf=False,
-                       data={"api_id": account.api_id, "apiMsgId": message.provider_message_id,
+                       data={"api_id": account.api_id, "apiMsgId": message.gateway_message_id,
                              "timestamp": str(int(datetime.now(UTC).timestamp())),
                              "status": "004", "charge": charge})
 

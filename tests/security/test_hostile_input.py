@@ -77,7 +77,7 @@ def test_a_hostile_messaging_answer_never_marks_a_text_sent(app, stub, name):
     db.session.expire_all()
     message = db.session.get(Message, message.id)
     assert message.status in (MessageStatus.QUEUED, MessageStatus.FAILED), message.status
-    assert message.provider_message_id is None
+    assert message.gateway_message_id is None
     assert message.status_detail and len(message.status_detail) <= 300
     assert result.sent == 0
 

@@ -36,8 +36,8 @@ def signup(client, sandbox):
 
 
 @pytest.fixture
-def app_config(provider_config):
-    return provider_config
+def app_config(gateway_config):
+    return gateway_config
 
 
 def wait_for(condition, seconds: float = 15.0) -> None:

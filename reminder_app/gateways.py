@@ -1,4 +1,5 @@
-"""The app's Clickatell clients, built from its settings.
+"""The practice's SMS gateway (`gateway_for`) and the app's other Clickatell clients, built
+from its settings. Clickatell is "the gateway" throughout the code: a provider is a doctor.
 
 Views and services ask here for a client instead of reading URLs or tokens themselves, so
 switching from the sandbox to the real Clickatell is configuration only.
