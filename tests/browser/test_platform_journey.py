@@ -94,11 +94,12 @@ def test_a_practice_connects_its_platform_account_and_a_patient_confirms(
     appointment = only_appointment()
 
     result = send_due_reminder(appointment)
-    assert result.outbox.sent == 1, result.summary()
+    # The reminder, and the opt-in confirmation Ana got when she was added with consent.
+    assert result.outbox.sent == 2, result.summary()
     wait_until(lambda: sent_reminder(appointment).status is ReminderStatus.DELIVERED)
 
     reply_from_phone(page, sandbox.url, PATIENT_MOBILE, "C")
     wait_until(lambda: refreshed(appointment).status is AppointmentStatus.CONFIRMED)
-    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}")
+    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}&view=list")
     row = page.locator(f'tr[data-appointment="{appointment.id}"]')
     row.get_by_text("Confirmed", exact=True).wait_for()
