@@ -9,6 +9,8 @@ from sqlalchemy import select
 from reminder_app.extensions import db
 from reminder_app.models import Appointment, Reminder, ReminderStatus
 from reminder_app.reminders.passes import run_pass
+from tests.factories import DEFAULT_PASSWORD, make_clickatell_account, make_practice
+from tests.inbound.conftest import link_to_sandbox
 
 OWNER = {
     "Practice name": "Riverside Family Practice",
@@ -41,6 +43,25 @@ def sign_in(page, app_url: str, email: str, password: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def practice_on_sandbox(sandbox, live_app):
+    """Dana's practice, made by the factories, its account twinned in the sandbox so the
+    sandbox's phones and the live app text each other."""
+    practice = make_practice("Riverside Family Practice", owner_email="dana@example.com").practice
+    link_to_sandbox(make_clickatell_account(practice, long_number="+12015550199"), sandbox,
+                    live_app)
+    return practice
+
+
+def sign_in_as_owner(page, app_url: str) -> None:
+    """Dana, the owner the factories make, with their default password."""
+    sign_in(page, app_url, "dana@example.com", DEFAULT_PASSWORD)
+
+
+def day_list(page, app_url: str, day) -> None:
+    """The day view as a list: one row per appointment, `tr[data-appointment]`."""
+    page.goto(f"{app_url}/appointments/day?date={day.isoformat()}&view=list")
 
 
 def sign_out(page) -> None:
