@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from reminder_app.extensions import db
-from reminder_app.models import Appointment, Reminder, ReminderStatus
+from reminder_app.models import Appointment, ClickatellAccount, Reminder, ReminderStatus
 from reminder_app.reminders.passes import run_pass
 from tests.factories import DEFAULT_PASSWORD, make_clickatell_account, make_practice
 from tests.inbound.conftest import link_to_sandbox
@@ -121,6 +121,23 @@ def tomorrow(zone) -> date:
 def only_appointment() -> Appointment:
     db.session.expire_all()
     return db.session.scalars(select(Appointment)).one()
+
+
+def only_practice_account() -> ClickatellAccount:
+    db.session.expire_all()
+    return db.session.scalars(select(ClickatellAccount)).one()
+
+
+def book_ana_tomorrow(page, app_url: str, mobile: str) -> tuple[date, Appointment]:
+    """The journeys' first booking, all from the staff app: Dr. Amelia Reyes, Ana Reyes
+    (consenting, on `mobile`), and Ana's appointment tomorrow at 10:00. Returns the day
+    (in the practice's zone) and the appointment."""
+    add_provider(page, app_url, "Dr. Amelia Reyes")
+    add_patient(page, app_url, "Ana", "Reyes", f"+{mobile}")
+    day = tomorrow(only_practice_account().practice.zone)
+    book(page, app_url, patient=("ana re", "Reyes, Ana"), provider="Dr. Amelia Reyes",
+         day=day, at="10:00")
+    return day, only_appointment()
 
 
 def send_due_reminder(appointment: Appointment):
