@@ -69,3 +69,22 @@ def region(e164: str | None) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.region_code_for_number(number)
+
+
+def sender_candidates(number: str, country: str) -> list[str]:
+    """What a texter's number may be, as E.164, most likely first. Clickatell sends
+    international digits; a national number (no country code) is read in `country`.
+    Digits that are valid both ways (2015550123: Egypt, or New Jersey) give both; digits
+    valid neither way are kept as '+digits' so the text is still stored against something."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    found = []
+    for text, home in ((f"+{digits}", None), (digits, country)):
+        try:
+            parsed = phonenumbers.parse(text, home)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            if e164 not in found:
+                found.append(e164)
+    return found or [f"+{digits}"]

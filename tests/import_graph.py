@@ -24,6 +24,15 @@ class Import:
         return f"{self.module}:{self.line} imports {self.target}"
 
 
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """A small package on disk for the walks' own tests: {relative path: source}."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
 def module_name(path: Path, root: Path) -> str:
     parts = [root.name, *path.relative_to(root).with_suffix("").parts]
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)

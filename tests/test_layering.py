@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 import reminder_app
-from tests.import_graph import all_imports, area_graph, cycles, describe, imports_of
+from tests.import_graph import (
+    all_imports,
+    area_graph,
+    cycles,
+    describe,
+    imports_of,
+    write_tree,
+)
 
 ROOT = Path(reminder_app.__file__).parent
 
@@ -49,21 +56,13 @@ def test_imports_sit_at_the_top_of_their_module():
 
 # ---------------------------------------------------------------- the walk itself
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
-
 @pytest.fixture
 def app_root(tmp_path):
     return tmp_path / "app"
 
 
 def test_a_cycle_held_by_a_function_level_import_is_found_and_named(app_root):
-    write(app_root, {
+    write_tree(app_root, {
         "__init__.py": "",
         "low/__init__.py": "",
         "low/service.py": "def f():\n    from ..high.offers import g\n",
@@ -77,7 +76,7 @@ def test_a_cycle_held_by_a_function_level_import_is_found_and_named(app_root):
 
 
 def test_relative_imports_resolve_to_their_area(app_root):
-    write(app_root, {
+    write_tree(app_root, {
         "__init__.py": "from . import models\n",
         "models/__init__.py": "from .. import crypto\nfrom .keywords import Intent\n",
         "crypto.py": "import app.models\n",
@@ -89,7 +88,7 @@ def test_relative_imports_resolve_to_their_area(app_root):
 
 
 def test_an_import_inside_a_function_is_told_from_one_at_the_top(app_root):
-    write(app_root, {"__init__.py": "", "m.py": (
+    write_tree(app_root, {"__init__.py": "", "m.py": (
         "import os\nif os:\n    from . import a\n"
         "class C:\n    def f(self):\n        import json\n")})
     found = imports_of(app_root / "m.py", "app.m")

@@ -21,7 +21,7 @@ from reminder_app.extensions import db
 from reminder_app.models import Practice
 from reminder_app.transactions import unit_of_work
 from tests.factories import make_practice
-from tests.import_graph import module_name
+from tests.import_graph import module_name, write_tree
 
 ROOT = Path(reminder_app.__file__).parent
 
@@ -165,16 +165,8 @@ def test_every_listed_edge_function_still_ends_a_unit_of_work():
 
 # ---------------------------------------------------------------- the walk itself
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
-
 def test_the_walk_finds_every_way_of_committing(tmp_path):
-    root = write(tmp_path / "app", {
+    root = write_tree(tmp_path / "app", {
         "__init__.py": "",
         "area/__init__.py": "",
         "area/service.py": (

@@ -20,10 +20,10 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-import phonenumbers
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import phones
 from ..appointments import service as appointments
 from ..clickatell import Reply, analyse
 from ..extensions import db
@@ -88,27 +88,9 @@ def queued_answers(practice_id: int, mo_message_id: str) -> list[int]:
                                 opt_in_dedupe_key(mo_message_id)]))))
 
 
-def sender_numbers(number: str, country: str) -> list[str]:
-    """What the sender's number may be, as E.164, most likely first. Clickatell sends
-    international digits; a national number (no country code) is read in the practice's
-    country. Digits that are valid both ways (2015550123: Egypt, or New Jersey) give both."""
-    digits = "".join(ch for ch in number if ch.isdigit())
-    found = []
-    for text, region in ((f"+{digits}", None), (digits, country)):
-        try:
-            parsed = phonenumbers.parse(text, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(parsed):
-            e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-            if e164 not in found:
-                found.append(e164)
-    return found or [f"+{digits}"]
-
-
 def find_sender(practice: Practice, number: str) -> tuple[str, list[Patient]]:
     """The sender's E.164 number, and the practice's patients with that mobile."""
-    candidates = sender_numbers(number, practice.country)
+    candidates = phones.sender_candidates(number, practice.country)
     for candidate in candidates:
         patients = patients_with_mobile(practice, candidate)
         if patients:

@@ -52,7 +52,6 @@ def steps(account: ClickatellAccount) -> list[Step]:
     portal, so it has no activation steps, and its callbacks are pasted there by hand."""
     if account.on_platform:
         return platform_steps(account)
-    balance = account.balance
     return [
         Step("registered", "Registered with Clickatell", True,
              f"Clickatell username: {account.username}"),
@@ -63,31 +62,39 @@ def steps(account: ClickatellAccount) -> list[Step]:
         Step("connection", "Messaging connection", account.api_id is not None,
              f"Connection {account.api_id} is set up." if account.api_id else
              "Created for you as soon as the account is activated."),
-        Step("number", "Two-way number", account.long_number is not None,
-             f"Patients reply to {account.long_number}." if account.long_number else
-             "Apply for a US long number that patients can reply to."),
-        Step("credits", "Messaging credits", has_credit(account),
-             f"Balance: {balance:.2f} credits." if balance is not None else
-             "Buy credits to send reminders."),
+        number_step(account, "Apply for a US long number that patients can reply to."),
+        credit_step(account, "Messaging credits", "Balance: {:.2f} credits.",
+                    "Buy credits to send reminders."),
     ]
 
 
 def platform_steps(account: ClickatellAccount) -> list[Step]:
-    balance = account.balance
     return [
         Step("key", "API key of your SMS setup", account.held_reason is None,
              account.held_reason or "Clickatell accepted the key."),
-        Step("number", "Two-way number", account.long_number is not None,
-             f"Patients reply to {account.long_number}." if account.long_number else
-             "The number linked to your two-way SMS setup."),
-        Step("credits", "Messaging credit", has_credit(account),
-             f"Balance: {balance:.2f}." if balance is not None else
-             "Buy credit in the Clickatell portal to send reminders."),
+        number_step(account, "The number linked to your two-way SMS setup."),
+        credit_step(account, "Messaging credit", "Balance: {:.2f}.",
+                    "Buy credit in the Clickatell portal to send reminders."),
         Step("callbacks", "Callbacks received", account.status_callback_at is not None,
              "Clickatell's status reports reach this app." if account.status_callback_at
              else "Paste the two callback URLs into your SMS setup; this turns green at "
                   "the first status report (send a test text)."),
     ]
+
+
+def number_step(account: ClickatellAccount, how_to_get_one: str) -> Step:
+    """The two-way number patients reply to: how each generation gets one differs."""
+    return Step("number", "Two-way number", account.long_number is not None,
+                f"Patients reply to {account.long_number}." if account.long_number else
+                how_to_get_one)
+
+
+def credit_step(account: ClickatellAccount, title: str, balance_text: str,
+                how_to_buy: str) -> Step:
+    """Credit to send with: Central counts credits, the Platform a money balance."""
+    balance = account.balance
+    return Step("credits", title, has_credit(account),
+                balance_text.format(balance) if balance is not None else how_to_buy)
 
 
 def account_type_name(account: ClickatellAccount | None) -> str:

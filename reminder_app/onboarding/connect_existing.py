@@ -24,8 +24,10 @@ from ..auth.service import TooManyAttempts, check_not_throttled, normalise_email
 from ..clickatell import Balance, ClickatellError, GatewayUnavailable, Remedy, codes
 from ..extensions import db
 from ..gateways import callback_url, gateway_for, platform_client
-from ..models import ClickatellAccount, Generation, Practice, Role, StaffUser
+from ..models import ClickatellAccount, Generation, Practice, StaffUser
 from ..models.types import utcnow
+from ..reminders.practice_rules import add_default_rules
+from .practices import EMAIL_TAKEN, NewPractice, email_taken, practice_and_owner
 
 UNAVAILABLE = ("Clickatell is not answering right now, so the key could not be checked. "
                "Nothing was changed; please try again in a minute.")
@@ -114,17 +116,7 @@ def connect(practice: Practice, *, api_key: str, number: str, mobile: str,
 
 
 @dataclass(frozen=True)
-class ExistingAccountSignUp:
-    practice_name: str
-    address: str
-    country: str
-    timezone: str
-    phone: str
-    first_name: str
-    surname: str
-    email: str
-    mobile: str
-    password: str
+class ExistingAccountSignUp(NewPractice):
     api_key: str
     number: str
 
@@ -149,26 +141,23 @@ def sign_up(details: ExistingAccountSignUp, *, address: str = "",
     except TooManyAttempts as refusal:
         raise ConnectError(str(refusal)) from refusal
     try:
-        if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
-            raise ConnectError("Someone already signs in here with that e-mail address. "
-                               "Sign in instead, or use another address.", "email",
-                               counts_as_failure=True)
+        if email_taken(email):
+            raise ConnectError(EMAIL_TAKEN, "email", counts_as_failure=True)
         check_number_free(details.number, None)
         balance = check_key(details.api_key)
     except ConnectError as refusal:
         if refusal.counts_as_failure:
             record_attempt(key, address, False, now)
         raise
-    practice = Practice(name=details.practice_name, country=details.country,
-                        timezone=details.timezone, phone=details.phone, address=details.address)
-    owner = StaffUser(practice=practice, email=email, role=Role.OWNER,
-                      name=f"{details.first_name} {details.surname}")
-    owner.set_password(details.password)
+    owner = practice_and_owner(details, email)
+    practice = owner.practice
     account = ClickatellAccount(
         practice=practice, generation=Generation.PLATFORM, mobile=details.mobile,
         long_number=details.number, balance=balance.amount, balance_checked_at=now)
     account.api_key = details.api_key
     db.session.add_all([practice, owner, account])
+    db.session.flush()  # the practice's id, for its rules
+    add_default_rules(practice)  # as the Connect sign-up does: no page creates them later
     return owner
 
 

@@ -4,19 +4,11 @@ two-way number, at sign-up or in the settings, and the test text."""
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    EmailField,
-    HiddenField,
-    PasswordField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    SubmitField,
-)
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+from wtforms import HiddenField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Regexp
 
-from ..forms import PhoneField, strip, zone_choices
-from .forms import PASSWORD_HELP, PASSWORD_RULE, PRACTICE_COUNTRIES
+from ..forms import PhoneField, strip
+from .forms import NewPracticeForm, new_password
 
 #: An API key as pasted: printable, no spaces inside (Clickatell's are 24 characters of
 #: URL-safe base64, but nothing promises it: fact sheet §2).
@@ -51,34 +43,13 @@ class TestTextForm(FlaskForm):
     submit = SubmitField("Send a test text")
 
 
-class ExistingAccountSignUpForm(FlaskForm):
+class ExistingAccountSignUpForm(NewPracticeForm):
     """A new practice and its owner, with the Platform account it already has."""
 
-    practice_name = StringField("Practice name", filters=[strip],
-                                validators=[DataRequired(), Length(max=120)])
-    address = StringField("Address", filters=[strip], validators=[DataRequired(), Length(max=300)])
-    country = SelectField("Country", default="US", choices=[
-        SelectChoice(code, name) for code, (name, _) in PRACTICE_COUNTRIES.items()])
-    timezone = SelectField("Time zone", default="America/New_York")
-    phone = PhoneField("Practice phone", validators=[DataRequired()])
-
-    first_name = StringField("Your first name", filters=[strip],
-                             validators=[DataRequired(), Length(max=80)])
-    surname = StringField("Your surname", filters=[strip],
-                          validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Your e-mail", filters=[strip],
-                       validators=[DataRequired(), Email(), Length(max=64)])
     mobile = PhoneField("Your mobile number", description="Where the test text goes.",
                         validators=[DataRequired()])
-    password = PasswordField("Password for this app", description=PASSWORD_HELP, validators=[
-        DataRequired(), Regexp(PASSWORD_RULE, message=PASSWORD_HELP)])
-    confirm = PasswordField("Repeat the password", validators=[
-        DataRequired(), EqualTo("password", "The passwords differ.")])
+    password = new_password("Password for this app")
 
     api_key = _api_key()
     number = PhoneField("Two-way number", description=NUMBER_HELP, validators=[DataRequired()])
     submit = SubmitField("Check the key and create my practice account")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.timezone.choices = zone_choices()

@@ -48,7 +48,16 @@ PASSWORD_HELP = "8 to 32 letters and digits, with at least one of each (no space
 USERNAME_RULE = r"\A[A-Za-z0-9]{3,128}\Z"
 
 
-class SignUpForm(FlaskForm):
+def new_password(label: str = "Password") -> PasswordField:
+    """The owner's password, used for Clickatell too where the app opens the account."""
+    return PasswordField(label, description=PASSWORD_HELP, validators=[
+        DataRequired(), Regexp(PASSWORD_RULE, message=PASSWORD_HELP)])
+
+
+class NewPracticeForm(FlaskForm):
+    """A new practice and its owner: what every way of signing up asks. Subclasses add the
+    owner's `mobile` (what it is for differs) and the Clickatell side."""
+
     practice_name = StringField("Practice name", filters=[strip],
                                 validators=[DataRequired(), Length(max=120)])
     address = StringField("Address", filters=[strip], validators=[DataRequired(), Length(max=300)])
@@ -63,6 +72,18 @@ class SignUpForm(FlaskForm):
                           validators=[DataRequired(), Length(max=80)])
     email = EmailField("Your e-mail", filters=[strip],
                        validators=[DataRequired(), Email(), Length(max=64)])
+    password = new_password()
+    confirm = PasswordField("Repeat the password", validators=[
+        DataRequired(), EqualTo("password", "The passwords differ.")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = zone_choices()
+
+
+class SignUpForm(NewPracticeForm):
+    """Sign-up that also opens the practice's Clickatell account (legacy Central)."""
+
     mobile = PhoneField("Your mobile number",
                         description="Clickatell texts a code to this number to verify it.",
                         validators=[DataRequired()])
@@ -71,10 +92,6 @@ class SignUpForm(FlaskForm):
         description="For your Clickatell account: letters and digits only.",
         validators=[DataRequired(), Regexp(USERNAME_RULE, message="Use 3 to 128 letters and "
                                            "digits, with no spaces or symbols.")])
-    password = PasswordField("Password", description=PASSWORD_HELP, validators=[
-        DataRequired(), Regexp(PASSWORD_RULE, message=PASSWORD_HELP)])
-    confirm = PasswordField("Repeat the password", validators=[
-        DataRequired(), EqualTo("password", "The passwords differ.")])
 
     clickatell_country = SelectField("Country for Clickatell", coerce=int,
                                      validators=[InputRequired()])
@@ -88,10 +105,6 @@ class SignUpForm(FlaskForm):
     captcha_code = StringField("Type the characters in the picture", filters=[strip],
                                validators=[DataRequired(), Length(max=12)])
     submit = SubmitField("Create my practice account")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.timezone.choices = zone_choices()
 
 
 class ResendActivationForm(FlaskForm):

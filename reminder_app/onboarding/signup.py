@@ -49,13 +49,12 @@ from ..models import (
     ClickatellAccount,
     LoginAttempt,
     PendingRegistration,
-    Practice,
-    Role,
     StaffUser,
 )
 from ..models.staff import hash_token
 from ..models.types import utcnow
 from ..reminders.practice_rules import add_default_rules
+from .practices import EMAIL_TAKEN, NewPractice, email_taken, practice_and_owner
 
 #: Clickatell's register parameters → the sign-up form's fields.
 FORM_FIELD_FOR = {
@@ -79,18 +78,8 @@ CAPTCHA_REQUIRED = frozenset({"003", "004"})
 
 
 @dataclass(frozen=True)
-class SignUp:
-    practice_name: str
-    address: str
-    country: str
-    timezone: str
-    phone: str
-    first_name: str
-    surname: str
-    email: str
-    mobile: str
+class SignUp(NewPractice):
     username: str
-    password: str
     clickatell_country: int
     account_type: int
     accept_terms: bool
@@ -176,10 +165,8 @@ def check_not_ours_already(details: SignUp, email: str) -> None:
             ClickatellAccount.username == details.username)):
         raise SignUpError("That username is already taken. Choose another, or sign in if "
                           "this practice is yours.", "username", counts_as_failure=True)
-    if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
-        raise SignUpError("Someone already signs in here with that e-mail address. "
-                          "Sign in instead, or use another address.", "email",
-                          counts_as_failure=True)
+    if email_taken(email):
+        raise SignUpError(EMAIL_TAKEN, "email", counts_as_failure=True)
 
 
 #: Clickatell's answers to a captcha that is missing, wrong, expired or already used.
@@ -301,11 +288,8 @@ def registration(details: SignUp, email: str, *, test_mode: bool = False) -> Reg
 
 def create_records(details: SignUp, email: str,
                    email_activated_at: datetime | None) -> StaffUser:
-    practice = Practice(name=details.practice_name, country=details.country,
-                        timezone=details.timezone, phone=details.phone, address=details.address)
-    owner = StaffUser(practice=practice, email=email, role=Role.OWNER,
-                      name=f"{details.first_name} {details.surname}")
-    owner.set_password(details.password)
+    owner = practice_and_owner(details, email)
+    practice = owner.practice
     account = ClickatellAccount(
         practice=practice, username=details.username, email=email, mobile=details.mobile,
         country_id=details.clickatell_country, account_type=details.account_type,

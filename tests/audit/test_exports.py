@@ -9,15 +9,13 @@ import pytest
 
 from reminder_app.extensions import db
 from reminder_app.models import Direction, Message, MessageKind, MessageStatus
-from tests.conftest import new_browser
+from tests.audit.conftest import a_failed_sign_in_and_a_change, signed_in
 from tests.factories import (
-    DEFAULT_PASSWORD,
     make_appointment,
     make_clickatell_account,
     make_patient,
     make_practice,
     make_sent_text,
-    make_staff,
 )
 
 
@@ -26,12 +24,6 @@ def owner(app):
     owner = make_practice("Riverside", owner_email="dana@example.com")
     make_clickatell_account(owner.practice, long_number="+12015550199")
     return owner
-
-
-def signed_in(app, email="dana@example.com"):
-    browser = new_browser(app)
-    browser.post("/auth/login", data={"email": email, "password": DEFAULT_PASSWORD})
-    return browser
 
 
 def export(browser, what: str, **filters) -> list[list[str]]:
@@ -78,12 +70,7 @@ def test_the_appointments_export_has_reminders_sent_and_the_last_reply(app, owne
 
 
 def test_the_audit_export_is_the_trail_as_the_owner_filtered_it(app, owner):
-    make_staff(owner.practice, email="sam@example.com")
-    new_browser(app).post("/auth/login", data={"email": "sam@example.com", "password": "no"})
-    browser = signed_in(app)
-    browser.post("/settings/practice", data={
-        "name": "Riverside", "address": "1 Main St", "phone": "(201) 555-0100",
-        "timezone": "America/New_York", "country": "US"})
+    browser = a_failed_sign_in_and_a_change(app, owner)
     everything = export(browser, "audit")
     assert {row[1] for row in everything[1:]} >= {"change", "sign-in"}
     only_sign_ins = export(browser, "audit", kind="sign-in")

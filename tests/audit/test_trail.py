@@ -13,19 +13,13 @@ from reminder_app.audit.service import safe_cell
 from reminder_app.extensions import db
 from reminder_app.models import AuditEntry, Patient
 from reminder_app.permissions import is_staff_endpoint
-from tests.conftest import new_browser
-from tests.factories import DEFAULT_PASSWORD, make_patient, make_practice, make_staff
+from tests.audit.conftest import a_failed_sign_in_and_a_change, signed_in
+from tests.factories import make_patient, make_practice, make_staff
 
 
 @pytest.fixture
 def owner(app):
     return make_practice("Riverside", owner_email="dana@example.com")
-
-
-def signed_in(app, email="dana@example.com"):
-    browser = new_browser(app)
-    browser.post("/auth/login", data={"email": email, "password": DEFAULT_PASSWORD})
-    return browser
 
 
 def entries() -> list[AuditEntry]:
@@ -117,12 +111,7 @@ def test_api_changes_are_recorded_with_the_token(app, owner):
 
 
 def test_the_audit_page_shows_changes_appointments_and_sign_ins_to_owners_only(app, owner):
-    make_staff(owner.practice, email="sam@example.com")
-    new_browser(app).post("/auth/login", data={"email": "sam@example.com", "password": "no"})
-    browser = signed_in(app)
-    browser.post("/settings/practice", data={
-        "name": "Riverside", "address": "1 Main St", "phone": "(201) 555-0100",
-        "timezone": "America/New_York", "country": "US"})
+    browser = a_failed_sign_in_and_a_change(app, owner)
     page = browser.get("/settings/audit").get_data(as_text=True)
     assert "Changed the practice&#39;s details" in page
     assert "Failed sign-in" in page and "sam@example.com" in page

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from reminder_app.extensions import db
-from reminder_app.models import Appointment, Reminder, ReminderStatus
+from reminder_app.models import Appointment, ClickatellAccount, Reminder, ReminderStatus
 from reminder_app.reminders.passes import run_pass
+from tests.factories import DEFAULT_PASSWORD, make_clickatell_account, make_practice
+from tests.inbound.conftest import link_to_sandbox
 
 OWNER = {
     "Practice name": "Riverside Family Practice",
@@ -41,6 +43,25 @@ def sign_in(page, app_url: str, email: str, password: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def practice_on_sandbox(sandbox, live_app):
+    """Dana's practice, made by the factories, its account twinned in the sandbox so the
+    sandbox's phones and the live app text each other."""
+    practice = make_practice("Riverside Family Practice", owner_email="dana@example.com").practice
+    link_to_sandbox(make_clickatell_account(practice, long_number="+12015550199"), sandbox,
+                    live_app)
+    return practice
+
+
+def sign_in_as_owner(page, app_url: str) -> None:
+    """Dana, the owner the factories make, with their default password."""
+    sign_in(page, app_url, "dana@example.com", DEFAULT_PASSWORD)
+
+
+def day_list(page, app_url: str, day) -> None:
+    """The day view as a list: one row per appointment, `tr[data-appointment]`."""
+    page.goto(f"{app_url}/appointments/day?date={day.isoformat()}&view=list")
 
 
 def sign_out(page) -> None:
@@ -100,6 +121,23 @@ def tomorrow(zone) -> date:
 def only_appointment() -> Appointment:
     db.session.expire_all()
     return db.session.scalars(select(Appointment)).one()
+
+
+def only_practice_account() -> ClickatellAccount:
+    db.session.expire_all()
+    return db.session.scalars(select(ClickatellAccount)).one()
+
+
+def book_ana_tomorrow(page, app_url: str, mobile: str) -> tuple[date, Appointment]:
+    """The journeys' first booking, all from the staff app: Dr. Amelia Reyes, Ana Reyes
+    (consenting, on `mobile`), and Ana's appointment tomorrow at 10:00. Returns the day
+    (in the practice's zone) and the appointment."""
+    add_provider(page, app_url, "Dr. Amelia Reyes")
+    add_patient(page, app_url, "Ana", "Reyes", f"+{mobile}")
+    day = tomorrow(only_practice_account().practice.zone)
+    book(page, app_url, patient=("ana re", "Reyes, Ana"), provider="Dr. Amelia Reyes",
+         day=day, at="10:00")
+    return day, only_appointment()
 
 
 def send_due_reminder(appointment: Appointment):

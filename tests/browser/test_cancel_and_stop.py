@@ -12,9 +12,8 @@ from reminder_app.models import AppointmentStatus, Reminder, ReminderStatus
 from reminder_app.reminders.passes import run_pass
 from reminder_app.reminders.policy import OPTED_OUT
 from reminder_app.timezones import to_utc
-from tests.browser.journey import reply_from_phone, send_due_reminder, sign_in
+from tests.browser.journey import day_list, reply_from_phone, send_due_reminder, sign_in_as_owner
 from tests.factories import (
-    DEFAULT_PASSWORD,
     STAFF,
     make_patient,
     make_provider,
@@ -60,8 +59,8 @@ def test_x_on_the_phone_cancels_and_the_day_view_shows_the_slot_free(
     reply_from_phone(page, sandbox.url, PHONE, "X")
     wait_until(lambda: refreshed(appointment).status is AppointmentStatus.CANCELLED_BY_PATIENT)
 
-    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
-    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}&view=list")
+    sign_in_as_owner(page, live_app.url)
+    day_list(page, live_app.url, day)
     row = page.locator(f'tr[data-appointment="{appointment.id}"]')
     row.get_by_text("Cancelled by patient").wait_for()
     row.get_by_text("Slot free").wait_for()
@@ -95,7 +94,7 @@ def test_after_stop_a_reminder_that_falls_due_sends_nothing(live_app, sandbox, p
 
     page.reload()
     assert page.locator(".chat li").count() == len(texts_before) + 1  # and the STOP itself
-    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
-    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}&view=list")
+    sign_in_as_owner(page, live_app.url)
+    day_list(page, live_app.url, day)
     row = page.locator(f'tr[data-appointment="{second.id}"]')
     row.get_by_text(OPTED_OUT).first.wait_for()

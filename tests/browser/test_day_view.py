@@ -14,16 +14,14 @@ from reminder_app.extensions import db
 from reminder_app.models import Appointment, AppointmentStatus, Reminder
 from reminder_app.reminders.passes import run_pass
 from reminder_app.timezones import to_utc
-from tests.browser.journey import choose_patient, sign_in
+from tests.browser.journey import choose_patient, practice_on_sandbox, sign_in_as_owner
 from tests.factories import (
-    DEFAULT_PASSWORD,
     STAFF,
-    make_clickatell_account,
     make_patient,
     make_practice,
     make_provider,
 )
-from tests.inbound.conftest import link_to_sandbox, refreshed, wait_until
+from tests.inbound.conftest import refreshed, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +52,7 @@ def test_book_move_and_cancel_from_the_columns(live_app, page):
     make_provider(practice, "Dr. Amelia Reyes")
     make_provider(practice, "Dr. Ben Okafor")
     day = day_after_tomorrow(practice)
-    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
+    sign_in_as_owner(page, live_app.url)
     page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}")
     columns = page.locator("#day-columns h2.day-column-head")
     assert columns.all_inner_texts() == ["Dr. Amelia Reyes", "Dr. Ben Okafor"]
@@ -113,15 +111,13 @@ def test_book_move_and_cancel_from_the_columns(live_app, page):
 
 def test_a_reply_arrives_as_a_mark_whose_detail_opens_on_focus_and_hover(live_app, sandbox,
                                                                          page):
-    practice = make_practice("Riverside Family Practice", owner_email="dana@example.com").practice
-    account = make_clickatell_account(practice, long_number="+12015550199")
-    link_to_sandbox(account, sandbox, live_app)
+    practice = practice_on_sandbox(sandbox, live_app)
     patient = make_patient(practice, first_name="Maria", last_name="Lopez", mobile=f"+{PHONE}")
     day = day_after_tomorrow(practice)
     appointment = service.book(practice, patient=patient, provider=make_provider(practice),
                                starts_at=to_utc(day, time(14), practice.zone), actor=STAFF)
     db.session.commit()
-    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
+    sign_in_as_owner(page, live_app.url)
     page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}")
     marks = block(page, appointment.id).locator(".day-marks-toggle")
     assert "Booked" in marks.get_attribute("aria-label")

@@ -11,14 +11,10 @@ from reminder_app.models import AppointmentStatus
 from tests.browser.journey import (
     OWNER,
     OWNER_MOBILE,
-    add_patient,
-    add_provider,
-    book,
+    book_ana_tomorrow,
     fill_sign_up,
-    only_appointment,
     reply_from_phone,
     send_due_reminder,
-    tomorrow,
 )
 from tests.inbound.conftest import refreshed, wait_until
 
@@ -87,13 +83,7 @@ def test_a_new_practice_signs_up_and_a_patient_confirms_tomorrows_reminder(
     page.goto(f"{sandbox.url}/sandbox/phones/{OWNER_MOBILE}")
     page.get_by_text("Your appointment reminders are ready to go.").wait_for()
 
-    add_provider(page, live_app.url, "Dr. Amelia Reyes")
-    add_patient(page, live_app.url, "Ana", "Reyes", f"+{PATIENT_MOBILE}")
-    account = refreshed(only_practice_account())
-    day = tomorrow(account.practice.zone)
-    book(page, live_app.url, patient=("ana re", "Reyes, Ana"),
-         provider="Dr. Amelia Reyes", day=day, at="10:00")
-    appointment = only_appointment()
+    day, appointment = book_ana_tomorrow(page, live_app.url, PATIENT_MOBILE)
 
     result = send_due_reminder(appointment)
     # The reminder, and the opt-in confirmation Ana got when she was added with consent.
@@ -108,11 +98,3 @@ def test_a_new_practice_signs_up_and_a_patient_confirms_tomorrows_reminder(
     row = page.locator(f'tr[data-appointment="{appointment.id}"]')
     row.get_by_text("Confirmed", exact=True).wait_for()
     row.get_by_text("“C”").wait_for()
-
-
-def only_practice_account():
-    from reminder_app.extensions import db
-    from reminder_app.models import ClickatellAccount
-
-    db.session.expire_all()
-    return db.session.scalars(db.select(ClickatellAccount)).one()

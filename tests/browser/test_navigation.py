@@ -3,8 +3,8 @@
 import pytest
 
 from reminder_app.extensions import db
-from tests.browser.journey import sign_in
-from tests.factories import DEFAULT_PASSWORD, make_practice
+from tests.browser.journey import sign_in_as_owner
+from tests.factories import make_practice
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ def sign_in_with_long_names(live_app, page):
                           owner_email="dana@example.com")
     owner.name = "Dana Whitfield-Okonkwo"
     db.session.commit()
-    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
+    sign_in_as_owner(page, live_app.url)
     page.get_by_role("heading", name="Riverside Family Practice of North Jersey").wait_for()
 
 

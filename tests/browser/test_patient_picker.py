@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from reminder_app.extensions import db
 from reminder_app.models import Appointment, Patient, WaitlistEntry
-from tests.browser.journey import choose_patient, sign_in
+from tests.browser.journey import choose_patient, sign_in_as_owner
 from tests.factories import (
-    DEFAULT_PASSWORD,
     make_many_patients,
     make_patient,
     make_practice,
@@ -35,7 +34,7 @@ def test_booking_with_the_picker_by_keyboard_alone(live_app, page):
                              mobile="+12015550124")
     make_provider(practice, "Dr. Amelia Reyes")
     day = datetime.now(UTC).astimezone(practice.zone).date() + timedelta(days=1)
-    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
+    sign_in_as_owner(page, live_app.url)
     page.goto(f"{live_app.url}/appointments/new?date={day.isoformat()}")
 
     box = page.get_by_role("combobox", name="Patient")
@@ -75,7 +74,7 @@ def test_a_name_typed_but_not_chosen_is_not_posted(live_app, page):
     practice = make_practice("Riverside Family Practice", owner_email="dana@example.com").practice
     make_patient(practice, first_name="Ana", last_name="Reyes")
     make_provider(practice, "Dr. Amelia Reyes")
-    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
+    sign_in_as_owner(page, live_app.url)
     day = datetime.now(UTC).astimezone(practice.zone).date() + timedelta(days=1)
     page.goto(f"{live_app.url}/appointments/new?date={day.isoformat()}")
     page.get_by_role("combobox", name="Patient").fill("Reyes")
@@ -91,7 +90,7 @@ def test_the_right_patient_among_five_thousand(live_app, page):
     make_many_patients(practice, 5_000)
     make_provider(practice, "Dr. Amelia Reyes")
     wanted = db.session.scalar(select(Patient).where(Patient.first_name == "Sam3141"))
-    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
+    sign_in_as_owner(page, live_app.url)
     page.goto(f"{live_app.url}/waitlist/new")
 
     born = wanted.date_of_birth
@@ -129,7 +128,7 @@ def test_a_text_from_an_unknown_number_is_attached_with_the_picker(client, live_
     make_patient(practice, first_name="Mario", last_name="Lopez", mobile="+12015550124")
     account = make_clickatell_account(practice, long_number="+12015550199")
     Texts(client, account).send("This is Maria's husband", sender="+12015559876")
-    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
+    sign_in_as_owner(page, live_app.url)
     page.goto(f"{live_app.url}/conversations/unmatched")
 
     choose_patient(page, "lopez", "Lopez, Maria",

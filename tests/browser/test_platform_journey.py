@@ -11,15 +11,11 @@ from sqlalchemy import select
 from reminder_app.extensions import db
 from reminder_app.models import AppointmentStatus, Reminder, ReminderStatus
 from tests.browser.journey import (
-    add_patient,
-    add_provider,
-    book,
-    only_appointment,
+    book_ana_tomorrow,
+    only_practice_account,
     reply_from_phone,
     send_due_reminder,
-    tomorrow,
 )
-from tests.browser.test_journey import only_practice_account
 from tests.inbound.conftest import refreshed, wait_until
 
 pytestmark = pytest.mark.browser
@@ -85,13 +81,7 @@ def test_a_practice_connects_its_platform_account_and_a_patient_confirms(
     page.get_by_text("All done: reminders can go out.").wait_for()
     assert "Done" in page.locator('[data-step="callbacks"]').inner_text()
 
-    add_provider(page, live_app.url, "Dr. Amelia Reyes")
-    add_patient(page, live_app.url, "Ana", "Reyes", f"+{PATIENT_MOBILE}")
-    account = refreshed(only_practice_account())
-    day = tomorrow(account.practice.zone)
-    book(page, live_app.url, patient=("ana re", "Reyes, Ana"),
-         provider="Dr. Amelia Reyes", day=day, at="10:00")
-    appointment = only_appointment()
+    day, appointment = book_ana_tomorrow(page, live_app.url, PATIENT_MOBILE)
 
     result = send_due_reminder(appointment)
     # The reminder, and the opt-in confirmation Ana got when she was added with consent.

@@ -10,15 +10,13 @@ from reminder_app.appointments import service
 from reminder_app.extensions import db
 from reminder_app.models import AppointmentStatus, Reminder
 from reminder_app.reminders.passes import run_pass
+from tests.browser.journey import day_list, practice_on_sandbox, sign_in_as_owner
 from tests.factories import (
-    DEFAULT_PASSWORD,
     STAFF,
-    make_clickatell_account,
     make_patient,
-    make_practice,
     make_provider,
 )
-from tests.inbound.conftest import link_to_sandbox, refreshed, wait_until
+from tests.inbound.conftest import refreshed, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +30,7 @@ def app_config(gateway_config):
 
 def test_a_reply_on_the_phone_confirms_and_staff_answer_from_the_conversation(
         live_app, sandbox, page):
-    practice = make_practice("Riverside Family Practice", owner_email="dana@example.com").practice
-    account = make_clickatell_account(practice, long_number="+12015550199")
-    link_to_sandbox(account, sandbox, live_app)
+    practice = practice_on_sandbox(sandbox, live_app)
     patient = make_patient(practice, first_name="Maria", last_name="Lopez", mobile=f"+{PHONE}")
     starts_at = (datetime.now(practice.zone) + timedelta(days=3)).replace(
         hour=14, minute=0, second=0, microsecond=0)
@@ -49,11 +45,8 @@ def test_a_reply_on_the_phone_confirms_and_staff_answer_from_the_conversation(
     page.get_by_role("button", name="Send").click()
     wait_until(lambda: refreshed(appointment).status is AppointmentStatus.CONFIRMED)
 
-    page.goto(f"{live_app.url}/auth/login")
-    page.get_by_label("E-mail").fill("dana@example.com")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{live_app.url}/appointments/day?date={starts_at.date().isoformat()}&view=list")
+    sign_in_as_owner(page, live_app.url)
+    day_list(page, live_app.url, starts_at.date())
     row = page.locator(f'tr[data-appointment="{appointment.id}"]')
     row.get_by_text("Confirmed", exact=True).wait_for()
     row.get_by_text("“C”").wait_for()

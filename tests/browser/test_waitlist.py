@@ -12,9 +12,8 @@ from reminder_app.models import AppointmentStatus, FreedSlot, SlotStatus
 from reminder_app.reminders.passes import run_pass
 from reminder_app.waitlist import service as waitlist
 from reminder_app.waitlist.service import Availability
-from tests.browser.journey import reply_from_phone, send_due_reminder, sign_in
+from tests.browser.journey import day_list, reply_from_phone, send_due_reminder, sign_in_as_owner
 from tests.factories import (
-    DEFAULT_PASSWORD,
     STAFF,
     make_clickatell_account,
     make_patient,
@@ -61,8 +60,8 @@ def test_a_slot_cancelled_by_sms_is_offered_taken_and_shown_refilled(live_app, s
     page.reload()
     page.get_by_text("it is yours").wait_for()
 
-    sign_in(page, live_app.url, "dana@example.com", DEFAULT_PASSWORD)
-    page.goto(f"{live_app.url}/appointments/day?date={starts_at.date().isoformat()}&view=list")
+    sign_in_as_owner(page, live_app.url)
+    day_list(page, live_app.url, starts_at.date())
     cancelled = page.locator(f'tr[data-appointment="{appointment.id}"]')
     cancelled.get_by_text("Refilled").wait_for()
     cancelled.get_by_text("taken by Nina Park").wait_for()

@@ -28,24 +28,11 @@ INTEGRATION = "fa8090815f05d5ed015f0b5b56080cd2"
 
 @pytest.fixture
 def practice(app):
+    """A practice on the Platform; `account`, `patient` and `appointment` come from the
+    conftest, built on this practice."""
     owner = make_practice("Lakeside Clinic", owner_email="lee@example.com")
     make_platform_account(owner.practice, long_number=PRACTICE_NUMBER)
     return owner.practice
-
-
-@pytest.fixture
-def account(practice):
-    return practice.clickatell_account
-
-
-@pytest.fixture
-def patient(practice):
-    return make_patient(practice, first_name="Maria", last_name="Lopez", mobile=PATIENT_MOBILE)
-
-
-@pytest.fixture
-def appointment(practice, patient):
-    return reminded_appointment(practice, patient)
 
 
 def now_ms() -> int:

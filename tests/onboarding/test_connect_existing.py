@@ -14,6 +14,7 @@ from reminder_app.models import (
     Generation,
     LoginAttempt,
     Practice,
+    ReminderRule,
     Role,
     StaffUser,
 )
@@ -66,6 +67,9 @@ def test_a_practice_signs_up_with_its_platform_key_and_is_signed_in(client, setu
     assert account.username is None and account.password_encrypted is None
     owner = db.session.scalar(select(StaffUser))
     assert (owner.email, owner.role) == ("lee@example.com", Role.OWNER)
+    rules = db.session.scalars(select(ReminderRule.minutes_before).where(
+        ReminderRule.practice_id == owner.practice_id).order_by(ReminderRule.position)).all()
+    assert rules == [48 * 60, 2 * 60]  # the default rules, made with the practice
 
     page = client.get("/onboarding/platform").get_data(as_text=True)  # signed in
     assert f"/webhooks/clickatell/{account.callback_secret}/platform/status" in page
