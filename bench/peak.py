@@ -12,8 +12,8 @@ starting Python is not timed). The times are the sandbox's: when each text reach
 
 Printed per database: the drain time (start to the last text), the ideal N / rate (every
 number sending side by side at its rate), their ratio (ideal / drain, target ≥ 0.9), and the
-spread over practices of the time their last text left, and of each text's lateness behind
-its ideal slot (the k-th text of a number at k / rate).
+spread over practices of the time their first and last texts left, and of each text's
+lateness behind its ideal slot (the k-th text of a number at k / rate).
 """
 
 import argparse
@@ -118,9 +118,10 @@ def drain(database_url: str, sandbox: SandboxProcess, args, processes: int) -> d
         moment = datetime.fromisoformat(message["created"].replace("Z", "+00:00")).timestamp()
         by_number[message["from"]].append(moment - start_at)
     finish = [max(times) for times in by_number.values()]
+    first = [min(times) for times in by_number.values()]
     late = [moment - k / args.rate for times in by_number.values()
             for k, moment in enumerate(sorted(times))]
-    return {"drain": max(finish), "finish": finish, "late": late}
+    return {"drain": max(finish), "finish": finish, "first": first, "late": late}
 
 
 def main() -> None:
@@ -158,11 +159,14 @@ def main() -> None:
           "process\n")
     print(table([(name, processes, f"{r['drain']:.1f}", f"{ideal:.1f}",
                   f"{ideal / r['drain']:.2f}",
+                  f"{min(r['first']):.1f} / {statistics.median(r['first']):.1f} / "
+                  f"{max(r['first']):.1f}",
                   f"{min(r['finish']):.1f} / {statistics.median(r['finish']):.1f} / "
                   f"{max(r['finish']):.1f}",
                   f"{percentile(r['late'], 0.5):.1f} / {percentile(r['late'], 0.99):.1f} / "
                   f"{max(r['late']):.1f}") for name, processes, r in rows],
                 ("database", "processes", "drain s", "ideal s", "ratio",
+                 "practice's first text s (min/median/max)",
                  "practice done s (min/median/max)", "late behind ideal slot s (p50/p99/max)")))
     print("\ntarget: ratio ≥ 0.9")
 
