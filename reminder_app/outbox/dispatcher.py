@@ -364,6 +364,10 @@ class Sender:
             found = self._ask(job, client)
             if found is not None:
                 return found
+            if _too_late(job, self.settings):  # asking took part of its slot: a new one
+                job.slot_us = take_slot(job.sender, _real_us(),
+                                        interval_us(self.settings.rate_per_second))
+                time.sleep(max(0.0, (job.slot_us - _real_us()) / 1_000_000))
         if not self._lease_ok(job):
             return None
         try:
