@@ -91,9 +91,15 @@ test: $(STAMP)
 DRILL_POSTGRES = $$(test -n "$$TEST_DATABASE_URL" && echo "$$TEST_DATABASE_URL" \
 	|| $(BIN)/python scripts/postgres_url.py)
 
-## Benchmarks (docs/performance.md): dispatch, due query, webhooks under gunicorn, day view.
+## Benchmarks (docs/performance.md): dispatch, the 9:00 peak, the claim's cost, due query,
+## webhooks under gunicorn, day view, patient picker.
 bench: $(STAMP)
-	$(BIN)/python bench/dispatch.py --count $${BENCH_COUNT:-10000} --concurrency 4
+	$(BIN)/python bench/dispatch.py --count $${BENCH_COUNT:-2000} --rounds $${BENCH_ROUNDS:-5} \
+		--concurrency 4
+	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python bench/peak.py --practices 40 \
+		--per-practice 20 --rate 1
+	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python bench/claim_cost.py \
+		--numbers 1,10,100,1000 --runs 30
 	$(BIN)/python bench/due_query.py --rows $${BENCH_ROWS:-1000000}
 	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python bench/webhooks.py --requests 5000 --seconds 60
 	$(BIN)/python bench/day_view.py --appointments 500 --runs 20

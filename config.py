@@ -147,6 +147,9 @@ class Config:
     OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 120)
     OUTBOX_CONCURRENCY = env_int("OUTBOX_CONCURRENCY", 4)
     OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 20)
+    #: With the rate limit on, a claim takes what each number can send within this many
+    #: seconds, its slots reserved (reminder_app/outbox/pacing.py).
+    OUTBOX_CLAIM_AHEAD_SECONDS = env_float("OUTBOX_CLAIM_AHEAD_SECONDS", 2)
     #: After a send to the Platform that got no answer, how long the text waits for the
     #: status callback (which carries our id) before it may be sent again: the One API
     #: cannot be asked about a message by our id.

@@ -55,6 +55,8 @@ EDGE_FUNCTIONS = {
         "the dispatch pass queues due reminders one committed batch at a time",
     "reminder_app.outbox.dispatcher.claim_messages":
         "the claim is committed before Clickatell is asked (a crash never sends twice)",
+    "reminder_app.outbox.dispatcher.claim_with_slots":
+        "the claim and its numbers' slots are committed before Clickatell is asked",
     "reminder_app.outbox.dispatcher.load_jobs":
         "ends the read: nothing is held open during the network calls",
     "reminder_app.outbox.dispatcher._write_outcomes":

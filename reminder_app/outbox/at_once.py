@@ -4,7 +4,7 @@ transaction committed, through the dispatcher's own path.
 
 `send_at_once` claims exactly these texts by a conditional UPDATE (still `queued`, due, not
 held: only one claimer can win a row, so a pass running at the same moment cannot send one
-twice), then reads, checks the send policy, takes the number's rate-limit slot, sends and
+twice), then reads, checks the send policy, reserves the number's next rate-limit slot, sends and
 records them as a pass does (`dispatcher.load_jobs`, `Sender`, `record`). If anything fails
 on the way, the text is left to the regular pass: unclaimed it is still `queued`; claimed,
 its lease expires and the pass asks Clickatell before sending it again.
@@ -23,8 +23,15 @@ from .. import transactions
 from ..extensions import db
 from ..models import Direction, Message, MessageStatus
 from ..models.types import utcnow
-from .dispatcher import DispatchResult, Sender, Settings, load_jobs, new_owner, record
-from .rate_limit import RateLimiter
+from .dispatcher import (
+    DispatchResult,
+    Sender,
+    Settings,
+    load_jobs,
+    new_owner,
+    record,
+    wait_for_own_slot,
+)
 from .writes import turn_to_write
 
 log = logging.getLogger(__name__)
@@ -79,11 +86,12 @@ def send_at_once(ids: list[int], now: datetime | None = None) -> DispatchResult:
         won = claim_by_id(ids, now, owner, now + settings.lease)
         if not won:
             return result
-        sender = Sender(settings, utcnow, real_clock=True,
-                        limiter=RateLimiter(settings.rate_per_second))
+        sender = Sender(settings, utcnow, real_clock=True)
         try:
             outcomes = []
             for job in load_jobs(won, now, sender.clients):
+                if job.verdict is None:  # it is to be sent: its number's next slot
+                    wait_for_own_slot(job, settings)
                 outcome = sender.attempt(job)
                 result.count(outcome)
                 if outcome is not None:

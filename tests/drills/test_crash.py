@@ -3,7 +3,10 @@ reminders while, again and again (DRILL_ROUNDS, default 20), one of them is kill
 SIGKILL at a random moment and another takes its place. Afterwards the sandbox has received
 every reminder exactly once: none lost, none twice. On both Clickatell generations: on the
 Platform, which cannot be asked about a text by our id, the app is served for real so that
-the status callbacks (which carry our id) mark the texts a killed process sent."""
+the status callbacks (which carry our id) mark the texts a killed process sent. And at the
+9:00 peak of a practice group: 40 practices, each its own long number, the rate limit on
+(claims that reserve each number's slots, `outbox.pacing`): no number sent faster than its
+rate, across the processes and their kills."""
 
 import os
 import random
@@ -11,7 +14,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -25,7 +30,7 @@ from reminder_app.models import Message, MessageStatus, Reminder, ReminderStatus
 from tests.conftest import LiveServer
 from tests.factories import make_platform_practice, make_ready_practice
 
-from .conftest import ROUNDS, no_quiet_hours, scaled, seed_due_reminders, utc_now
+from .conftest import ROUNDS, no_quiet_hours, scaled, seed_reminders, utc_now
 
 pytestmark = pytest.mark.slow
 
@@ -54,6 +59,17 @@ def left_leased_by(pid: int) -> int:
         Message.status == MessageStatus.SENDING, Message.lease_owner.like(f"%:{pid}:%")))
 
 
+def closest_texts(received: list[dict]) -> float:
+    """The shortest time between two texts of one number reaching the sandbox (seconds)."""
+    times = defaultdict(list)
+    for message in received:
+        times[message["from"]].append(datetime.fromisoformat(
+            message["created"].replace("Z", "+00:00")).timestamp())
+    gaps = [later - earlier for moments in times.values()
+            for earlier, later in pairwise(sorted(moments))]
+    return min(gaps, default=float("inf"))
+
+
 def pass_counts(logs) -> Counter:
     """The dispatcher processes' per-pass counts (dispatcher_process.py), added up; the
     passes cut short by a kill are missing."""
@@ -66,10 +82,16 @@ def pass_counts(logs) -> Counter:
     return total
 
 
-@pytest.mark.parametrize("generation", ["central", "platform"])
+#: (generation, practices, texts a second per long number: 0 = no limit)
+VARIANTS = {"central": ("central", 1, 0), "platform": ("platform", 1, 0),
+            "peak, rate-limited": ("central", 40, 1.0)}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_sigkilled_dispatchers_never_lose_or_repeat_a_reminder(postgres_url, tmp_path,
-                                                                quiet_werkzeug, generation):
-    count = scaled(2000, minimum=200)
+                                                                quiet_werkzeug, variant):
+    generation, practices, rate = VARIANTS[variant]
+    count = scaled(2000, minimum=200) // practices * practices
     rng = random.Random(int(os.environ.get("DRILL_SEED", "9")))
     with running_sandbox({"SANDBOX_DELIVERY_STEP_SECONDS": 3600}) as server:
         sandbox = SandboxAPI(server.url, server)
@@ -81,14 +103,18 @@ def test_sigkilled_dispatchers_never_lose_or_repeat_a_reminder(postgres_url, tmp
         if callbacks is not None:
             app.config["PUBLIC_BASE_URL"] = callbacks.url
         with app.app_context():
-            if callbacks is None:
-                practice = make_ready_practice(sandbox, credits=10 * count).practice
-            else:
-                practice = make_platform_practice(sandbox, credits=10 * count).practice
-                practice.clickatell_account.status_callback_at = utc_now()  # its test text
-            no_quiet_hours(practice)
-            seed_due_reminders(practice, count, utc_now())
-            env = {**os.environ, **SETTINGS, "REMINDER_APP_CONFIG": "development",
+            now = utc_now()
+            for p in range(practices):
+                if callbacks is None:
+                    practice = make_ready_practice(sandbox, credits=10 * count).practice
+                else:
+                    practice = make_platform_practice(sandbox, credits=10 * count).practice
+                    practice.clickatell_account.status_callback_at = utc_now()  # its test text
+                no_quiet_hours(practice)
+                seed_reminders(practice, [(now - timedelta(minutes=1), now + timedelta(hours=1))]
+                               * (count // practices), mobile_base=2025550000 + p * count)
+            env = {**os.environ, **SETTINGS, "OUTBOX_RATE_PER_SECOND": str(rate),
+                   "REMINDER_APP_CONFIG": "development",
                    "DATABASE_URL": postgres_url, "SECRET_KEY": app.config["SECRET_KEY"],
                    "CLICKATELL_API_URL": server.url, "CLICKATELL_PLATFORM_URL": server.url,
                    "CLICKATELL_CONNECT_URL": f"{server.url}/connect"}
@@ -141,10 +167,17 @@ def test_sigkilled_dispatchers_never_lose_or_repeat_a_reminder(postgres_url, tmp
                 assert message.gateway_message_id == sent["apiMsgId"]
             assert db.session.scalar(select(func.count(Reminder.id)).where(
                 Reminder.status == ReminderStatus.SENT)) == count
+            closest = closest_texts(received)
+            if rate:  # no two texts of a number in one slot. A sender sends at least 0.6 of
+                # an interval apart (`dispatcher.LATE_SHARE`); what reaches the sandbox adds
+                # the jitter of a loaded machine and of the sandbox's own queue (0.37 s seen)
+                assert closest >= 0.25 / rate, f"a number sent {closest:.3f} s apart"
             reclaimed = db.session.scalar(select(func.count(Message.id)).where(
                 Message.attempts > 1))
             passes = pass_counts(logs)
-            print(f"\ncrash drill ({generation}): {count} reminders, {killed} SIGKILLs, "
+            print(f"\ncrash drill ({variant}): {count} reminders from {practices} "
+                  f"numbers, {killed} SIGKILLs, closest texts of one number {closest:.2f} s "
+                  "apart, "
                   f"{reclaimed} texts claimed more than once: {orphaned} left leased by a "
                   f"killed process; in the surviving passes' counts, "
                   f"{passes['lease_lost']} not sent because the lease would not have "

@@ -1,10 +1,13 @@
 """Sending a text at once (the answer to a reply): the dispatcher's claim, send and record,
 for these texts only, exactly once, and left to the pass when anything goes wrong."""
 
+import time
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from reminder_app.extensions import db
-from reminder_app.models import MessageKind, MessageStatus
+from reminder_app.models import MessageKind, MessageStatus, SendSlot
 from reminder_app.outbox import at_once, enqueue
 from reminder_app.outbox.at_once import send_at_once
 from reminder_app.outbox.dispatcher import claim_messages, dispatch_due
@@ -52,3 +55,17 @@ def test_when_sending_at_once_fails_the_pass_sends_it_once(practice, sandbox, mo
     assert claimed.status is MessageStatus.SENDING
     assert dispatch_due(claimed.lease_until + timedelta(seconds=1)).sent == 1
     assert len(sandbox.messages()) == 1
+
+
+def test_with_the_rate_limit_each_answer_takes_its_numbers_next_slot(app, practice, sandbox):
+    """An answer at once goes through the number's slots like a pass's texts, so it never
+    leaves in a slot a pass has reserved for another text of that number."""
+    app.config["OUTBOX_RATE_PER_SECOND"] = 20.0  # slots 50 ms apart: the test stays short
+    first, second = an_answer(practice), an_answer(practice, "+12015550151")
+    started_us = time.time_ns() // 1000
+    assert send_at_once([first.id]).sent == 1
+    assert send_at_once([second.id]).sent == 1
+    number = practice.clickatell_account.long_number
+    next_free = db.session.scalar(select(SendSlot.next_slot_us).where(SendSlot.number == number))
+    assert next_free is not None and next_free >= started_us + 2 * 50_000  # two slots taken
+    assert len(sandbox.messages()) == 2
