@@ -91,6 +91,8 @@ def add_provider(page, app_url: str, name: str) -> None:
 def choose_patient(page, typed: str, name: str, label: str = "Patient") -> None:
     """Choose a patient with the picker, keyboard only: type, arrow down to them, Enter."""
     box = page.get_by_role("combobox", name=label)
+    # Typed before the picker's script has set up, the keystrokes would go unheard.
+    box.locator("xpath=ancestor::*[@data-picker-ready]").first.wait_for(state="attached")
     box.fill(typed)
     box.locator("xpath=..").get_by_role("option", name=name).first.wait_for()
     for _ in range(20):

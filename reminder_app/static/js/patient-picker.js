@@ -174,6 +174,7 @@
       event.preventDefault();
       choose(li);
     });
+    root.dataset.pickerReady = "1"; // typing is heard from now on (tests wait for it)
   }
 
   document.querySelectorAll("[data-patient-picker]").forEach(setUp);
