@@ -61,6 +61,8 @@ def test_the_bar_collapses_on_a_phone(live_app, page):
     assert toggle.is_visible()
     toggle.click()
     patients.wait_for(state="visible")
+    page.locator("#main-nav.show").wait_for()  # the collapse has finished opening
+    page.wait_for_function("() => window.bootstrap !== undefined")  # the menus' script
     page.locator("#user-menu").click()
     page.get_by_role("link", name="Where you are signed in").wait_for()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
