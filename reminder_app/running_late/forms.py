@@ -1,7 +1,15 @@
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, SubmitField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
 
 from .service import MAX_MINUTES, MIN_MINUTES, Wording
@@ -20,7 +28,7 @@ class BroadcastForm(FlaskForm):
     send, so the same broadcast is recognised however often it is submitted."""
 
     provider = SelectField("Whose patients", coerce=int, default=EVERYONE)
-    wording = RadioField("What to say", choices=[(w.value, w.label) for w in Wording],
+    wording = RadioField("What to say", choices=[SelectChoice(w.value, w.label) for w in Wording],
                          default=Wording.MINUTES.value,
                          validators=[DataRequired("Choose what to say.")])
     minutes = IntegerField(
@@ -31,7 +39,8 @@ class BroadcastForm(FlaskForm):
         "Name the provider in the text",
         description="Off by default: a lock screen or a shared phone shows the text to others.")
     key = HiddenField(validators=[DataRequired("Open the form again."),
-                                  Regexp(r"^[A-Za-z0-9_-]{16,43}$", message="Open the form again.")])
+                                  Regexp(r"^[A-Za-z0-9_-]{16,43}$",
+                                         message="Open the form again.")])
     submit = SubmitField("Preview")
 
 

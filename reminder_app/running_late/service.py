@@ -10,8 +10,8 @@ finds its texts already queued and queues nothing more.
 What a late notice must satisfy as it leaves (`check_late_notice`) is registered with the
 outbox in `init_app`: the visit still open and ahead, the patient's consent, quiet hours on
 the patient's clock (it waits for them to end if that is still before the visit, else it is
-not sent). The cap on reminders does not apply: a late notice is not a reminder, and at
-most `MAX_PER_VISIT` go about one visit.
+not sent). The cap on reminders does not apply: a late notice is not a reminder, and a
+patient gets at most `MAX_A_DAY` about the day's visits.
 """
 
 from __future__ import annotations
@@ -48,13 +48,14 @@ from ..timezones import day_bounds, today
 
 #: How late staff may say they are, in minutes.
 MIN_MINUTES, MAX_MINUTES = 5, 240
-#: At most this many running-late texts about one visit (a second says the new delay).
-MAX_PER_VISIT = 2
+#: At most this many running-late texts to one patient about a day's visits (a second may
+#: give the new delay).
+MAX_A_DAY = 2
 #: A text longer than this many SMS parts is refused (each part costs credit).
 MAX_PARTS = 2
 
 STARTED = "The visit has already started or is past."
-ALREADY_TOLD = "Already told twice about this visit: no more running-late texts."
+ALREADY_TOLD = "Already told twice today: no more running-late texts."
 SECOND_VISIT = "Gets one text, about their earlier visit at {time}."
 QUIET = "Quiet hours on the patient's clock last until after the visit."
 QUIET_WAIT = "Quiet hours on the patient's clock: it waits until {time}."
@@ -173,15 +174,16 @@ def todays_appointments(practice: Practice, provider: Provider | None, now: date
 
 
 def _told_counts(appointment_ids: list[int], key: str | None) -> dict[int, int]:
-    """Running-late texts queued or sent per appointment (not those that did not go), but
-    those of the broadcast `key` itself: sending it again must find the same people."""
+    """Running-late texts about these appointments queued or sent, per patient (not those
+    that did not go, nor those of the broadcast `key` itself: sending it again must find the
+    same people)."""
     if not appointment_ids:
         return {}
-    query = (select(Message.appointment_id, func.count(Message.id))
+    query = (select(Message.patient_id, func.count(Message.id))
              .where(Message.kind == MessageKind.LATE_NOTICE,
                     Message.appointment_id.in_(appointment_ids),
                     Message.status.not_in([MessageStatus.CANCELLED, MessageStatus.FAILED]))
-             .group_by(Message.appointment_id))
+             .group_by(Message.patient_id))
     if key is not None:
         query = query.where(~Message.dedupe_key.startswith(f"late:{key}:", autoescape=True))
     return dict(db.session.execute(query).all())
@@ -195,7 +197,7 @@ def _reason_left_out(practice: Practice, appointment: Appointment, now: datetime
         return STARTED
     if problem := consent_problem(appointment.patient):
         return problem
-    if told >= MAX_PER_VISIT:
+    if told >= MAX_A_DAY:
         return ALREADY_TOLD
     zone = recipient_zone(practice, appointment.patient)
     if is_quiet(now, practice, zone) and allowed_time(
@@ -215,7 +217,8 @@ def plan(practice: Practice, broadcast: Broadcast, now: datetime, key: str | Non
     result = Plan(today(practice.zone, now))
     first_visit: dict[int, Appointment] = {}
     for appointment in appointments:
-        reason = _reason_left_out(practice, appointment, now, told.get(appointment.id, 0))
+        reason = _reason_left_out(practice, appointment, now,
+                                  told.get(appointment.patient_id, 0))
         earlier = first_visit.get(appointment.patient_id)
         if reason is None and earlier is not None:
             reason = SECOND_VISIT.format(time=clock(earlier.starts_at, practice.zone, "en"))

@@ -4,6 +4,7 @@ read-only staff can look but not send."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from wtforms import SelectChoice
 
 from ..extensions import db
 from ..forms import provider_choices
@@ -29,8 +30,9 @@ def _providers() -> list[Provider]:
 
 def _prepared(form: BroadcastForm) -> dict[int, Provider]:
     providers = {p.id: p for p in _providers()}
-    form.provider.choices = [(EVERYONE, "All providers today"),
-                             *[(int(c.value), c.label) for c in provider_choices(providers.values())]]
+    form.provider.choices = [SelectChoice(EVERYONE, "All providers today"),
+                             *[SelectChoice(int(c.value), c.label)
+                               for c in provider_choices(providers.values())]]
     return providers
 
 
