@@ -27,9 +27,9 @@ def test_events_stay_append_only_and_a_downgrade_takes_the_late_rows_away(
             connection.execute(text(
                 "INSERT INTO event (practice_id, kind, at, actor_kind, actor_label) VALUES"
                 " (1, 'late_notice', '2026-06-01 09:00:00', 'staff', 'Sam')"))
-        with pytest.raises(DatabaseError, match="append-only"):
-            with db.engine.begin() as connection:
-                connection.execute(text("UPDATE event SET actor_label = 'someone else'"))
+        with pytest.raises(DatabaseError, match="append-only"), \
+                db.engine.begin() as connection:
+            connection.execute(text("UPDATE event SET actor_label = 'someone else'"))
         downgrade(revision="0020")
         with db.engine.begin() as connection:
             assert connection.execute(text("SELECT count(*) FROM event")).scalar() == 0
