@@ -30,6 +30,10 @@ def _providers() -> list[Provider]:
 
 def _prepared(form: BroadcastForm) -> dict[int, Provider]:
     providers = {p.id: p for p in _providers()}
+    if not current_practice().name_provider:
+        form.name_provider.render_kw = {"disabled": True}
+        form.name_provider.description = ("The practice's texts do not name providers (an "
+                                          "owner can change that with the reminder rules).")
     form.provider.choices = [SelectChoice(EVERYONE, "All providers today"),
                              *[SelectChoice(int(c.value), c.label)
                                for c in provider_choices(providers.values())]]

@@ -110,6 +110,9 @@ def test_send_queues_the_texts_and_sending_again_texts_no_one_twice(client, sign
         "/appointments/day")
     assert "queued for 2 patient(s)" in client.get("/appointments/day").get_data(as_text=True)
     assert late_count() == 2
+    history = client.get(f"/appointments/{ana.id}").get_data(as_text=True)
+    assert 'data-event="late_notice"' in history
+    assert "Texted that the practice is running late by Staff" in history
     client.post("/running-late/send", data=data)  # the double click
     assert "Already sent to 2 patient(s)" in client.get("/appointments/day").get_data(
         as_text=True)
