@@ -256,9 +256,9 @@ CATALOG[Language.ES].update({
     LateText.MINUTES_WITH_PROVIDER: "{practice}: hoy {provider} va con unos {minutes} min de "
                                     "retraso. Su cita de las {time} sigue en pie; no hace "
                                     "falta responder. {opt_out}",
-    LateText.BEHIND: "{practice}: hoy vamos con retraso. Su cita de las {time} sigue en pie; "
-                     "cuente con algo de espera. No hace falta responder. {opt_out}",
+    LateText.BEHIND: "{practice}: hoy vamos con retraso. Su cita de las {time} sigue en pie. "
+                     "No hace falta responder. {opt_out}",
     LateText.BEHIND_WITH_PROVIDER: "{practice}: hoy {provider} va con retraso. Su cita de "
-                                   "las {time} sigue en pie; cuente con algo de espera. No "
-                                   "hace falta responder. {opt_out}",
+                                   "las {time} sigue en pie. No hace falta responder. "
+                                   "{opt_out}",
 })

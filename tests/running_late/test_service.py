@@ -6,12 +6,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from reminder_app.clickatell import analyse
 from reminder_app.extensions import db
 from reminder_app.inbound.conversations import thread_messages
-from reminder_app.models import Event, EventKind, Message, MessageKind, MessageStatus
+from reminder_app.models import Event, EventKind, Message, MessageKind, MessageStatus, Practice
 from reminder_app.reminders import policy
 from reminder_app.running_late import service
 from reminder_app.running_late.service import Broadcast, LateError, Wording
+from reminder_app.sms_texts import LateText, ReminderText, clock, render, text
 from reminder_app.transactions import unit_of_work
 from tests.factories import STAFF, make_appointment, make_patient
 from tests.reminders.conftest import at
@@ -155,3 +157,20 @@ def test_in_quiet_hours_on_the_patients_clock_it_waits_if_the_visit_allows(pract
         service.send(practice, late(provider), "quiet-key-0123456789", STAFF, now)
     [text] = late_texts()
     assert text.send_after == at(practice, MONDAY, 11)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("kind", list(LateText))
+def test_every_late_text_starts_with_the_practice_and_is_plain_gsm_in_few_parts(kind, language):
+    practice = Practice(name="Riverside Family Practice", country="US",
+                        timezone="America/New_York", phone="+12015550100")
+    starts_at = at(practice, MONDAY, 11, 30)
+    body = render(kind, practice, language, provider="Dr. Amelia Reyes", minutes=30,
+                  time=clock(starts_at, practice.zone, language),
+                  opt_out=text(ReminderText.OPT_OUT, language))
+    segments = analyse(body)
+    assert body.startswith("Riverside Family Practice: ")
+    assert segments.encoding == "GSM-7" and not segments.non_gsm_chars
+    # one part without the provider; a provider's name of ordinary length may take two
+    assert segments.parts <= (2 if kind.name.endswith("PROVIDER") else 1), body
+    assert "STOP" in body and "{" not in body
