@@ -20,7 +20,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -185,7 +185,8 @@ def _told_counts(appointment_ids: list[int], key: str | None) -> dict[int, int]:
                     Message.status.not_in([MessageStatus.CANCELLED, MessageStatus.FAILED]))
              .group_by(Message.patient_id))
     if key is not None:
-        query = query.where(~Message.dedupe_key.startswith(f"late:{key}:", autoescape=True))
+        query = query.where(or_(Message.dedupe_key.is_(None),
+                                ~Message.dedupe_key.startswith(f"late:{key}:", autoescape=True)))
     return dict(db.session.execute(query).all())
 
 
