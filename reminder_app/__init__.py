@@ -120,6 +120,7 @@ def configure_sqlite(engine) -> None:
 def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .appointments.views import bp as appointments_bp
+    from .appointments.visit_views import bp as visits_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .calendars.views import bp as calendars_bp
@@ -152,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(waitlist_bp)
+    app.register_blueprint(visits_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
