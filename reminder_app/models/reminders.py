@@ -64,10 +64,13 @@ class ReminderRule(db.Model):
                 + (1 if self.provider_id is not None else 0))
 
     def applies_to(self, appointment: Appointment) -> bool:
-        """Its scopes (if any) match the appointment's type and provider."""
+        """Its scopes (if any) match the appointment's type and provider (read through the
+        relationships: an appointment being booked or changed has no flushed ids yet)."""
+        kind, provider = appointment.appointment_type, appointment.provider
         return ((self.appointment_type_id is None
-                 or self.appointment_type_id == appointment.appointment_type_id)
-                and (self.provider_id is None or self.provider_id == appointment.provider_id))
+                 or (kind is not None and self.appointment_type_id == kind.id))
+                and (self.provider_id is None
+                     or (provider is not None and self.provider_id == provider.id)))
 
     @property
     def scope_label(self) -> str:
