@@ -120,7 +120,6 @@ def configure_sqlite(engine) -> None:
 def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .appointments.views import bp as appointments_bp
-    from .appointments.visit_views import bp as visits_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .calendars.views import bp as calendars_bp
@@ -134,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     from .patients.views import bp as patients_bp
     from .reminders.views import bp as reminders_bp
     from .settings.views import bp as settings_bp
+    from .visit_setup.views import bp as visits_bp
     from .waitlist.views import bp as waitlist_bp
 
     app.register_blueprint(api_bp)

@@ -5,13 +5,13 @@ reminders a type gets, `reminders.rules`), and render or redirect."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from ..appointments import visits
+from ..appointments.forms import AppointmentTypeForm, LocationForm
 from ..models import AppointmentType, Location
 from ..reminders import rules as reminder_rules
 from ..tenancy import current_practice, get_or_404
 from ..transactions import rollback, unit_of_work
 from ..validation import FieldError
-from . import visits
-from .forms import AppointmentTypeForm, LocationForm
 
 bp = Blueprint("visits", __name__, url_prefix="/settings")
 
@@ -46,7 +46,7 @@ def types():
         else:
             flash(f"“{added.name}” can now be chosen when booking.", "success")
             return redirect(url_for(".edit_type", type_id=added.id), code=303)
-    return render_template("appointments/types.html", form=form,
+    return render_template("visit_setup/types.html", form=form,
                            types=visits.types_of(practice))
 
 
@@ -77,7 +77,7 @@ def edit_type(type_id: int):
     applying = {rule.id for rule in general
                 if reminder_rules.applies_to_type(rule, record, rules)}
     own_rules = [rule for rule in rules if rule.appointment_type_id == record.id]
-    return render_template("appointments/type.html", form=form, record=record,
+    return render_template("visit_setup/type.html", form=form, record=record,
                            general_rules=general, applying=applying, own_rules=own_rules)
 
 
@@ -100,7 +100,7 @@ def locations():
         else:
             flash(f"{added.name} can now be chosen when booking.", "success")
             return redirect(url_for(".locations"), code=303)
-    return render_template("appointments/locations.html", form=form,
+    return render_template("visit_setup/locations.html", form=form,
                            locations=visits.locations_of(practice))
 
 
@@ -122,4 +122,4 @@ def edit_location(location_id: int):
         else:
             flash(f"Saved {record.name}.", "success")
             return redirect(url_for(".locations"), code=303)
-    return render_template("appointments/location.html", form=form, record=record)
+    return render_template("visit_setup/location.html", form=form, record=record)
