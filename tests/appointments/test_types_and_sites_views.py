@@ -10,7 +10,13 @@ from reminder_app.models import Appointment, AppointmentType, Location, Reminder
 from reminder_app.reminders import rules
 from reminder_app.transactions import unit_of_work
 from tests.appointments.conftest import at
-from tests.factories import STAFF, make_appointment, make_practice, make_staff
+from tests.factories import (
+    STAFF,
+    make_appointment,
+    make_practice,
+    make_provider,
+    make_staff,
+)
 
 
 def form(patient, provider, day, hh_mm="10:00", **extra):
@@ -208,3 +214,18 @@ def test_the_csv_type_and_site_columns(practice, patient, provider, tomorrow):
         result = csv_import.import_valid_rows(practice, checked, consent=False, actor=STAFF)
     [(_line, booked)] = result.imported
     assert (booked.appointment_type_id, booked.location_id) == (colonoscopy.id, site.id)
+
+
+def test_an_owner_scopes_a_rule_to_a_provider_from_the_rule_page(client, practice, provider):
+    make_provider(practice, "Dr. Omar Said")
+    page = client.get("/reminders/rules/new").get_data(as_text=True)
+    assert "Only for appointments with" in page
+    response = client.post("/reminders/rules/new", data={
+        "hours_before": "48", "enabled": "y", "appointment_type": "0",
+        "provider": str(provider.id),
+        "body_en": "{practice_name}: Dr. Reyes sees you {date} at {time}. {opt_out}",
+        "body_es": "{practice_name}: cita el {date} a las {time}. {opt_out}"})
+    assert response.status_code == 303
+    [scoped] = [rule for rule in rules.rules_for(practice) if rule.is_scoped]
+    assert (scoped.provider_id, scoped.appointment_type_id) == (provider.id, None)
+    assert "Dr. Amelia Reyes" in client.get("/reminders/rules").get_data(as_text=True)
