@@ -50,6 +50,7 @@ from sqlalchemy import func, select
 
 from devtools.sandbox_api import SandboxAPI
 from reminder_app.appointments import service as booking
+from reminder_app.appointments import visits
 from reminder_app.clickatell import Reply, StatusUpdate, codes, parse_platform_statuses
 from reminder_app.clickatell.codes import StatusInfo
 from reminder_app.extensions import db
@@ -60,6 +61,7 @@ from reminder_app.models import (
     Actor,
     Appointment,
     AppointmentStatus,
+    AppointmentType,
     ClickatellAccount,
     Direction,
     Event,
@@ -87,7 +89,7 @@ from reminder_app.onboarding import checklist, connect_existing
 from reminder_app.outbox.delivery import apply_delivery_report
 from reminder_app.reminders import templates
 from reminder_app.reminders.passes import run_pass
-from reminder_app.reminders.rules import rules_for
+from reminder_app.reminders.rules import rules_for, set_rules_for_type
 from reminder_app.running_late import service as late
 from reminder_app.timezones import to_utc
 from reminder_app.transactions import unit_of_work
@@ -319,6 +321,7 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
 
     staff = Actor.staff(owner)
     account = _sandbox_account(practice, password, now, seed.notes)
+    kinds = _appointment_types(practice, now)
     write_history(practice, patients, providers, now, staff=staff)
     _waitlist(practice, patients, providers, now - timedelta(days=5))
     if account is not None:
@@ -329,6 +332,7 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
     else:
         _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff)
     _close_earlier_today(practice, now, staff)
+    _sites(practice, patients, providers, kinds, now, staff)
     if account is not None:
         _running_late(practice, providers[0], now, staff)
         seed.platform = seed_platform_practice(now, seed.notes)
@@ -546,6 +550,46 @@ def _book_upcoming(practice: Practice, patients: list[Patient], providers: list[
             starts_at=to_utc(day, at, practice.zone), duration_minutes=(15, 30, 20)[n % 3],
             reason=REASONS[n % len(REASONS)], actor=staff, now=booked_at))
     return booked
+
+
+#: Riverside's two sites: each provider sees patients at one of them.
+RIVERSIDE_SITES = (("Riverside Main", "12 River Road, Hoboken, NJ 07030"),
+                   ("Riverside North", "400 Park Avenue, Weehawken, NJ 07086"))
+
+
+def _appointment_types(practice: Practice, now: datetime) -> list[AppointmentType]:
+    """Riverside's appointment types, made before anything is booked: a phone consultation
+    without the 2-hour reminder, an annual physical with a preparation note."""
+    with unit_of_work():
+        phone = visits.add_type(practice, name="Phone consultation",
+                                default_duration_minutes=10)
+        physical = visits.add_type(
+            practice, name="Annual physical", default_duration_minutes=30,
+            prep_note="Please come fasting: nothing to eat after midnight.",
+            prep_note_es="Por favor, venga en ayunas: nada de comer después de medianoche.")
+        day_before = rules_for(practice)[0]
+        set_rules_for_type(phone, {day_before.id}, now=now)
+    return [phone, physical]
+
+
+def _sites(practice: Practice, patients: list[Patient], providers: list[Provider],
+           kinds: list[AppointmentType], now: datetime, staff: Actor) -> None:
+    """Riverside's two sites: the appointments from today on are at their provider's site,
+    and next week has one visit of each type."""
+    phone, physical = kinds
+    with unit_of_work():
+        sites = [visits.add_location(practice, name=name, address=address)
+                 for name, address in RIVERSIDE_SITES]
+        today_starts = to_utc(now.astimezone(practice.zone).date(), time(0), practice.zone)
+        for appointment in db.session.scalars(select(Appointment).where(
+                Appointment.practice_id == practice.id, Appointment.starts_at >= today_starts)):
+            appointment.location = sites[providers.index(appointment.provider) % len(sites)]
+        next_week = _weekday(now.astimezone(practice.zone).date() + timedelta(days=7))
+        for kind, at, patient, provider in ((phone, time(9, 0), 1, 0),
+                                            (physical, time(10, 0), 3, 1)):
+            booking.book(practice, patient=patients[patient], provider=providers[provider],
+                         starts_at=to_utc(next_week, at, practice.zone), appointment_type=kind,
+                         location=sites[provider], actor=staff, now=now)
 
 
 def _weekday(day: date) -> date:

@@ -134,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     from .reminders.views import bp as reminders_bp
     from .running_late.views import bp as running_late_bp
     from .settings.views import bp as settings_bp
+    from .visit_setup.views import bp as visits_bp
     from .waitlist.views import bp as waitlist_bp
 
     app.register_blueprint(api_bp)
@@ -154,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(settings_bp)
     app.register_blueprint(waitlist_bp)
     app.register_blueprint(running_late_bp)
+    app.register_blueprint(visits_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

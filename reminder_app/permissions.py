@@ -47,7 +47,8 @@ MANAGE_ALWAYS = frozenset({
 #: Everyone may look; only owners change.
 MANAGE_CHANGES = frozenset({
     "settings.practice", "settings.staff", "reminders.edit_rule", "conversations.reply_words",
-    "waitlist.settings",
+    "waitlist.settings", "visits.types", "visits.edit_type", "visits.locations",
+    "visits.edit_location",
 })
 
 #: Blueprints whose every change is the owner's: setting up the Clickatell account.

@@ -223,8 +223,10 @@ def one_record_of_each(practice) -> dict:
     from reminder_app.auth.sessions import start_session
     from reminder_app.models import (
         ApiToken,
+        AppointmentType,
         FreedSlot,
         Intent,
+        Location,
         Message,
         PracticeKeyword,
         ReminderRule,
@@ -247,13 +249,17 @@ def one_record_of_each(practice) -> dict:
     # The default rules, created here if need be, are committed with the rest: left open in
     # the test's session, they would hold up a request creating the same (on PostgreSQL).
     rule = rules_for(practice)[0]
+    appointment_type = AppointmentType(practice_id=practice.id, name="Checkup")
+    location = Location(practice_id=practice.id, name="North")
+    db.session.add_all([appointment_type, location])
     db.session.commit()
     return {StaffUser: staff, StaffSession: signed_in, Patient: appointment.patient,
             Provider: appointment.provider, Appointment: appointment,
             ApiToken: token,
             Message: make_sent_text(practice, patient=appointment.patient),
             PracticeKeyword: keyword, ReminderRule: rule,
-            WaitlistEntry: entry, FreedSlot: slot}
+            WaitlistEntry: entry, FreedSlot: slot,
+            AppointmentType: appointment_type, Location: location}
 
 
 #: Who acts in tests that call the services directly (views pass the signed-in user).

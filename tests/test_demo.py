@@ -13,8 +13,10 @@ from reminder_app.inbound import conversations
 from reminder_app.models import (
     Appointment,
     AppointmentStatus,
+    AppointmentType,
     Direction,
     FreedSlot,
+    Location,
     Message,
     MessageKind,
     MessageStatus,
@@ -75,6 +77,15 @@ def test_the_demo_practice_is_ready_to_send_with_a_day_in_every_state(app, live_
     assert any(m["direction"] == "mo" and m["text"] == "C" for m in texts)
     inbound = of(practice, Message, Message.direction == Direction.INBOUND)
     assert {m.body for m in inbound} >= {"C", "X", "Sí"}
+
+    # Its appointment types and sites: a phone consultation gets no 2-hour reminder.
+    assert {t.name for t in of(practice, AppointmentType)} == {"Phone consultation",
+                                                              "Annual physical"}
+    assert len(of(practice, Location)) == 2
+    [call] = of(practice, Appointment, Appointment.appointment_type_id.is_not(None),
+                Appointment.duration_minutes == 10)
+    assert {r.rule.minutes_before for r in of(practice, Reminder,
+                                              Reminder.appointment_id == call.id)} == {48 * 60}
 
     # The "X" freed a slot, offered to the waitlist; its first patient took it by text
     # (unless the X came in quiet hours: then the offer waits for the morning).

@@ -5,7 +5,9 @@ import pytest
 from reminder_app.models import (
     ApiToken,
     Appointment,
+    AppointmentType,
     FreedSlot,
+    Location,
     Message,
     Patient,
     PracticeKeyword,
@@ -36,6 +38,8 @@ ID_ARGUMENTS = {
     "entry_id": WaitlistEntry,
     "slot_id": FreedSlot,
     "session_id": StaffSession,
+    "type_id": AppointmentType,
+    "location_id": Location,
 }
 
 PUBLIC_PREFIXES = ("/static", "/healthz", "/webhooks/", "/api/", "/calendar/")

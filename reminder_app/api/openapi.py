@@ -90,8 +90,15 @@ APPOINTMENT_FIELDS = {
     "starts_at": {"type": "string", "format": "date-time",
                   "description": "RFC 3339 with its UTC offset, e.g. 2026-03-09T14:30:00-04:00 "
                                  "or 2026-03-09T18:30:00Z. Must be in the future."},
-    "duration_minutes": {"type": "integer", "minimum": 5, "maximum": 480},
+    "duration_minutes": {"type": "integer", "minimum": 5, "maximum": 480,
+                         "description": "Left out when booking: the appointment type's usual "
+                                        "length, else 15."},
     "reason": {"type": "string", "maxLength": 200},
+    "appointment_type_id": {"type": ["integer", "null"],
+                            "description": "One of the practice's appointment types "
+                                           "(GET /appointment-types), or null."},
+    "location_id": {"type": ["integer", "null"],
+                    "description": "One of the practice's sites (GET /locations), or null."},
 }
 
 DOCUMENT = {
@@ -149,6 +156,27 @@ DOCUMENT = {
                     "type": "object", "required": ["providers"], "additionalProperties": False,
                     "properties": {"providers": {"type": "array", "items": _ref("Provider")}},
                 }, "Every provider, active or not."), **ERRORS},
+            },
+        },
+        "/appointment-types": {
+            "get": {
+                "operationId": "listAppointmentTypes",
+                "summary": "The practice's appointment types",
+                "responses": {"200": _json({
+                    "type": "object", "required": ["appointment_types"],
+                    "additionalProperties": False,
+                    "properties": {"appointment_types": {"type": "array",
+                                                         "items": _ref("AppointmentType")}},
+                }, "Every appointment type, offered or not."), **ERRORS},
+            },
+        },
+        "/locations": {
+            "get": {
+                "operationId": "listLocations", "summary": "The practice's sites",
+                "responses": {"200": _json({
+                    "type": "object", "required": ["locations"], "additionalProperties": False,
+                    "properties": {"locations": {"type": "array", "items": _ref("Location")}},
+                }, "Every site, open or not."), **ERRORS},
             },
         },
         "/appointments": {
@@ -251,12 +279,28 @@ DOCUMENT = {
                 "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
                                "active": {"type": "boolean"}},
             },
+            "AppointmentType": {
+                "type": "object", "additionalProperties": False,
+                "required": ["id", "name", "default_duration_minutes", "active"],
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                               "default_duration_minutes": {"type": "integer"},
+                               "active": {"type": "boolean"}},
+            },
+            "Location": {
+                "type": "object", "additionalProperties": False,
+                "required": ["id", "name", "address", "timezone", "active"],
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                               "address": {"type": "string"},
+                               "timezone": {"type": ["string", "null"],
+                                            "description": "Null: the practice's."},
+                               "active": {"type": "boolean"}},
+            },
             "Appointment": {
                 "type": "object", "additionalProperties": False,
                 "required": ["id", "patient_id", "provider_id", "starts_at", "starts_at_local",
                              "ends_at", "duration_minutes", "reason", "status",
                              "needs_callback", "last_reply_text", "last_reply_at",
-                             "created_at", "updated_at"],
+                             "created_at", "updated_at", "appointment_type_id", "location_id"],
                 "properties": {
                     "id": {"type": "integer"},
                     **APPOINTMENT_FIELDS,

@@ -14,8 +14,10 @@ from ..extensions import db
 from ..models import (
     Appointment,
     AppointmentStatus,
+    AppointmentType,
     CancelledBy,
     ConsentMethod,
+    Location,
     Patient,
     Practice,
     Provider,
@@ -33,7 +35,8 @@ from .validation import parse_date, parse_instant, schema_errors
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 #: Service field names as the API calls them.
-API_FIELDS = {"patient": "patient_id", "provider": "provider_id"}
+API_FIELDS = {"patient": "patient_id", "provider": "provider_id",
+              "appointment_type": "appointment_type_id", "location": "location_id"}
 MAX_LIMIT = 200
 
 
@@ -161,6 +164,8 @@ def appointment_json(appointment: Appointment) -> dict:
         "last_reply_text": appointment.last_reply_text,
         "last_reply_at": iso(appointment.last_reply_at),
         "created_at": iso(appointment.created_at), "updated_at": iso(appointment.updated_at),
+        "appointment_type_id": appointment.appointment_type_id,
+        "location_id": appointment.location_id,
     }
 
 
@@ -227,7 +232,31 @@ def list_providers():
                                   for p in providers]})
 
 
+@bp.get("/appointment-types")
+def list_appointment_types():
+    kinds = db.session.scalars(scoped(AppointmentType).order_by(AppointmentType.name,
+                                                                AppointmentType.id))
+    return jsonify({"appointment_types": [
+        {"id": k.id, "name": k.name, "default_duration_minutes": k.default_duration_minutes,
+         "active": k.active} for k in kinds]})
+
+
+@bp.get("/locations")
+def list_locations():
+    sites = db.session.scalars(scoped(Location).order_by(Location.name, Location.id))
+    return jsonify({"locations": [
+        {"id": s.id, "name": s.name, "address": s.address, "timezone": s.timezone,
+         "active": s.active} for s in sites]})
+
+
 # Appointments
+
+
+def _optional_record(model, body: dict, field: str):
+    """The record a nullable id field names (None for null), as `_record_or_field_error`."""
+    if body.get(field) is None:
+        return None
+    return _record_or_field_error(model, body[field], field)
 
 
 def _record_or_field_error(model, record_id: int, field: str):
@@ -280,8 +309,9 @@ def create_appointment():
         practice, patient=_record_or_field_error(Patient, body["patient_id"], "patient_id"),
         provider=_record_or_field_error(Provider, body["provider_id"], "provider_id"),
         starts_at=parse_instant(body["starts_at"], "starts_at"),
-        duration_minutes=body.get("duration_minutes", appointments.DEFAULT_DURATION),
-        reason=body.get("reason", ""), actor=current_actor())
+        duration_minutes=body.get("duration_minutes"), reason=body.get("reason", ""),
+        appointment_type=_optional_record(AppointmentType, body, "appointment_type_id"),
+        location=_optional_record(Location, body, "location_id"), actor=current_actor())
     response = jsonify({"appointment": appointment_json(appointment), "warnings": _warnings(
         appointments.overlap_warning(appointment, practice.zone))})
     response.status_code = 201
@@ -307,6 +337,10 @@ def update_appointment(appointment_id: int):
         provider=_record_or_field_error(Provider, body["provider_id"], "provider_id")
         if "provider_id" in body else None,
         duration_minutes=body.get("duration_minutes"), reason=body.get("reason"),
+        appointment_type=_optional_record(AppointmentType, body, "appointment_type_id")
+        if "appointment_type_id" in body else appointments.KEEP,
+        location=_optional_record(Location, body, "location_id") if "location_id" in body
+        else appointments.KEEP,
         actor=current_actor())
     return jsonify({"appointment": appointment_json(appointment), "warnings": _warnings(
         appointments.overlap_warning(appointment, practice.zone))})

@@ -2,8 +2,10 @@
 valid rows in one transaction (or nothing, if the person prefers to fix the file first).
 
 Columns (a header row is required, in any order, case and spacing free):
-``patient name, mobile, start, provider`` and optionally ``reason`` and ``duration``
-(minutes). ``start`` is ``YYYY-MM-DD HH:MM`` (24-hour, or with AM/PM) on the practice's clock.
+``patient name, mobile, start, provider`` and optionally ``reason``, ``duration``
+(minutes), ``type`` (an appointment type's name: its usual length when ``duration`` is empty)
+and ``site`` (a site's name). ``start`` is ``YYYY-MM-DD HH:MM`` (24-hour, or with AM/PM) on
+the practice's clock.
 A patient is matched on mobile number and name; anyone else becomes a new patient.
 """
 
@@ -16,21 +18,31 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Actor, Appointment, ConsentMethod, Patient, Practice, Provider
+from ..models import (
+    Actor,
+    Appointment,
+    AppointmentType,
+    ConsentMethod,
+    Location,
+    Patient,
+    Practice,
+    Provider,
+)
 from ..models.types import utcnow
 from ..patients.service import parse_mobile
 from ..reminders import consent as consents
 from ..timezones import NonexistentLocalTime, to_utc
 from ..validation import FieldError
-from . import service
+from . import service, visits
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 2000
 REQUIRED = ("patient_name", "mobile", "start", "provider")
-OPTIONAL = ("reason", "duration")
+OPTIONAL = ("reason", "duration", "type", "site")
 ALIASES = {"name": "patient_name", "patient": "patient_name", "mobile_number": "mobile",
            "phone": "mobile", "cell": "mobile", "start_time": "start", "starts_at": "start",
-           "doctor": "provider", "duration_minutes": "duration"}
+           "doctor": "provider", "duration_minutes": "duration", "appointment_type": "type",
+           "visit_type": "type", "location": "site"}
 START_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %I:%M %p",
                  "%Y-%m-%d %I:%M%p")
 
@@ -54,6 +66,8 @@ class Row:
     provider: Provider | None = None
     reason: str = ""
     duration_minutes: int = service.DEFAULT_DURATION
+    appointment_type: AppointmentType | None = None
+    location: Location | None = None
     patient: Patient | None = None  # an existing patient, or None for a new one
 
     @property
@@ -169,7 +183,8 @@ def parse_start(text: str, zone) -> datetime:
 
 
 def _check_row(row: Row, practice: Practice, providers: dict[str, Provider],
-               now: datetime) -> None:
+               now: datetime, types: dict[str, AppointmentType] | None = None,
+               sites: dict[str, Location] | None = None) -> None:
     def attempt(step):
         try:
             step()
@@ -203,6 +218,25 @@ def _check_row(row: Row, practice: Practice, providers: dict[str, Provider],
         if len(row.reason) > 200:
             raise FieldError("reason", "The reason is too long (200 characters at most).")
 
+    def appointment_type():
+        wanted = values.get("type", "")
+        if not wanted:
+            return
+        row.appointment_type = (types or {}).get(wanted.casefold())
+        if row.appointment_type is None or not row.appointment_type.active:
+            raise FieldError("type", f"No appointment type “{wanted}” is offered; add it under "
+                                     "Settings, Appointment types, or correct the name.")
+        row.duration_minutes = row.appointment_type.default_duration_minutes
+
+    def site():
+        wanted = values.get("site", "")
+        if not wanted:
+            return
+        row.location = (sites or {}).get(wanted.casefold())
+        if row.location is None or not row.location.active:
+            raise FieldError("site", f"No site is called “{wanted}”; add it under Settings, "
+                                     "Sites, or correct the name.")
+
     def duration():
         text = values.get("duration", "")
         if text:
@@ -213,7 +247,7 @@ def _check_row(row: Row, practice: Practice, providers: dict[str, Provider],
                                              f"{service.MAX_DURATION}.")
             row.duration_minutes = int(text)
 
-    for step in (name, mobile, start, provider, reason, duration):
+    for step in (name, mobile, start, provider, reason, appointment_type, site, duration):
         attempt(step)
 
 
@@ -222,9 +256,11 @@ def preview(practice: Practice, text: str, *, now: datetime | None = None) -> Pr
     now = now or utcnow()
     providers = {provider.name.casefold(): provider for provider in db.session.scalars(
         select(Provider).where(Provider.practice_id == practice.id))}
+    types = {kind.name.casefold(): kind for kind in visits.types_of(practice)}
+    sites = {site.name.casefold(): site for site in visits.locations_of(practice)}
     rows = [Row(line=line, values=values) for line, values in parse(text)]
     for row in rows:
-        _check_row(row, practice, providers, now)
+        _check_row(row, practice, providers, now, types, sites)
     mobiles = {row.mobile for row in rows if row.mobile}
     known = {}
     for patient in db.session.scalars(select(Patient).where(
@@ -275,6 +311,8 @@ def import_valid_rows(practice: Practice, checked: Preview, *, consent: bool, ac
             new_patients[row.patient_key] = patient
         imported.append((row.line, service.book(
             practice, patient=patient, provider=row.provider, starts_at=row.starts_at,
-            duration_minutes=row.duration_minutes, reason=row.reason, actor=actor, now=now)))
+            duration_minutes=row.duration_minutes, reason=row.reason,
+            appointment_type=row.appointment_type, location=row.location, actor=actor,
+            now=now)))
     return ImportResult(imported=imported, new_patients=list(new_patients.values()),
                         skipped=checked.invalid)

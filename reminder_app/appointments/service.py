@@ -22,9 +22,11 @@ from ..models import (
     Actor,
     Appointment,
     AppointmentStatus,
+    AppointmentType,
     CancelledBy,
     Event,
     EventKind,
+    Location,
     Patient,
     Practice,
     Provider,
@@ -39,6 +41,8 @@ MIN_DURATION = 5
 MAX_DURATION = 8 * 60
 DEFAULT_DURATION = 15
 CANCELLED = (AppointmentStatus.CANCELLED_BY_PATIENT, AppointmentStatus.CANCELLED_BY_STAFF)
+#: An `edit` argument not given: that detail stays as it is (None clears a type or site).
+KEEP = object()
 
 __all__ = ["AppointmentError", "StatusChangeRefused", "book", "cancel",
            "confirm", "double_booked", "edit", "history", "mark_completed", "mark_no_show",
@@ -61,6 +65,32 @@ def _check_provider(practice: Practice, provider: Provider) -> Provider:
     if not provider.active:
         raise AppointmentError("provider", f"{provider.name} no longer takes appointments.")
     return provider
+
+
+def _check_type(practice: Practice, appointment_type: AppointmentType | None,
+                current: AppointmentType | None = None) -> AppointmentType | None:
+    """One of the practice's types still offered (or the one the appointment already has)."""
+    if appointment_type is None or appointment_type is current:
+        return appointment_type
+    if appointment_type.practice_id != practice.id:
+        raise AppointmentError("appointment_type", "Please choose one of the practice's "
+                                                   "appointment types.")
+    if not appointment_type.active:
+        raise AppointmentError("appointment_type",
+                               f"“{appointment_type.name}” is no longer offered.")
+    return appointment_type
+
+
+def _check_location(practice: Practice, location: Location | None,
+                    current: Location | None = None) -> Location | None:
+    """One of the practice's sites still open (or the one the appointment already has)."""
+    if location is None or location is current:
+        return location
+    if location.practice_id != practice.id:
+        raise AppointmentError("location", "Please choose one of the practice's sites.")
+    if not location.active:
+        raise AppointmentError("location", f"{location.name} no longer takes appointments.")
+    return location
 
 
 def _check_start(starts_at: datetime, now: datetime) -> datetime:
@@ -92,15 +122,22 @@ def _check_reason(reason: str | None) -> str:
 
 
 def book(practice: Practice, *, patient: Patient, provider: Provider, starts_at: datetime,
-         duration_minutes: int = DEFAULT_DURATION, reason: str = "", actor: Actor,
-         now: datetime | None = None) -> Appointment:
+         duration_minutes: int | None = None, reason: str = "",
+         appointment_type: AppointmentType | None = None, location: Location | None = None,
+         actor: Actor, now: datetime | None = None) -> Appointment:
     """Book a future appointment and plan its reminders, in the caller's transaction (a CSV
-    import books many in one). Overlaps are allowed (see `overlapping`) but never the past."""
+    import books many in one). Overlaps are allowed (see `overlapping`) but never the past.
+    Without a length it lasts its type's default (or `DEFAULT_DURATION`)."""
     now = now or utcnow()
+    appointment_type = _check_type(practice, appointment_type)
+    if duration_minutes is None:
+        duration_minutes = (appointment_type.default_duration_minutes
+                            if appointment_type is not None else DEFAULT_DURATION)
     appointment = Appointment(
         practice_id=practice.id, patient=_check_patient(practice, patient),
         provider=_check_provider(practice, provider), starts_at=_check_start(starts_at, now),
         duration_minutes=_check_duration(duration_minutes), reason=_check_reason(reason),
+        appointment_type=appointment_type, location=_check_location(practice, location),
         status=AppointmentStatus.BOOKED, created_at=now, updated_at=now,
     )
     db.session.add(appointment)
@@ -145,13 +182,26 @@ def move(appointment: Appointment, practice: Practice, *, starts_at: datetime,
 
 def edit(appointment: Appointment, practice: Practice, *, starts_at: datetime | None = None,
          provider: Provider | None = None, duration_minutes: int | None = None,
-         reason: str | None = None, actor: Actor, now: datetime | None = None) -> Appointment:
-    """Change what was given; a different start or provider is a move."""
+         reason: str | None = None, appointment_type=KEEP, location=KEEP, actor: Actor,
+         now: datetime | None = None) -> Appointment:
+    """Change what was given; a different start or provider is a move. A new type or site
+    changes which reminders apply and the clock they are timed on: they are planned again."""
     now = now or utcnow()
     if duration_minutes is not None:
         duration_minutes = _check_duration(duration_minutes)
     if reason is not None:
         reason = _check_reason(reason)
+    if appointment_type is not KEEP:
+        appointment_type = _check_type(practice, appointment_type, appointment.appointment_type)
+    if location is not KEEP:
+        location = _check_location(practice, location, appointment.location)
+    new_type = appointment.appointment_type if appointment_type is KEEP else appointment_type
+    new_location = appointment.location if location is KEEP else location
+    visit_changed = (new_type is not appointment.appointment_type
+                     or new_location is not appointment.location)
+    if visit_changed:
+        _require_open(appointment, "changed")
+    appointment.appointment_type, appointment.location = new_type, new_location
     new_start = starts_at if starts_at is not None else appointment.starts_at
     new_provider = provider if provider is not None else appointment.provider
     if new_start != appointment.starts_at or new_provider.id != appointment.provider_id:
@@ -159,8 +209,10 @@ def edit(appointment: Appointment, practice: Practice, *, starts_at: datetime | 
                     actor=actor, now=now)
     else:
         _require_open(appointment, "changed")
+        if visit_changed:
+            planning.replan(appointment, now)
     changed = ((duration_minutes is not None and duration_minutes != appointment.duration_minutes)
-               or (reason is not None and reason != appointment.reason))
+               or (reason is not None and reason != appointment.reason) or visit_changed)
     if duration_minutes is not None:
         appointment.duration_minutes = duration_minutes
     if reason is not None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from ..arguments import calendar_day, choice, clock_time
 from ..extensions import db
 from ..forms import ConfirmForm, provider_choices
-from ..models import Appointment, CancelledBy, Provider
+from ..models import Appointment, AppointmentType, CancelledBy, Location, Provider
 from ..models.types import utcnow
 from ..patients import picker
 from ..reminders import planning
@@ -19,7 +19,7 @@ from ..tenancy import current_actor, current_practice, get_or_404, local_time, s
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
 from ..transactions import rollback, unit_of_work
 from ..validation import FieldError
-from . import csv_import, day_schedule, service
+from . import csv_import, day_schedule, service, visits
 from . import providers as provider_service
 from .forms import (
     AppointmentForm,
@@ -36,7 +36,8 @@ bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
 #: Which form field shows a service error about each model field.
 FORM_FIELDS = {"starts_at": "time", "patient": "patient", "provider": "provider",
-               "duration_minutes": "duration_minutes", "reason": "reason"}
+               "duration_minutes": "duration_minutes", "reason": "reason",
+               "appointment_type": "appointment_type", "location": "location"}
 
 
 @bp.before_request
@@ -78,13 +79,21 @@ def day():
     moving = _moving()
     providers = _providers()
     provider = _chosen_provider(providers)
+    sites = visits.locations_of(practice)
+    site = _chosen_site(sites)
     start, end = day_bounds(shown, practice.zone)
     query = _with_people(scoped(Appointment)).where(
         Appointment.starts_at >= start, Appointment.starts_at < end
     ).order_by(Appointment.starts_at, Appointment.id)
     if provider is not None:
         query = query.where(Appointment.provider_id == provider.id)
+    if site is not None:
+        query = query.where(Appointment.location_id == site.id)
     appointments = list(db.session.scalars(query))
+    if site is not None and provider is None:
+        # The site's columns: its bookable providers, and anyone seeing patients there today.
+        there = {a.provider_id for a in appointments}
+        providers = [p for p in providers if p.active or p.id in there]
     reminders = planning.reminders_by_appointment([a.id for a in appointments])
     slots = slots_for([a.id for a in appointments])
     now = utcnow()
@@ -98,9 +107,21 @@ def day():
         "appointments/day.html", day=shown, provider=provider, providers=providers,
         appointments=appointments, overlaps=overlaps, now=now,
         reminders=reminders, slots=slots, mode=mode, schedule=schedule, moving=moving,
+        sites=sites if len(sites) > 1 else [], site=site,
         week_start=shown - timedelta(days=shown.weekday()),
         previous_day=shown - timedelta(days=1), next_day=shown + timedelta(days=1),
         today=today(practice.zone), action_form=ConfirmForm())
+
+
+def _chosen_site(sites: list[Location]) -> Location | None:
+    """The site the day view is filtered to (`?location=<id>`), if any."""
+    wanted = request.args.get("location", type=int)
+    if wanted is None:
+        return None
+    site = next((s for s in sites if s.id == wanted), None)
+    if site is None:
+        abort(404)
+    return site
 
 
 def _moving() -> Appointment | None:
@@ -164,6 +185,30 @@ def _fill_when(form, appointment: Appointment) -> None:
         form.time.data = when.time().replace(second=0, microsecond=0)
 
 
+def _visit_choices(form, appointment: Appointment | None = None) -> tuple[dict, dict]:
+    """The type and site selects' choices: "none", the practice's types and sites still
+    offered, and the appointment's own even if retired. Returns both by id, for the view."""
+    practice = current_practice()
+    types = visits.types_of(practice, active_only=True)
+    sites = visits.locations_of(practice, active_only=True)
+    if appointment is not None and appointment.appointment_type is not None \
+            and appointment.appointment_type not in types:
+        types.append(appointment.appointment_type)
+    if appointment is not None and appointment.location is not None \
+            and appointment.location not in sites:
+        sites.append(appointment.location)
+    form.appointment_type.choices = [(0, "No particular type")] + [(t.id, t.name) for t in types]
+    form.location.choices = [(0, "No particular site")] + [(s.id, s.name) for s in sites]
+    form.appointment_type.render_kw = {"data-durations": ",".join(
+        f"{t.id}:{t.default_duration_minutes}" for t in types)}
+    return {t.id: t for t in types}, {s.id: s for s in sites}
+
+
+def _chosen_visit(form, types: dict[int, AppointmentType], sites: dict[int, Location]
+                  ) -> tuple[AppointmentType | None, Location | None]:
+    return types.get(form.appointment_type.data or 0), sites.get(form.location.data or 0)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @unit_of_work()
 def new():
@@ -171,18 +216,23 @@ def new():
     providers = _providers(active_only=True)
     form = AppointmentForm()
     form.provider.choices = provider_choices(providers)
+    types, sites = _visit_choices(form)
     if request.method == "GET":
         form.patient.data = request.args.get("patient", type=int)
         form.provider.data = request.args.get("provider", type=int)
+        form.location.data = request.args.get("location", type=int) or (
+            next(iter(sites)) if len(sites) == 1 else 0)
         form.date.data = calendar_day("date", today(current_practice().zone))
         form.time.data = clock_time("time")
     if form.validate_on_submit():
         by_id = {provider.id: provider for provider in providers}
+        appointment_type, location = _chosen_visit(form, types, sites)
         try:
             appointment = service.book(
                 practice, patient=form.patient.chosen(),
                 provider=by_id.get(form.provider.data), starts_at=_starts_at(form),
                 duration_minutes=form.duration_minutes.data, reason=form.reason.data,
+                appointment_type=appointment_type, location=location,
                 actor=current_actor())
         except FieldError as error:
             _show_error(form, error)
@@ -193,7 +243,7 @@ def new():
             return redirect(_day_url(appointment), code=303)
     return render_template("appointments/new.html", form=form,
                            has_patients=picker.has_patients(),
-                           providers=providers)
+                           providers=providers, types=types, sites=sites)
 
 
 @bp.get("/<int:appointment_id>")
@@ -212,12 +262,19 @@ def edit(appointment_id: int):
     providers = _providers(active_only=True)
     form = EditAppointmentForm(obj=appointment)
     form.provider.choices = provider_choices(_with_current(providers, appointment))
+    types, sites = _visit_choices(form, appointment)
     _fill_when(form, appointment)
+    if request.method == "GET":
+        form.appointment_type.data = appointment.appointment_type_id or 0
+        form.location.data = appointment.location_id or 0
     if form.validate_on_submit():
+        appointment_type, location = _chosen_visit(form, types, sites)
         try:
             service.edit(appointment, current_practice(), starts_at=_starts_at(form),
                          provider=_provider_by_id(form.provider.data),
                          duration_minutes=form.duration_minutes.data, reason=form.reason.data,
+                         appointment_type=appointment_type if types else service.KEEP,
+                         location=location if sites else service.KEEP,
                          actor=current_actor())
         except FieldError as error:
             rollback()
@@ -230,7 +287,7 @@ def edit(appointment_id: int):
             _warn_if_overlapping(appointment)
             return redirect(_day_url(appointment), code=303)
     return render_template("appointments/edit.html", form=form, appointment=appointment,
-                           title="Edit appointment")
+                           title="Edit appointment", types=types, sites=sites)
 
 
 @bp.route("/<int:appointment_id>/move", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from .patients import Language, Patient, Provider
 from .practice import Practice
 from .reminders import Reminder, ReminderRule, ReminderStatus, ReminderTemplate
 from .staff import LoginAttempt, RecoveryCode, Role, StaffSession, StaffUser
+from .visits import AppointmentType, Location
 from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, WaitlistEntry
 from .worker import WorkerHeartbeat
 
@@ -40,6 +41,7 @@ __all__ = [
     "PracticeKeyword", "Provider", "RecoveryCode", "Reminder", "ReminderRule", "ReminderStatus",
     "ReminderTemplate", "Role", "SendSlot", "StaffSession", "StaffUser", "StatusChangeRefused",
     "WorkerHeartbeat",
+    "AppointmentType", "Location",
 ]
 
 

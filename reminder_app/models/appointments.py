@@ -2,6 +2,7 @@
 
 import enum
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,7 @@ from ..extensions import db
 from .constraints import same_practice, tenant_key
 from .patients import Patient, Provider
 from .types import UTCDateTime, enum_type, utcnow
+from .visits import AppointmentType, Location
 
 
 class AppointmentStatus(enum.StrEnum):
@@ -65,6 +67,8 @@ class Appointment(db.Model):
         tenant_key(),
         same_practice("patient_id", "patient"),
         same_practice("provider_id", "provider"),
+        same_practice("appointment_type_id", "appointment_type"),
+        same_practice("location_id", "location"),
         CheckConstraint("duration_minutes > 0", name="duration_positive"),
     )
 
@@ -82,9 +86,20 @@ class Appointment(db.Model):
     last_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: What kind of visit, and at which site (both optional: see `models.visits`).
+    appointment_type_id: Mapped[int | None] = mapped_column(index=True)
+    location_id: Mapped[int | None] = mapped_column(index=True)
 
     patient: Mapped[Patient] = relationship(foreign_keys=[patient_id])
     provider: Mapped[Provider] = relationship(foreign_keys=[provider_id])
+    appointment_type: Mapped[AppointmentType | None] = relationship(
+        foreign_keys=[appointment_type_id])
+    location: Mapped[Location | None] = relationship(foreign_keys=[location_id])
+
+    def zone(self, practice_zone: ZoneInfo) -> ZoneInfo:
+        """The clock of the site it happens at (the practice's, `practice_zone`, unless the
+        site has its own)."""
+        return self.location.zone(practice_zone) if self.location is not None else practice_zone
 
     @property
     def ends_at(self) -> datetime:

@@ -13,15 +13,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .appointments import Appointment
 from .constraints import same_practice, tenant_key, unique_while
-from .patients import Language
+from .patients import Language, Provider
 from .types import UTCDateTime, enum_type, utcnow
+from .visits import AppointmentType
 
 
 class ReminderRule(db.Model):
-    """"Text the patient this long before the appointment", for one practice."""
+    """"Text the patient this long before the appointment", for one practice.
+
+    A rule may be scoped to one appointment type and/or one provider: it then applies only to
+    their appointments, and for them it takes the place of the less specific rules of the same
+    lead time (`reminders.practice_rules.rules_that_apply`). That one idea gives a type or a
+    provider its own text, its own extra reminder, or (a scoped rule switched off) none.
+    """
 
     __table_args__ = (UniqueConstraint("practice_id", "position"), tenant_key(),
-                      CheckConstraint("minutes_before > 0", name="minutes_before_positive"))
+                      CheckConstraint("minutes_before > 0", name="minutes_before_positive"),
+                      same_practice("appointment_type_id", "appointment_type"),
+                      same_practice("provider_id", "provider"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
@@ -29,7 +38,13 @@ class ReminderRule(db.Model):
     enabled: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Only for appointments of this type / with this provider (None: any).
+    appointment_type_id: Mapped[int | None] = mapped_column(index=True)
+    provider_id: Mapped[int | None] = mapped_column(index=True)
 
+    appointment_type: Mapped[AppointmentType | None] = relationship(
+        foreign_keys=[appointment_type_id])
+    provider: Mapped[Provider | None] = relationship(foreign_keys=[provider_id])
     templates: Mapped[list["ReminderTemplate"]] = relationship(
         back_populates="rule", cascade="all, delete-orphan", order_by="ReminderTemplate.language")
 
@@ -37,6 +52,35 @@ class ReminderRule(db.Model):
     def label(self) -> str:
         """"48 hours before", "90 minutes before", "2 days 3 hours before"."""
         return f"{describe_duration(self.minutes_before)} before"
+
+    @property
+    def is_scoped(self) -> bool:
+        return self.appointment_type_id is not None or self.provider_id is not None
+
+    @property
+    def specificity(self) -> int:
+        """How narrowly it is scoped: a type counts more than a provider, both most."""
+        return ((2 if self.appointment_type_id is not None else 0)
+                + (1 if self.provider_id is not None else 0))
+
+    def applies_to(self, appointment: Appointment) -> bool:
+        """Its scopes (if any) match the appointment's type and provider (read through the
+        relationships: an appointment being booked or changed has no flushed ids yet)."""
+        kind, provider = appointment.appointment_type, appointment.provider
+        return ((self.appointment_type_id is None
+                 or (kind is not None and self.appointment_type_id == kind.id))
+                and (self.provider_id is None
+                     or (provider is not None and self.provider_id == provider.id)))
+
+    @property
+    def scope_label(self) -> str:
+        """"All appointments", "Phone consultation", "Dr. Reyes", "Checkup with Dr. Reyes"."""
+        parts = []
+        if self.appointment_type is not None:
+            parts.append(self.appointment_type.name)
+        if self.provider is not None:
+            parts.append(("with " if parts else "") + self.provider.name)
+        return " ".join(parts) or "All appointments"
 
     def template_for(self, language: Language) -> "ReminderTemplate | None":
         by_language = {template.language: template for template in self.templates}

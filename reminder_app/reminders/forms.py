@@ -1,6 +1,13 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SubmitField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from . import templates
 from .rules import MAX_MINUTES_BEFORE
@@ -23,6 +30,14 @@ class RuleForm(FlaskForm):
         validators=[InputRequired(), NumberRange(1, MAX_MINUTES_BEFORE // 60,
                                                  "Choose from 1 to 336 hours (14 days).")])
     enabled = BooleanField("Send this reminder")
+    #: Choices set by the view: 0 is "any" (the rule is for all appointments).
+    appointment_type = SelectField("Only for appointments of the type", coerce=int, default=0,
+                                   validators=[Optional()])
+    provider = SelectField("Only for appointments with", coerce=int, default=0,
+                           validators=[Optional()],
+                           description="A rule for a type or a provider takes the place of "
+                                       "the rule for all appointments with the same lead time: "
+                                       "its own text, or (switched off) no reminder.")
     body_en = TextAreaField("Text in English", filters=[_strip],
                             validators=[DataRequired(), _template],
                             render_kw={"rows": 4, "data-language": "en"})

@@ -32,7 +32,7 @@ from ..outbox.policy import Action, Outgoing, verdict
 from ..outbox.writes import turn_to_write
 from . import templates
 from .policy import QUIET, RESCHEDULE_HELD, consent_problem
-from .practice_rules import rules_for
+from .practice_rules import rules_for, rules_that_apply
 from .quiet_hours import allowed_time, recipient_zone
 
 #: How many due reminders one transaction turns into texts.
@@ -44,6 +44,7 @@ HOLD = timedelta(minutes=5)
 
 PASSED = "Its time had already passed when the appointment was booked."
 RULE_OFF = "The rule was switched off."
+NOT_FOR_IT = "The rule no longer applies to this appointment (its type or provider changed)."
 MOVED = "The appointment was moved."
 CANCELLED = "The appointment was cancelled."
 
@@ -59,7 +60,8 @@ def rule_time(starts_at: datetime, minutes_before: int, zone: ZoneInfo) -> datet
 def _schedule(reminder: Reminder, rule: ReminderRule, appointment: Appointment,
               practice: Practice, now: datetime) -> None:
     """Set the reminder's time and status for the appointment as it is now."""
-    planned = rule_time(appointment.starts_at, rule.minutes_before, practice.zone)
+    planned = rule_time(appointment.starts_at, rule.minutes_before,
+                        appointment.zone(practice.zone))
     reminder.appointment_starts_at = appointment.starts_at
     reminder.send_at = planned
     problem = consent_problem(appointment.patient)
@@ -71,7 +73,7 @@ def _schedule(reminder: Reminder, rule: ReminderRule, appointment: Appointment,
     if planned < now:
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, PASSED
         return
-    zone = recipient_zone(practice, appointment.patient)
+    zone = recipient_zone(practice, appointment.patient, appointment)
     at = allowed_time(planned, practice=practice, before=appointment.starts_at, not_before=now,
                       zone=zone)
     if at is None:
@@ -89,11 +91,11 @@ def _practice(appointment: Appointment) -> Practice:
 
 
 def plan_for(appointment: Appointment, now: datetime) -> list[Reminder]:
-    """One reminder per enabled rule for a newly booked appointment, in the caller's
-    transaction."""
+    """One reminder per enabled rule that applies to it (`rules_that_apply`) for a newly
+    booked appointment, in the caller's transaction."""
     practice = _practice(appointment)
     planned = []
-    for rule in rules_for(practice):
+    for rule in rules_that_apply(rules_for(practice), appointment):
         if not rule.enabled:
             continue
         reminder = Reminder(practice_id=practice.id, appointment=appointment, rule=rule,
@@ -123,17 +125,20 @@ def _withdraw(reminder: Reminder, reason: str, now: datetime,
 
 
 def replan(appointment: Appointment, now: datetime) -> None:
-    """The appointment moved (or the rules changed): rewrite what has not gone out, and give
-    each enabled rule a reminder of the current time; in the caller's transaction."""
+    """The appointment moved (or the rules, its type or its provider changed): rewrite what
+    has not gone out, and give each enabled rule that applies a reminder of the current
+    time; in the caller's transaction."""
     practice = _practice(appointment)
     latest: dict[int, Reminder] = {}
     for reminder in _reminders_of(appointment):
         latest[reminder.rule_id] = reminder
-    for rule in rules_for(practice):
+    rules = rules_for(practice)
+    applying = {rule.id for rule in rules_that_apply(rules, appointment)}
+    for rule in rules:
         reminder = latest.get(rule.id)
-        if not rule.enabled:
+        if not rule.enabled or rule.id not in applying:
             if reminder is not None:
-                _withdraw(reminder, RULE_OFF, now)
+                _withdraw(reminder, RULE_OFF if not rule.enabled else NOT_FOR_IT, now)
             continue
         if reminder is not None and reminder.message_id is None:
             _schedule(reminder, rule, appointment, practice, now)  # not gone out: rewrite

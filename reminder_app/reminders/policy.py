@@ -93,7 +93,7 @@ def check_reminder(outgoing: Outgoing, now: datetime) -> Verdict | None:
             return Verdict.cancel(RESCHEDULE_HELD)
     if found := _consent(outgoing):
         return found
-    zone = recipient_zone(practice, outgoing.patient)
+    zone = recipient_zone(practice, outgoing.patient, appointment)
     if appointment is not None and is_quiet(now, practice, zone):
         at = allowed_time(now, practice=practice, before=appointment.starts_at,
                           not_before=now, zone=zone)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Language, Practice, ReminderRule, ReminderTemplate
+from ..models import Appointment, Language, Practice, ReminderRule, ReminderTemplate
 from . import templates
 
 DEFAULT_RULE_MINUTES = (48 * 60, 2 * 60)
@@ -25,6 +25,21 @@ def rules_for(practice: Practice) -> list[ReminderRule]:
     except IntegrityError:  # another request created them at the same moment
         pass
     return _load(practice)
+
+
+def rules_that_apply(rules: list[ReminderRule], appointment: Appointment) -> list[ReminderRule]:
+    """The rules (of `rules`, in their order) an appointment gets: those whose scopes match
+    its type and provider, and of those, for each lead time, only the most specific. So a
+    rule for its type (or provider) takes the place of the practice-wide rule of the same
+    lead time, with its own text, or with none when it is switched off; the caller skips the
+    switched-off ones."""
+    matching = [rule for rule in rules if rule.applies_to(appointment)]
+    most_specific: dict[int, int] = {}
+    for rule in matching:
+        most_specific[rule.minutes_before] = max(most_specific.get(rule.minutes_before, 0),
+                                                 rule.specificity)
+    return [rule for rule in matching
+            if rule.specificity == most_specific[rule.minutes_before]]
 
 
 def add_default_rules(practice: Practice) -> None:

@@ -1,7 +1,8 @@
 """Quiet hours: the nightly window in which no reminder leaves, on the recipient's clock
 (20:00–08:00 by default: texts go out from 08:00 to 20:00, as Florida's and Oklahoma's
 rules and common carrier practice expect). The window is the practice's setting; the clock
-is the patient's time zone (`Patient.timezone`), else the practice's.
+is the patient's time zone (`Patient.timezone`), else the zone of the site the appointment
+is at (`Location.timezone`), else the practice's.
 
 A reminder due inside them moves to the nearest allowed minute that is still before the
 appointment (and not in the past): the last minute before they began, or the minute they
@@ -11,14 +12,17 @@ end. If neither qualifies it is skipped, with that reason.
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from ..models import Patient, Practice
+from ..models import Appointment, Patient, Practice
 
 LAST_MINUTE = timedelta(minutes=1)
 
 
-def recipient_zone(practice: Practice, patient: Patient | None) -> ZoneInfo:
-    """The clock quiet hours are read on: the patient's zone, else the practice's."""
-    return patient.zone(practice.zone) if patient is not None else practice.zone
+def recipient_zone(practice: Practice, patient: Patient | None,
+                   appointment: Appointment | None = None) -> ZoneInfo:
+    """The clock quiet hours are read on: the patient's zone, else that of the site of the
+    appointment the text is about, else the practice's."""
+    fallback = appointment.zone(practice.zone) if appointment is not None else practice.zone
+    return patient.zone(fallback) if patient is not None else fallback
 
 
 def _instant(day: date, wall: time, zone: ZoneInfo) -> datetime:

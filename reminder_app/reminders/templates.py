@@ -17,6 +17,8 @@ from ..models import Language
 from ..sms_texts import ReminderText
 
 _STOP = re.compile(r"\bSTOP\b")
+#: `{prep_note}` and the space before it, to leave out when there is no note.
+_PREP_NOTE = re.compile(r" ?(?<!\{)\{prep_note\}(?!\})")
 
 #: Every placeholder a template may use, with what it stands for (shown in the editor).
 PLACEHOLDERS = {
@@ -30,6 +32,10 @@ PLACEHOLDERS = {
     "time": "The appointment's time, e.g. 9:30 AM",
     "reply_instructions": "How to answer: C to confirm, R to reschedule",
     "opt_out": "How to stop the texts: Reply STOP to opt out (every reminder must say it)",
+    "prep_note": "The appointment type's preparation note, e.g. Please fast from midnight "
+                 "(empty when it has none)",
+    "location": "The site the appointment is at (the practice's name when it has no site)",
+    "location_address": "The site's address (the practice's when it has no site)",
 }
 
 #: Patients answer C or R (X still cancels). Never "CANCEL": carriers treat it as an
@@ -127,16 +133,24 @@ class Details:
     starts_at: datetime  # aware
     zone: ZoneInfo
     language: Language
+    prep_note: str = ""
+    location: str = ""
+    location_address: str = ""
 
 
 def details_of(appointment, practice) -> Details:
-    """The details of one of the practice's appointments."""
+    """The details of one of the practice's appointments; its day and time on the clock of
+    its site."""
     patient = appointment.patient
+    site, kind = appointment.location, appointment.appointment_type
     return Details(
         patient_first_name=patient.first_name, patient_last_name=patient.last_name,
         practice_name=practice.name, practice_phone=sms_texts.phone_for_patients(practice),
         provider=appointment.provider.name, starts_at=appointment.starts_at,
-        zone=practice.zone, language=patient.language)
+        zone=appointment.zone(practice.zone), language=patient.language,
+        prep_note=kind.prep_note_for(patient.language) if kind is not None else "",
+        location=site.name if site is not None else practice.name,
+        location_address=site.address if site is not None else practice.address)
 
 
 def render(body: str, details: Details) -> str:
@@ -156,7 +170,12 @@ def render(body: str, details: Details) -> str:
         "time": sms_texts.clock(details.starts_at, details.zone, language),
         "reply_instructions": REPLY_INSTRUCTIONS[language],
         "opt_out": OPT_OUT_LINES[language],
+        "prep_note": details.prep_note,
+        "location": details.location,
+        "location_address": details.location_address,
     }
+    if not details.prep_note:  # nothing to prepare: no gap where the note would be
+        body = _PREP_NOTE.sub("", body)
     return body.format_map(values)
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import login_required
 
 from ..extensions import db
-from ..models import Language, Provider, ReminderRule
+from ..models import AppointmentType, Language, Provider, ReminderRule
 from ..models.types import utcnow
 from ..tenancy import current_practice, get_or_404, scoped
 from ..transactions import rollback, unit_of_work
@@ -34,11 +34,15 @@ def sample_details(language: Language, now: datetime | None = None) -> templates
     while day.weekday() >= 5:
         day += timedelta(days=1)
     starts_at = datetime.combine(day, time(9, 30), tzinfo=practice.zone)
+    kind = db.session.scalar(scoped(AppointmentType).where(AppointmentType.prep_note != "")
+                             .order_by(AppointmentType.name, AppointmentType.id).limit(1))
     return templates.Details(
         patient_first_name=SAMPLE_PATIENT[0], patient_last_name=SAMPLE_PATIENT[1],
         practice_name=practice.name, practice_phone=practice.phone,
         provider=provider.name if provider else SAMPLE_PROVIDER, starts_at=starts_at,
-        zone=practice.zone, language=language)
+        zone=practice.zone, language=language,
+        prep_note=kind.prep_note_for(language) if kind else "",
+        location=practice.name, location_address=practice.address)
 
 
 def previews(form: RuleForm) -> dict[str, templates.Preview | str]:
@@ -55,6 +59,22 @@ def previews(form: RuleForm) -> dict[str, templates.Preview | str]:
 
 def _bodies(form: RuleForm) -> dict[Language, str]:
     return {language: form[f"body_{language.value}"].data for language in Language}
+
+
+def _scope_choices(form: RuleForm) -> tuple[dict, dict]:
+    """The practice's types and providers as the rule's scope choices (0: any)."""
+    types = {t.id: t for t in db.session.scalars(
+        scoped(AppointmentType).order_by(AppointmentType.name, AppointmentType.id))}
+    providers = {p.id: p for p in db.session.scalars(
+        scoped(Provider).order_by(Provider.name, Provider.id))}
+    form.appointment_type.choices = [(0, "Any type")] + [(t.id, t.name) for t in types.values()]
+    form.provider.choices = [(0, "Any provider")] + [(p.id, p.name) for p in providers.values()]
+    return types, providers
+
+
+def _scope(form: RuleForm, types: dict, providers: dict) -> dict:
+    return {"appointment_type": types.get(form.appointment_type.data or 0),
+            "provider": providers.get(form.provider.data or 0)}
 
 
 @bp.get("/rules")
@@ -80,16 +100,19 @@ def _show_error(form: RuleForm, error: rules.RuleError) -> None:
 @unit_of_work()
 def new_rule():
     form = RuleForm()
+    types, providers = _scope_choices(form)
     if request.method == "GET":
         form.hours_before.data = 24
         form.enabled.data = True
+        form.appointment_type.data = request.args.get("appointment_type", 0, type=int)
         defaults = templates.default_templates(current_practice().name_provider)
         for language in Language:
             form[f"body_{language.value}"].data = defaults[language]
     if form.validate_on_submit():
         try:
             rules.add_rule(current_practice(), minutes_before=form.hours_before.data * 60,
-                           enabled=form.enabled.data, bodies=_bodies(form))
+                           enabled=form.enabled.data, bodies=_bodies(form),
+                           **_scope(form, types, providers))
         except rules.RuleError as error:
             rollback()
             _show_error(form, error)
@@ -97,7 +120,8 @@ def new_rule():
             flash("Rule added. Appointments ahead get this reminder too.", "success")
             return redirect(url_for(".index"), code=303)
     return render_template("reminders/rule.html", form=form, rule=None, previews=previews(form),
-                           placeholders=templates.PLACEHOLDERS)
+                           placeholders=templates.PLACEHOLDERS, types=types,
+                           providers=providers)
 
 
 @bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
@@ -105,9 +129,12 @@ def new_rule():
 def edit_rule(rule_id: int):
     rule = get_or_404(ReminderRule, rule_id)
     form = RuleForm()
+    types, providers = _scope_choices(form)
     if request.method == "GET":
         form.hours_before.data = rule.minutes_before // 60
         form.enabled.data = rule.enabled
+        form.appointment_type.data = rule.appointment_type_id or 0
+        form.provider.data = rule.provider_id or 0
         for language in Language:
             template = rule.template_for(language)
             form[f"body_{language.value}"].data = (
@@ -118,7 +145,7 @@ def edit_rule(rule_id: int):
             minutes = rule.minutes_before  # keep a lead time set in minutes elsewhere
         try:
             rules.update_rule(rule, minutes_before=minutes, enabled=form.enabled.data,
-                              bodies=_bodies(form))
+                              bodies=_bodies(form), **_scope(form, types, providers))
         except rules.RuleError as error:
             rollback()
             _show_error(form, error)
@@ -126,7 +153,8 @@ def edit_rule(rule_id: int):
             flash(f"Saved the reminder {rule.label}.", "success")
             return redirect(url_for(".index"), code=303)
     return render_template("reminders/rule.html", form=form, rule=rule, previews=previews(form),
-                           placeholders=templates.PLACEHOLDERS)
+                           placeholders=templates.PLACEHOLDERS, types=types,
+                           providers=providers)
 
 
 @bp.post("/quiet-hours")

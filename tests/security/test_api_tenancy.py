@@ -5,6 +5,8 @@ only A's records, and B's patient or provider cannot be booked with A's token.""
 import re
 
 from reminder_app.api.openapi import DOCUMENT
+from reminder_app.extensions import db
+from reminder_app.models import AppointmentType, Location
 from reminder_app.settings.service import create_api_token
 from tests.api.conftest import ApiClient
 from tests.factories import make_appointment, make_practice
@@ -49,10 +51,21 @@ def test_every_id_call_answers_404_for_another_practices_record(app, client):
     assert len(checked) >= 5, checked
 
 
+def _type_and_site(practice) -> set[int]:
+    """An appointment type and a site of the practice: their ids."""
+    kind = AppointmentType(practice_id=practice.id, name="Checkup")
+    site = Location(practice_id=practice.id, name="North")
+    db.session.add_all([kind, site])
+    db.session.commit()
+    return {kind.id, site.id}
+
+
 def test_every_list_call_shows_only_the_tokens_practice(app, client):
     owner_a, owner_b = make_practice("Practice A"), make_practice("Practice B")
-    mine = make_appointment(owner_a.practice)
+    _type_and_site(owner_b.practice)
     make_appointment(owner_b.practice)
+    mine = make_appointment(owner_a.practice)
+    my_types_and_sites = _type_and_site(owner_a.practice)
     api = ApiClient(client, create_api_token(owner_a.practice, "PMS of A")[1])
     lists = [(template, op) for template, method, op in operations()
              if method == "get" and "{" not in template and template != "/openapi.json"]
@@ -61,7 +74,8 @@ def test_every_list_call_shows_only_the_tokens_practice(app, client):
         body = api.get(template).get_json()
         [items] = [value for value in body.values() if isinstance(value, list)]
         assert items, template
-        assert all(item["id"] in {mine.id, mine.patient.id, mine.provider.id}
+        assert all(item["id"] in {mine.id, mine.patient.id, mine.provider.id,
+                                  *my_types_and_sites}
                    and item.get("patient_id", mine.patient.id) == mine.patient.id
                    for item in items), f"{template} shows another practice's record"
 
