@@ -47,7 +47,7 @@ MANAGE_ALWAYS = frozenset({
 #: Everyone may look; only owners change.
 MANAGE_CHANGES = frozenset({
     "settings.practice", "settings.staff", "reminders.edit_rule", "conversations.reply_words",
-    "waitlist.settings",
+    "waitlist.settings", "recalls.settings",
 })
 
 #: Blueprints whose every change is the owner's: setting up the Clickatell account.

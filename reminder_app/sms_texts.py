@@ -220,3 +220,35 @@ def render(kind: enum.StrEnum, practice: Practice, language: str | None, **value
     """A catalog text filled in: the practice's name and phone, and `values`."""
     return text(kind, language).format(practice=practice.name,
                                        phone=phone_for_patients(practice), **values)
+
+
+# ---------------------------------------------------------------- recalls (reminder_app/recalls/)
+
+class RecallText(enum.StrEnum):
+    """The recall's texts: it is due, the same again later, and the answer to a reply that
+    asks to book. Minimum necessary: the practice and the patient's first name, never the
+    reason or the doctor (a shared phone, a lock screen)."""
+
+    DUE = "recall_due"
+    AGAIN = "recall_again"
+    WILL_CALL = "recall_will_call"
+
+
+KINDS += (RecallText,)
+
+CATALOG[Language.EN].update({
+    RecallText.DUE: "{practice}: {first_name}, it is time to book your next visit. Reply R "
+                    "and we will call you, or call {phone}. Reply STOP to opt out.",
+    RecallText.AGAIN: "{practice}: {first_name}, your next visit is still due. Reply R and "
+                      "we will call you to book, or call {phone}. Reply STOP to opt out.",
+    RecallText.WILL_CALL: "{practice}: thank you, we will call you to book your visit. Or "
+                          "call us: {phone}.",
+})
+CATALOG[Language.ES].update({
+    RecallText.DUE: "{practice}: {first_name}, es hora de pedir su proxima cita. Responda R "
+                    "y le llamaremos, o llame al {phone}. Responda STOP para darse de baja.",
+    RecallText.AGAIN: "{practice}: {first_name}, sigue pendiente su proxima cita. Responda R "
+                      "y le llamaremos, o llame al {phone}. Responda STOP para darse de baja.",
+    RecallText.WILL_CALL: "{practice}: gracias, le llamaremos para darle cita. O llamenos al "
+                          "{phone}.",
+})

@@ -23,6 +23,7 @@ from .messages import (
 from .outbox import SendSlot
 from .patients import Language, Patient, Provider
 from .practice import Practice
+from .recalls import Recall, RecallNotice, RecallStatus
 from .reminders import Reminder, ReminderRule, ReminderStatus, ReminderTemplate
 from .staff import LoginAttempt, RecoveryCode, Role, StaffSession, StaffUser
 from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, WaitlistEntry
@@ -40,6 +41,7 @@ __all__ = [
     "PracticeKeyword", "Provider", "RecoveryCode", "Reminder", "ReminderRule", "ReminderStatus",
     "ReminderTemplate", "Role", "SendSlot", "StaffSession", "StaffUser", "StatusChangeRefused",
     "WorkerHeartbeat",
+    "Recall", "RecallNotice", "RecallStatus",
 ]
 
 
