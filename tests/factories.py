@@ -227,6 +227,7 @@ def one_record_of_each(practice) -> dict:
         Intent,
         Message,
         PracticeKeyword,
+        Recall,
         ReminderRule,
         StaffSession,
         WaitlistEntry,
@@ -241,6 +242,9 @@ def one_record_of_each(practice) -> dict:
                           providers=[appointment.provider])
     db.session.add_all([keyword, entry])
     slot = offers.slot_freed(appointment, datetime.now(UTC))
+    recall = Recall(practice_id=practice.id, patient=appointment.patient, reason="Check-up",
+                    due_on=datetime.now(UTC).date())
+    db.session.add(recall)
     staff = make_staff(practice)
     signed_in = start_session(staff, remember=False)
     token = create_api_token(practice, "PMS")[0]
@@ -253,7 +257,7 @@ def one_record_of_each(practice) -> dict:
             ApiToken: token,
             Message: make_sent_text(practice, patient=appointment.patient),
             PracticeKeyword: keyword, ReminderRule: rule,
-            WaitlistEntry: entry, FreedSlot: slot}
+            WaitlistEntry: entry, FreedSlot: slot, Recall: recall}
 
 
 #: Who acts in tests that call the services directly (views pass the signed-in user).

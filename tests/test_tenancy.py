@@ -10,6 +10,7 @@ from reminder_app.models import (
     Patient,
     PracticeKeyword,
     Provider,
+    Recall,
     ReminderRule,
     StaffSession,
     StaffUser,
@@ -36,6 +37,7 @@ ID_ARGUMENTS = {
     "entry_id": WaitlistEntry,
     "slot_id": FreedSlot,
     "session_id": StaffSession,
+    "recall_id": Recall,
 }
 
 PUBLIC_PREFIXES = ("/static", "/healthz", "/webhooks/", "/api/", "/calendar/")

@@ -148,8 +148,9 @@ def recall_ended_by(recall: Recall, appointment: Appointment) -> bool:
     """Does booking `appointment` end `recall`? The same patient, the recall's provider if
     it names one, booked after the recall was made. (The one place to add "of the recall's
     appointment type" once appointments have types.)"""
-    return (recall.status.is_live and appointment.patient_id == recall.patient_id
-            and (recall.provider_id is None or appointment.provider_id == recall.provider_id)
+    # Through the relationships: a booking not flushed yet has its patient, not its ids.
+    return (recall.status.is_live and appointment.patient.id == recall.patient_id
+            and (recall.provider_id is None or appointment.provider.id == recall.provider_id)
             and appointment.created_at >= recall.created_at)
 
 
@@ -159,7 +160,7 @@ def appointment_booked(appointment: Appointment, now: datetime) -> list[Recall]:
     ended = []
     for recall in db.session.scalars(select(Recall).where(
             Recall.practice_id == appointment.practice_id,
-            Recall.patient_id == appointment.patient_id,
+            Recall.patient_id == appointment.patient.id,
             Recall.status.in_([RecallStatus.OPEN, RecallStatus.REPLIED])).order_by(Recall.id)):
         if recall_ended_by(recall, appointment):
             recall.status, recall.booked_appointment, recall.settled_at = (
