@@ -237,18 +237,18 @@ class RecallText(enum.StrEnum):
 KINDS += (RecallText,)
 
 CATALOG[Language.EN].update({
-    RecallText.DUE: "{practice}: {first_name}, it is time to book your next visit. Reply R "
-                    "and we will call you, or call {phone}. Reply STOP to opt out.",
+    RecallText.DUE: "{practice}: {first_name}, time to book your next visit. Reply R and we "
+                    "will call you, or call {phone}. Reply STOP to opt out.",
     RecallText.AGAIN: "{practice}: {first_name}, your next visit is still due. Reply R and "
-                      "we will call you to book, or call {phone}. Reply STOP to opt out.",
+                      "we will call you, or call {phone}. Reply STOP to opt out.",
     RecallText.WILL_CALL: "{practice}: thank you, we will call you to book your visit. Or "
                           "call us: {phone}.",
 })
 CATALOG[Language.ES].update({
-    RecallText.DUE: "{practice}: {first_name}, es hora de pedir su proxima cita. Responda R "
-                    "y le llamaremos, o llame al {phone}. Responda STOP para darse de baja.",
-    RecallText.AGAIN: "{practice}: {first_name}, sigue pendiente su proxima cita. Responda R "
-                      "y le llamaremos, o llame al {phone}. Responda STOP para darse de baja.",
+    RecallText.DUE: "{practice}: {first_name}, toca pedir su proxima cita. Responda R y le "
+                    "llamamos, o llame al {phone}. Responda STOP para darse de baja.",
+    RecallText.AGAIN: "{practice}: {first_name}, aun falta pedir su cita. Responda R y le "
+                      "llamamos, o llame al {phone}. Responda STOP para darse de baja.",
     RecallText.WILL_CALL: "{practice}: gracias, le llamaremos para darle cita. O llamenos al "
                           "{phone}.",
 })

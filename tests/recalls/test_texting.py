@@ -36,9 +36,9 @@ def test_the_first_text_says_it_is_due_to_the_patient_at_ten_on_their_clock(prac
     [text] = recall_texts()
     assert (result.queued, text.recipient, text.patient_id, text.status) == (
         1, "+12015550123", maria.id, MessageStatus.QUEUED)
-    assert text.body == ("Riverside Family Practice: Maria, it is time to book your next "
-                         "visit. Reply R and we will call you, or call (201) 555-0100. Reply "
-                         "STOP to opt out.")
+    assert text.body == ("Riverside Family Practice: Maria, time to book your next visit. "
+                         "Reply R and we will call you, or call (201) 555-0100. Reply STOP "
+                         "to opt out.")
     # Minimum necessary: neither what the visit is for nor the doctor.
     assert "check-up" not in text.body and "Quinn" not in text.body
     recall = refreshed(recall)
@@ -83,11 +83,10 @@ def test_a_spanish_speaking_patient_gets_the_texts_in_spanish(practice):
     run_recalls(at(DUE, 10))
     run_recalls(at(DUE + timedelta(days=14), 10))
     due, again = recall_texts()
-    assert due.body == ("Riverside Family Practice: Sofia, es hora de pedir su proxima cita. "
-                        "Responda R y le llamaremos, o llame al (201) 555-0100. Responda STOP "
+    assert due.body == ("Riverside Family Practice: Sofia, toca pedir su proxima cita. "
+                        "Responda R y le llamamos, o llame al (201) 555-0100. Responda STOP "
                         "para darse de baja.")
-    assert again.body.startswith("Riverside Family Practice: Sofia, sigue pendiente su "
-                                 "proxima cita.")
+    assert again.body.startswith("Riverside Family Practice: Sofia, aun falta pedir su cita.")
 
 
 def test_a_patient_without_consent_gets_nothing_and_the_step_waits(practice):
@@ -103,7 +102,7 @@ def test_a_patient_without_consent_gets_nothing_and_the_step_waits(practice):
     db.session.commit()
     run_recalls(at(DUE, 10) + RECHECK)
     [text] = recall_texts()
-    assert "it is time to book" in text.body and refreshed(recall).steps == 1
+    assert "time to book your next visit" in text.body and refreshed(recall).steps == 1
 
 
 def test_an_opted_out_patient_gets_nothing(practice):
