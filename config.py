@@ -140,6 +140,8 @@ class Config:
     DISPATCH_INTERVAL_SECONDS = env_int("DISPATCH_INTERVAL_SECONDS", 15)
     #: How often the next wave of waitlist offers is looked for (holds last minutes).
     WAITLIST_CHECK_SECONDS = env_int("WAITLIST_CHECK_SECONDS", 30)
+    #: How often recalls whose next text is due are looked for (they are due by the day).
+    RECALL_CHECK_SECONDS = env_int("RECALL_CHECK_SECONDS", 300)
     OUTBOX_RATE_PER_SECOND = env_float("OUTBOX_RATE_PER_SECOND", 1.0)  # per long number; 0 = off
     OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
     OUTBOX_RETRY_BASE_SECONDS = env_float("OUTBOX_RETRY_BASE_SECONDS", 30)

@@ -87,6 +87,9 @@ from reminder_app.models.messages import new_client_message_id
 from reminder_app.models.types import utcnow
 from reminder_app.onboarding import checklist, connect_existing
 from reminder_app.outbox.delivery import apply_delivery_report
+from reminder_app.recalls import service as recalls
+from reminder_app.recalls.service import RecallDetails
+from reminder_app.recalls.texting import send_due as send_due_recalls
 from reminder_app.reminders import templates
 from reminder_app.reminders.passes import run_pass
 from reminder_app.reminders.rules import rules_for, set_rules_for_type
@@ -333,6 +336,7 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
         _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff)
     _close_earlier_today(practice, now, staff)
     _sites(practice, patients, providers, kinds, now, staff)
+    _recalls(practice, patients, providers, now, staff)
     if account is not None:
         _running_late(practice, providers[0], now, staff)
         seed.platform = seed_platform_practice(now, seed.notes)
@@ -705,6 +709,49 @@ def _running_late(practice: Practice, provider: Provider, now: datetime, staff: 
 
 
 # ---------------------------------------------------------------- the second practice: the Platform
+
+# ---------------------------------------------------------------- recalls
+
+#: (patient index, due for, provider index or None, due this many days from today, added
+#: this many days before today). Texted, as the worker's recall job texts them, each day
+#: of the past at 10:00; a recall due today is left to the worker.
+RECALLS = (
+    (5, "6-month check-up", None, -20, 50),  # Grace: texted twice, no answer yet
+    (8, "Blood pressure check", 1, -45, 60),  # Ahmed: texted three times, overdue
+    (9, "Follow-up visit", 0, -2, 12),  # Chloe: texted, then booked today
+    (6, "Annual physical", None, 10, 3),  # Daniel: due in ten days
+    (11, "Annual physical", None, -5, 20),  # Harold: no consent, never texted
+    (4, "6-month check-up", None, 0, 30),  # Tom: due today, texted by the worker
+)
+#: Chloe (patient, provider) books from her recall: a follow-up six days ahead at 16:30.
+RECALL_BOOKED = (9, 0)
+
+
+def _recalls(practice: Practice, patients: list[Patient], providers: list[Provider],
+             now: datetime, staff: Actor) -> None:
+    """The recall list in every state: due and texted, overdue, booked, coming due, not
+    texted for want of consent, and one the worker texts today. The past days' texts are
+    history rows (sent at 10:00 that day), as the rest of the month is."""
+    zone = practice.zone
+    today = now.astimezone(zone).date()
+    for index, reason, provider, due_in, added_ago in RECALLS:
+        added = now - timedelta(days=added_ago)
+        recalls.add(practice, patients[index], RecallDetails(
+            reason, today + timedelta(days=due_in),
+            providers[provider] if provider is not None else None), actor=staff, now=added)
+    for days_ago in range(max(row[4] for row in RECALLS), 0, -1):
+        moment = to_utc(today - timedelta(days=days_ago), time(10), zone)
+        send_due_recalls(moment)
+        for message in db.session.scalars(select(Message).where(
+                Message.practice_id == practice.id, Message.kind == MessageKind.RECALL,
+                Message.status == MessageStatus.QUEUED)):
+            message.status, message.sent_at = MessageStatus.SENT, moment
+    index, provider = RECALL_BOOKED
+    starts_at = to_utc(_weekday(today + timedelta(days=6)), time(16, 30), zone)
+    booking.book(practice, patient=patients[index], provider=providers[provider],
+                 starts_at=starts_at, reason="Follow-up", actor=staff, now=now)
+    db.session.commit()
+
 
 def seed_platform_practice(now: datetime, notes: list[str]) -> SeededPractice | None:
     """Harbor View Clinic, whose Clickatell account is on the Platform: connected as a

@@ -131,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     from .onboarding.connect_existing_views import bp as connect_existing_bp
     from .onboarding.views import bp as onboarding_bp
     from .patients.views import bp as patients_bp
+    from .recalls.views import bp as recalls_bp
     from .reminders.views import bp as reminders_bp
     from .running_late.views import bp as running_late_bp
     from .settings.views import bp as settings_bp
@@ -151,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(onboarding_bp)
     app.register_blueprint(connect_existing_bp)
     app.register_blueprint(patients_bp)
+    app.register_blueprint(recalls_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(waitlist_bp)
@@ -177,13 +179,15 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_send_policy(app: Flask) -> None:
-    """What reminders, offers and running-late texts must satisfy to leave, given to the
-    outbox (which cannot import the packages above it)."""
+    """What reminders, offers, running-late texts and recalls must satisfy to leave, given to
+    the outbox (which cannot import the packages above it)."""
+    from .recalls.policy import init_app as init_recall_policy
     from .reminders.policy import init_app
     from .running_late import init_app as init_running_late
 
     init_app(app)
     init_running_late(app)
+    init_recall_policy(app)
 
 
 def register_reactions(app: Flask) -> None:
@@ -191,10 +195,12 @@ def register_reactions(app: Flask) -> None:
     the appointments' signals (appointments cannot import the waitlist above them); what the
     inbound package does when Clickatell says a patient opted out (the outbox's signal)."""
     from .inbound.opt_outs import init_app as init_opt_outs
+    from .recalls.service import init_app as init_recalls
     from .waitlist.offers import init_app
 
     init_app(app)
     init_opt_outs(app)
+    init_recalls(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -8,6 +8,7 @@ from flask import Flask
 from .key_rotation import rotate_stored_secrets
 from .models.types import utcnow
 from .onboarding.cli import clickatell_cli
+from .recalls.cli import recalls_cli
 from .reminders.cli import reminders_cli
 from .retention import purge_old_texts
 from .transactions import unit_of_work
@@ -22,10 +23,11 @@ except ImportError:  # a production install without the development tooling
 def init_app(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(clickatell_cli)
+    app.cli.add_command(recalls_cli)
 
     @app.cli.command("worker")
     def worker():
-        """Run the scheduled jobs (send reminders, waitlist waves, activation checks) until
+        """Run the scheduled jobs (send reminders, waitlist waves, recalls, activation checks) until
         SIGTERM or Ctrl-C. Web processes never send: run at least one of these."""
         running = Worker(app)
         running.handle_signals()

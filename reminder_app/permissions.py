@@ -49,6 +49,7 @@ MANAGE_CHANGES = frozenset({
     "settings.practice", "settings.staff", "reminders.edit_rule", "conversations.reply_words",
     "waitlist.settings", "visits.types", "visits.edit_type", "visits.locations",
     "visits.edit_location",
+    "recalls.settings",
 })
 
 #: Blueprints whose every change is the owner's: setting up the Clickatell account.

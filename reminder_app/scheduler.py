@@ -20,6 +20,7 @@ JOBS: list[tuple[str, str, str]] = [
      "ONBOARDING_CHECK_SECONDS"),
     ("dispatch", "reminder_app.reminders.passes:run_pass", "DISPATCH_INTERVAL_SECONDS"),
     ("waitlist-offers", "reminder_app.waitlist.offers:advance", "WAITLIST_CHECK_SECONDS"),
+    ("recalls", "reminder_app.recalls.texting:send_due", "RECALL_CHECK_SECONDS"),
 ]
 
 

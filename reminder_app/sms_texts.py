@@ -262,3 +262,35 @@ CATALOG[Language.ES].update({
                                    "las {time} sigue en pie. No hace falta responder. "
                                    "{opt_out}",
 })
+
+
+# ---------------------------------------------------------------- recalls (reminder_app/recalls/)
+
+class RecallText(enum.StrEnum):
+    """The recall's texts: it is due, the same again later, and the answer to a reply that
+    asks to book. Minimum necessary: the practice and the patient's first name, never the
+    reason or the doctor (a shared phone, a lock screen)."""
+
+    DUE = "recall_due"
+    AGAIN = "recall_again"
+    WILL_CALL = "recall_will_call"
+
+
+KINDS += (RecallText,)
+
+CATALOG[Language.EN].update({
+    RecallText.DUE: "{practice}: {first_name}, time to book your next visit. Reply R and we "
+                    "will call you, or call {phone}. Reply STOP to opt out.",
+    RecallText.AGAIN: "{practice}: {first_name}, your next visit is still due. Reply R and "
+                      "we will call you, or call {phone}. Reply STOP to opt out.",
+    RecallText.WILL_CALL: "{practice}: thank you, we will call you to book your visit. Or "
+                          "call us: {phone}.",
+})
+CATALOG[Language.ES].update({
+    RecallText.DUE: "{practice}: {first_name}, toca pedir su proxima cita. Responda R y le "
+                    "llamamos, o llame al {phone}. Responda STOP para darse de baja.",
+    RecallText.AGAIN: "{practice}: {first_name}, aun falta pedir su cita. Responda R y le "
+                      "llamamos, o llame al {phone}. Responda STOP para darse de baja.",
+    RecallText.WILL_CALL: "{practice}: gracias, le llamaremos para darle cita. O llamenos al "
+                          "{phone}.",
+})

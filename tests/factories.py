@@ -229,6 +229,7 @@ def one_record_of_each(practice) -> dict:
         Location,
         Message,
         PracticeKeyword,
+        Recall,
         ReminderRule,
         StaffSession,
         WaitlistEntry,
@@ -243,6 +244,9 @@ def one_record_of_each(practice) -> dict:
                           providers=[appointment.provider])
     db.session.add_all([keyword, entry])
     slot = offers.slot_freed(appointment, datetime.now(UTC))
+    recall = Recall(practice_id=practice.id, patient=appointment.patient, reason="Check-up",
+                    due_on=datetime.now(UTC).date())
+    db.session.add(recall)
     staff = make_staff(practice)
     signed_in = start_session(staff, remember=False)
     token = create_api_token(practice, "PMS")[0]
@@ -259,7 +263,8 @@ def one_record_of_each(practice) -> dict:
             Message: make_sent_text(practice, patient=appointment.patient),
             PracticeKeyword: keyword, ReminderRule: rule,
             WaitlistEntry: entry, FreedSlot: slot,
-            AppointmentType: appointment_type, Location: location}
+            AppointmentType: appointment_type, Location: location,
+            Recall: recall}
 
 
 #: Who acts in tests that call the services directly (views pass the signed-in user).

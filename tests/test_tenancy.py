@@ -12,6 +12,7 @@ from reminder_app.models import (
     Patient,
     PracticeKeyword,
     Provider,
+    Recall,
     ReminderRule,
     StaffSession,
     StaffUser,
@@ -40,6 +41,7 @@ ID_ARGUMENTS = {
     "session_id": StaffSession,
     "type_id": AppointmentType,
     "location_id": Location,
+    "recall_id": Recall,
 }
 
 PUBLIC_PREFIXES = ("/static", "/healthz", "/webhooks/", "/api/", "/calendar/")

@@ -38,6 +38,7 @@ EDGE_MODULES = {
     "reminder_app.metrics": "the /metrics scrape ends its read-only transaction",
     "reminder_app.worker": "the worker process: its heartbeat writes are units of work",
     "reminder_app.reminders.cli": "the `flask reminders send-due` command",
+    "reminder_app.recalls.cli": "the `flask recalls send-due` command",
     "reminder_app.scheduler": "the job wrapper: each scheduled run is one unit of work",
     "reminder_app.errors": "an error page ends the failed request's transaction",
     "reminder_app.health": "the health check ends its probe's transaction",

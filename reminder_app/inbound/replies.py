@@ -45,11 +45,15 @@ from ..models import (
     Patient,
     Practice,
     PracticeKeyword,
+    Recall,
 )
 from ..models.appointments import OPEN_STATUSES, CancelledBy
 from ..models.messages import LEFT_STATUSES
 from ..models.types import utcnow
 from ..outbox import OutboxError, cancel_queued, enqueue
+from ..recalls import replies as recall_replies
+from ..recalls import service as recalls
+from ..recalls.texts import RecallText, render_for
 from ..reminders import consent, planning
 from ..reminders.policy import NEEDS_CONSENT, OPTED_OUT
 from ..waitlist import offers
@@ -201,6 +205,13 @@ def handle_inbound(account: ClickatellAccount, message: Reply,
             return _answer_offer(practice, message, sender, key, offer, reading, accepted,
                                  now)
 
+    recall = recall_replies.recall_replied_to(practice, patients, now)
+    if recall is not None:
+        reading = interpret(message.text, recall.patient.language.value,
+                            practice_words(practice))
+        if recall_replies.answers_recall(reading.intent):
+            return _answer_recall(practice, message, sender, key, recall, reading, now)
+
     appointment = appointment_replied_to(practice, patients, now)
     patient = appointment.patient if appointment else most_recently_texted(practice, patients)
     reading = interpret(message.text, patient.language.value if patient else None,
@@ -236,6 +247,24 @@ def _answer_offer(practice: Practice, message: Reply, sender: str, key: str,
                            until=offer.expires_at),
                 patient=offer.patient, appointment=offer.slot.filled_appointment
                 if outcome is OfferText.BOOKED else None, now=now)
+    return inbound
+
+
+def _answer_recall(practice: Practice, message: Reply, sender: str, key: str,
+                   recall: Recall, reading: Reading, now: datetime) -> Message | None:
+    """A reply to a recall text: the recall stops texting and is marked replied, and the
+    reply stays unread for staff, who call the patient; a reply asking to book (R, C, YES,
+    BOOK) hears that they will (recalls/replies.py)."""
+    inbound = _store(practice, message, sender, key, patient=recall.patient,
+                     appointment=None, now=now)
+    if inbound is None:
+        return None
+    Event.record_reading(inbound, reading, Actor.patient(recall.patient), now)
+    recalls.mark_replied(recall, inbound.id, now)
+    if recall_replies.asks_to_book(reading.intent, reading.word):
+        send_answer(practice, inbound, render_for(RecallText.WILL_CALL, practice,
+                                                  recall.patient),
+                    patient=recall.patient, appointment=None, now=now)
     return inbound
 
 

@@ -23,6 +23,7 @@ from .messages import (
 from .outbox import SendSlot
 from .patients import Language, Patient, Provider
 from .practice import Practice
+from .recalls import Recall, RecallNotice, RecallStatus
 from .reminders import Reminder, ReminderRule, ReminderStatus, ReminderTemplate
 from .staff import LoginAttempt, RecoveryCode, Role, StaffSession, StaffUser
 from .visits import AppointmentType, Location
@@ -42,6 +43,7 @@ __all__ = [
     "ReminderTemplate", "Role", "SendSlot", "StaffSession", "StaffUser", "StatusChangeRefused",
     "WorkerHeartbeat",
     "AppointmentType", "Location",
+    "Recall", "RecallNotice", "RecallStatus",
 ]
 
 

@@ -27,6 +27,8 @@ class Practice(db.Model):
         CheckConstraint("offer_hold_minutes >= 1", name="offer_hold_positive"),
         CheckConstraint("reminders_per_day >= 1 AND reminders_per_week >= reminders_per_day",
                         name="reminder_caps_consistent"),
+        CheckConstraint("recall_interval_days >= 1 AND recall_max_texts >= 1",
+                        name="recall_pace_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +52,10 @@ class Practice(db.Model):
     offer_hold_minutes: Mapped[int] = mapped_column(default=15)
     #: Every staff member must sign in with a second factor (an owner's choice).
     require_two_factor: Mapped[bool] = mapped_column(default=False)
+    #: A recall is texted when it comes due, then again this many days later, at most
+    #: `recall_max_texts` times in all, until the patient books or replies.
+    recall_interval_days: Mapped[int] = mapped_column(default=14)
+    recall_max_texts: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

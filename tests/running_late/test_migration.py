@@ -15,7 +15,7 @@ def test_events_stay_append_only_and_a_downgrade_takes_the_late_rows_away(
         empty_database_url):  # noqa: F811
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
-        upgrade()
+        upgrade(revision="0021")
         with db.engine.begin() as connection:
             connection.execute(text(
                 "INSERT INTO practice (id, name, country, timezone, phone, address, quiet_start,"
