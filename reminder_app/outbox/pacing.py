@@ -187,3 +187,14 @@ def claim_paced(now: datetime, now_us: int, owner: str, *, limit: int, lease: ti
                                       for number, next_slot in advanced.items()])
     claimed.sort(key=lambda one: one.slot_us)
     return PacedClaim(claimed)
+
+
+def give_back(number: str, first_us: int, end_us: int) -> bool:
+    """Return the slots from `first_us` to `end_us` (exclusive) to `number`, if they are the
+    last it has reserved (no claim has reserved one after them): its next free slot moves
+    back to `first_us`. In the caller's transaction; True if they were given back."""
+    return db.session.execute(
+        update(slots).where(slots.c.number == number, slots.c.next_slot_us == end_us)
+        .values(next_slot_us=first_us)
+        .execution_options(synchronize_session=False)).rowcount == 1
+
