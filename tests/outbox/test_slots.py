@@ -92,30 +92,36 @@ def test_a_text_stopped_as_it_leaves_gives_its_slot_to_the_next_text_of_its_numb
     stopped = in_due_order()[0]
     stopped.patient.opt_out(booking.due)  # STOP between queueing and sending
     db.session.commit()
-    claims, used = [], {}
-    claim_with_slots, attempt = dispatcher.claim_with_slots, dispatcher.Sender.attempt
+    claims, compacted = [], []
+    claim_with_slots, return_unused = dispatcher.claim_with_slots, dispatcher.return_unused_slots
 
     def recorded_claim(*args):
         found = claim_with_slots(*args)
         claims.append(sorted(one.slot_us for one in found.claimed))
         return found
 
-    def recorded_attempt(self, job):
-        used[job.id] = job.slot_us
-        return attempt(self, job)
+    def recorded_return(jobs, settings):
+        returned = return_unused(jobs, settings)
+        compacted.append(({job.id: job.slot_us for job in jobs}, returned,
+                          next_slot_of(jobs[0].sender)))
+        return returned
 
     monkeypatch.setattr(dispatcher, "claim_with_slots", recorded_claim)
-    monkeypatch.setattr(dispatcher.Sender, "attempt", recorded_attempt)
+    monkeypatch.setattr(dispatcher, "return_unused_slots", recorded_return)
     result = dispatcher.dispatch_due(booking.due)
 
     assert (result.cancelled, result.sent) == (1, 2)
     _, second, third = in_due_order()
     reserved = claims[0]  # the claim reserved three slots, a second apart
     assert len(reserved) == 3
-    # The two texts that leave use the first two slots, in due order; the stopped one none.
-    assert (used[second.id], used[third.id], used[stopped.id]) == (reserved[0], reserved[1], 0)
-    # and the third slot went back to the number
-    assert next_slot_of(second.sender) == reserved[2]
+    slots, returned, next_slot = compacted[0]
+    # The two texts that are to leave take the first two slots, in due order; the stopped
+    # one none; the third slot goes back to the number.
+    assert slots == {second.id: reserved[0], third.id: reserved[1], stopped.id: 0}
+    assert (returned, next_slot) == (1, reserved[2])
+    sent = sorted(sandbox.messages(), key=lambda m: m["created"])
+    assert [m["cliMsgId"] for m in sent] == [second.client_message_id,
+                                             third.client_message_id]
 
 
 def test_slots_are_given_back_only_while_no_claim_has_reserved_one_after_them(app):
