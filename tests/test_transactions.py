@@ -52,6 +52,8 @@ EDGE_FUNCTIONS = {
         "before each request: the session's last-seen is committed apart from the view's work",
     "reminder_app.audit.record_change":
         "after each request: the trail's row, in its own small transaction",
+    "reminder_app.reminders.planning.queue_due":
+        "the dispatch pass reads the due reminders in turn, and ends that read before queueing",
     "reminder_app.reminders.planning._queue_batch":
         "the dispatch pass queues due reminders one committed batch at a time",
     "reminder_app.outbox.dispatcher.claim_messages":
@@ -62,6 +64,8 @@ EDGE_FUNCTIONS = {
         "ends the read: nothing is held open during the network calls",
     "reminder_app.outbox.dispatcher._write_outcomes":
         "the outcomes of the texts just sent, committed as soon as they are known",
+    "reminder_app.outbox.dispatcher.return_unused_slots":
+        "slots a stopped text leaves unused, given back to its number before the others leave",
     "reminder_app.outbox.dispatcher.release_held":
         "texts held for a blocker that has gone, released at the start of a pass",
     "reminder_app.outbox.at_once.claim_by_id":

@@ -87,6 +87,10 @@ class Message(db.Model):
     __table_args__ = (
         UniqueConstraint("practice_id", "dedupe_key"),
         Index("ix_message_status_send_after", "status", "send_after"),
+        # Each long number's queue in due order: the paced claim reads the numbers with
+        # queued texts and each one's first due texts from it (outbox/pacing.py).
+        Index("ix_message_status_sender_send_after_id", "status", "sender", "send_after",
+              "id"),
         Index("ix_message_practice_id_patient_id_created_at", "practice_id", "patient_id",
               "created_at"),
         # Has the practice texted this number (inbound/answer_policy.py)?

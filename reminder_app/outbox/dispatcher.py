@@ -47,6 +47,7 @@ import socket
 import threading
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -80,7 +81,7 @@ from ..models.clickatell_account import NO_CREDIT as NO_CREDIT_LEFT
 from ..models.clickatell_account import Blocker, BlockerKind, sending_blocker
 from ..models.types import utcnow
 from .delivery import REMINDER_STATUS, status_for_code
-from .pacing import PacedClaim, claim_paced, interval_us
+from .pacing import PacedClaim, claim_paced, give_back, interval_us
 from .pacing import due as _due
 from .policy import Action, Outgoing, Verdict, verdict
 from .rate_limit import take_slot
@@ -589,8 +590,67 @@ def wait_for_own_slot(job: Job, settings: Settings) -> None:
 def _too_late(job: Job, settings: Settings) -> bool:
     """Is it too late for this text to use its slot (it would leave too close to the next)?
     Only a text that is to be sent: one cancelled or held uses no slot."""
-    return job.slot_us > 0 and job.verdict is None and _real_us() - job.slot_us > (
-        LATE_SHARE * interval_us(settings.rate_per_second))
+    return job.slot_us > 0 and job.verdict is None and _too_late_for(job.slot_us, settings)
+
+
+def _too_late_for(slot_us: int, settings: Settings) -> bool:
+    return _real_us() - slot_us > LATE_SHARE * interval_us(settings.rate_per_second)
+
+
+def move_up(late: Job, waiting: list[tuple[int, int, Job]], settings: Settings) -> int:
+    """A text reached too late for its slot takes the next slot this sender holds for its
+    number, that slot's text the next, and so on; the last of them takes the number's next
+    free slot (`new_slot`). So the number keeps its pace, and its texts their due order,
+    however late a busy sender is; a text is never dropped. Slots of the number that have
+    passed too are not used: as many new slots are taken as slots were missed. Returns how
+    many new slots were taken."""
+    ours = [entry for entry in waiting
+            if entry[2].sender == late.sender and entry[2].verdict is None]
+    if ours:
+        moved = {text_id for _, text_id, _ in ours}
+        waiting[:] = [entry for entry in waiting if entry[1] not in moved]
+        heapq.heapify(waiting)
+    ours.sort()
+    chain = [late] + [job for _, _, job in ours]
+    usable = [slot for slot, _, _ in ours if not _too_late_for(slot, settings)]
+    for job, slot in zip(chain, usable, strict=False):
+        job.slot_us = slot
+    missed = chain[len(usable):]
+    for job in missed:
+        job.slot_us = new_slot(job, settings)
+    for job in chain:
+        heapq.heappush(waiting, (job.slot_us, job.id, job))
+    return len(missed)
+
+
+def return_unused_slots(jobs: list[Job], settings: Settings) -> int:
+    """Texts the send policy stops (cancelled, waiting for quiet hours, held) leave no
+    gap in their number's pace: the claim's other texts of that number move up into the
+    earliest of its slots (in due order), and the slots left over are given back to the
+    number if no claim has reserved one after them (`pacing.give_back`). A stopped text is
+    recorded at once; it uses no slot. Returns how many slots were given back."""
+    step = interval_us(settings.rate_per_second)
+    by_number: dict[str, list[Job]] = defaultdict(list)
+    for job in jobs:
+        by_number[job.sender].append(job)
+    returned = 0
+    for number, held in by_number.items():
+        leaving = sorted((job for job in held if job.verdict is None),
+                         key=lambda job: job.slot_us)
+        if len(leaving) == len(held):
+            continue
+        reserved = sorted(job.slot_us for job in held)
+        for job, slot in zip(leaving, reserved, strict=False):
+            job.slot_us = slot
+        for job in held:
+            if job.verdict is not None:
+                job.slot_us = 0
+        unused = reserved[len(leaving):]
+        with turn_to_write():
+            if give_back(number, unused[0], unused[-1] + step):
+                returned += len(unused)
+            transactions.commit()
+    return returned
 
 
 def _work(settings: Settings, clock: Callable[[], datetime], real_clock: bool, owner: str,
@@ -607,8 +667,7 @@ def _work(settings: Settings, clock: Callable[[], datetime], real_clock: bool, o
             if waiting and waiting[0][0] <= _real_us():
                 job = heapq.heappop(waiting)[2]
                 if _too_late(job, settings):
-                    job.slot_us = new_slot(job, settings)
-                    heapq.heappush(waiting, (job.slot_us, job.id, job))
+                    move_up(job, waiting, settings)
                     continue
                 outcome = sender.attempt(job)
                 result.count(outcome)
@@ -625,8 +684,12 @@ def _work(settings: Settings, clock: Callable[[], datetime], real_clock: bool, o
                 finished = queueing_done is None or queueing_done.is_set()
                 slots, next_slot_us = _claim(settings, clock, owner)
                 if slots:
-                    for job in load_jobs(list(slots), clock(), sender.clients):
+                    jobs = load_jobs(list(slots), clock(), sender.clients)
+                    for job in jobs:
                         job.slot_us = slots[job.id]
+                    if settings.rate_per_second > 0:
+                        return_unused_slots(jobs, settings)
+                    for job in jobs:
                         heapq.heappush(waiting, (job.slot_us, job.id, job))
                     continue
                 if not waiting and next_slot_us is None and finished:

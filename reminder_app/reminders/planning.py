@@ -222,17 +222,40 @@ class QueueResult:
         self.rescheduled += other.rescheduled
 
 
-def _claim_due(now: datetime, limit: int) -> list[int]:
-    """Take up to `limit` due reminders for this transaction: the conditional UPDATE only one
-    claimer can win (on PostgreSQL the candidates are picked FOR UPDATE SKIP LOCKED, so
-    concurrent claimers take different rows instead of queueing behind each other)."""
-    due = (select(Reminder.id)
-           .where(Reminder.status == ReminderStatus.PENDING, Reminder.send_at <= now)
-           .order_by(Reminder.send_at).limit(limit)
-           .with_for_update(skip_locked=True))
+def due_in_turn(now: datetime) -> list[int]:
+    """Every reminder due at `now`, practice by practice in turn: each practice's first due
+    reminder, then each one's second, and so on (within a practice, in due order). Read
+    once per pass, so the order costs one scan of the due reminders, not one per batch.
+
+    A practice group's reminders fall due together at the hour's turn; taken in plain
+    `send_at` order they come practice by practice (the order they were booked in), and the
+    last practices' texts would enter the outbox seconds after the first practices' were
+    already leaving."""
+    rows = db.session.execute(
+        select(Reminder.id, Reminder.practice_id)
+        .where(Reminder.status == ReminderStatus.PENDING, Reminder.send_at <= now)
+        .order_by(Reminder.send_at, Reminder.id)).all()
+    turns: dict[int, int] = defaultdict(int)
+    ranked = []
+    for position, (reminder_id, practice_id) in enumerate(rows):
+        ranked.append((turns[practice_id], position, reminder_id))
+        turns[practice_id] += 1
+    return [reminder_id for _, _, reminder_id in sorted(ranked)]
+
+
+def _claim_due(ids: list[int]) -> list[int]:
+    """Take those of `ids` still pending for this transaction: the conditional UPDATE only
+    one claimer can win. On PostgreSQL the candidates are locked FOR UPDATE SKIP LOCKED, so
+    a claimer passes over rows another is queueing instead of waiting behind it; they are
+    picked once, in a MATERIALIZED CTE (as `outbox.dispatcher.claim_messages` does)."""
+    candidates = (select(Reminder.id)
+                  .where(Reminder.id.in_(ids), Reminder.status == ReminderStatus.PENDING)
+                  .with_for_update(skip_locked=True)
+                  .cte("candidates").prefix_with("MATERIALIZED"))
     claimed = db.session.execute(
         update(Reminder)
-        .where(Reminder.id.in_(due.scalar_subquery()), Reminder.status == ReminderStatus.PENDING)
+        .where(Reminder.id.in_(select(candidates.c.id)),
+               Reminder.status == ReminderStatus.PENDING)
         .values(status=ReminderStatus.QUEUED)
         .returning(Reminder.id)
         .execution_options(synchronize_session=False))
@@ -269,9 +292,12 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
     template = reminder.rule.template_for(patient.language)
     body = template.body if template else templates.DEFAULT_TEMPLATES[patient.language]
     text = templates.render(body, templates.details_of(appointment, practice))
+    # Due when the reminder was due, not when it was queued: the senders take each
+    # number's oldest due text first, and the send-latency metric counts from here.
     message = enqueue(practice, to=patient.mobile, body=text, kind=MessageKind.REMINDER,
                       patient=patient, appointment=appointment,
-                      dedupe_key=f"reminder:{reminder.id}", now=now)
+                      dedupe_key=f"reminder:{reminder.id}", send_after=reminder.send_at,
+                      now=now)
     reminder.status, reminder.message_id = ReminderStatus.QUEUED, message.id
     reminder.reason = found.reason if found is not None else ""
     result.queued += 1
@@ -281,26 +307,37 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
 
 def queue_due(now: datetime, *, batch: int = QUEUE_BATCH) -> QueueResult:
     """Turn every reminder due at `now` into a text in the outbox (or skip it, with the
-    reason, if it must not go out), one committed batch at a time.
+    reason, if it must not go out), one committed batch at a time, the practices in turn
+    (`due_in_turn`): the first batch holds the first due reminder of every practice (as
+    many as it holds), so every long number starts sending at once.
 
     The rule, then the send policy (`outbox.policy.verdict`: the appointment, consent, quiet
     hours, the account) are checked again at this instant: much can change between booking
-    and sending.
+    and sending. A batch another process is queueing is passed over; the due reminders are
+    read again once all are taken, until none is left (or all are someone else's).
     """
     total = QueueResult()
     practices: dict[int, Practice] = {}
     while True:
         with turn_to_write():
-            result = _queue_batch(now, batch, practices)
-        if result is None:
+            ids = due_in_turn(now)
+            transactions.commit()  # end the read
+        queued_any = False
+        for start in range(0, len(ids), batch):
+            with turn_to_write():
+                result = _queue_batch(now, ids[start:start + batch], practices)
+            if result is not None:
+                total.add(result)
+                queued_any = True
+        if not queued_any:
             return total
-        total.add(result)
 
 
-def _queue_batch(now: datetime, batch: int, practices: dict[int, Practice]
+def _queue_batch(now: datetime, ids: list[int], practices: dict[int, Practice]
                  ) -> QueueResult | None:
-    """Claim, check and queue one batch in one transaction; None when nothing is due."""
-    ids = _claim_due(now, batch)
+    """Claim, check and queue one batch in one transaction; None when none of `ids` was
+    still pending (or all were being queued by another process)."""
+    ids = _claim_due(ids)
     if not ids:
         transactions.commit()
         return None
