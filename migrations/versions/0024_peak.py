@@ -2,15 +2,15 @@
 id), so the paced claim reads the numbers with due texts and each one's first texts without
 scanning the backlog (issue 17)
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-06 11:40:00
 """
 from alembic import op
 
 
-revision = '0021'
-down_revision = '0020'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
