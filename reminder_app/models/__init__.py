@@ -11,6 +11,7 @@ from .audit import AuditEntry
 from .clickatell_account import ClickatellAccount, Generation, PendingRegistration
 from .consent import ConsentMethod, ConsentRecord, Evidence
 from .events import Actor, ActorKind, AppendOnly, Event, EventKind
+from .families import QuestionOption, QuestionStatus, ReplyCode, ReplyQuestion
 from .keywords import Intent, PracticeKeyword
 from .messages import (
     CallbackKind,
@@ -40,6 +41,7 @@ __all__ = [
     "PracticeKeyword", "Provider", "RecoveryCode", "Reminder", "ReminderRule", "ReminderStatus",
     "ReminderTemplate", "Role", "SendSlot", "StaffSession", "StaffUser", "StatusChangeRefused",
     "WorkerHeartbeat",
+    "QuestionOption", "QuestionStatus", "ReplyCode", "ReplyQuestion",
 ]
 
 

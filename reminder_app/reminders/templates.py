@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from .. import sms_texts
 from ..clickatell import analyse
 from ..models import Language
-from ..sms_texts import ReminderText
+from ..sms_texts import FamilyText, ReminderText
 
 _STOP = re.compile(r"\bSTOP\b")
 
@@ -56,6 +56,13 @@ NO_OPT_OUT = ("Every reminder must tell patients how to stop the texts: add {opt
               "(“Reply STOP to opt out.”) or write that sentence yourself.")
 PROVIDER_NOT_NAMED = ("Your practice does not name the provider in texts: remove {provider}, "
                       "or turn on “Name the provider in reminders” first.")
+
+
+def reply_instructions(language: Language, code: int | None) -> str:
+    """How to answer: "Reply C to confirm, R to reschedule.", or with the visit's code."""
+    if code is None:
+        return REPLY_INSTRUCTIONS[language]
+    return sms_texts.text(FamilyText.REPLY_INSTRUCTIONS_CODED, language).format(code=code)
 
 
 def default_templates(name_provider: bool) -> dict[Language, str]:
@@ -127,16 +134,19 @@ class Details:
     starts_at: datetime  # aware
     zone: ZoneInfo
     language: Language
+    #: The visit's reply code when its phone has several visits coming ("Reply C2 …",
+    #: reminders/reply_codes.py); None: "Reply C …".
+    reply_code: int | None = None
 
 
-def details_of(appointment, practice) -> Details:
+def details_of(appointment, practice, *, reply_code: int | None = None) -> Details:
     """The details of one of the practice's appointments."""
     patient = appointment.patient
     return Details(
         patient_first_name=patient.first_name, patient_last_name=patient.last_name,
         practice_name=practice.name, practice_phone=sms_texts.phone_for_patients(practice),
         provider=appointment.provider.name, starts_at=appointment.starts_at,
-        zone=practice.zone, language=patient.language)
+        zone=practice.zone, language=patient.language, reply_code=reply_code)
 
 
 def render(body: str, details: Details) -> str:
@@ -154,7 +164,7 @@ def render(body: str, details: Details) -> str:
         "provider": details.provider,
         "date": sms_texts.day(details.starts_at, details.zone, language),
         "time": sms_texts.clock(details.starts_at, details.zone, language),
-        "reply_instructions": REPLY_INSTRUCTIONS[language],
+        "reply_instructions": reply_instructions(language, details.reply_code),
         "opt_out": OPT_OUT_LINES[language],
     }
     return body.format_map(values)
