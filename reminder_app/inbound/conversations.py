@@ -110,6 +110,11 @@ def readings(messages: list[Message]) -> dict[int, Event]:
         select(Event).where(Event.kind == EventKind.REPLY_READ, Event.message_id.in_(ids)))}
 
 
+def questions(messages: list[Message]) -> dict:
+    """The "which visit?" questions these texts raised, asked or answered, by message id."""
+    return which_visit.questions_in(messages)
+
+
 def mark_thread_handled(practice: Practice, patient: Patient, now: datetime | None = None
                         ) -> int:
     count = db.session.execute(

@@ -91,6 +91,8 @@ class ReplyQuestion(db.Model):
     answer_message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
     chosen_appointment_id: Mapped[int | None] = mapped_column()
 
+    chosen: Mapped[Appointment | None] = relationship(foreign_keys=[chosen_appointment_id],
+                                                      viewonly=True)
     options: Mapped[list[QuestionOption]] = relationship(
         back_populates="question", order_by="QuestionOption.code",
         cascade="all, delete-orphan")

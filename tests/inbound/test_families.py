@@ -344,3 +344,15 @@ def test_a_mobile_shared_across_two_practices_keeps_their_questions_apart(
     assert [q.status for q in questions(practice)] == [QuestionStatus.OPEN]
     assert questions(other) == []
     assert other_account.long_number != PRACTICE_NUMBER
+
+
+def test_staff_read_the_question_and_the_answer_in_each_childs_conversation(
+        texts, auth, client, practice, emma, noah, same_morning):
+    texts.send("C")
+    texts.send("2")
+    auth.login("dana@example.com")
+    for child in (emma, noah):
+        page = client.get(f"/conversations/{child.id}").get_data(as_text=True)
+        assert "which visit do you confirm?" in page
+        assert "asked which visit (answered)" in page
+        assert "answer to “which visit?”: Noah" in page
