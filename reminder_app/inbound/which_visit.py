@@ -52,8 +52,10 @@ from .understanding import COURTESY, _tokens
 
 #: A question is answerable this long at most (less if its last visit starts sooner).
 QUESTION_LIFETIME = timedelta(hours=24)
-#: A question lists at most this many visits (the soonest), to stay one SMS part.
-MAX_OPTIONS = 4
+#: A question lists at most this many visits (the soonest): two always fit one SMS part,
+#: three with names and times of ordinary length (the others are still named by the codes
+#: their reminders gave).
+MAX_OPTIONS = 3
 #: The replies that are about a visit, and so may need the question.
 ABOUT_A_VISIT = frozenset({Intent.CONFIRM, Intent.CANCEL_APPOINTMENT, Intent.RESCHEDULE})
 LETTERS = {"c": Intent.CONFIRM, "x": Intent.CANCEL_APPOINTMENT, "r": Intent.RESCHEDULE}

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from reminder_app.clickatell import Reply
+from reminder_app.clickatell import Reply, analyse
 from reminder_app.extensions import db
 from reminder_app.inbound.conversations import thread_messages
 from reminder_app.inbound.replies import handle_inbound
-from reminder_app.inbound.which_visit import coded_reply
+from reminder_app.inbound.which_visit import ask, coded_reply, question_text
 from reminder_app.models import (
     AppointmentStatus,
     Event,
@@ -356,3 +356,22 @@ def test_staff_read_the_question_and_the_answer_in_each_childs_conversation(
         assert "which visit do you confirm?" in page
         assert "asked which visit (answered)" in page
         assert "answer to “which visit?”: Noah" in page
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_question_about_two_visits_is_one_sms_part_with_long_names_and_dates(
+        practice, language):
+    practice.name = "Riverside Family Practice Hoboken"
+    parent = make_patient(practice, mobile=PATIENT_MOBILE, first_name="Maximiliano",
+                          language=Language(language))
+    sibling = make_patient(practice, mobile=PATIENT_MOBILE, first_name="Alexandrina")
+    visits = [reminded(practice, parent, local(practice, 9, 10, 30)),
+              reminded(practice, sibling, local(practice, 12, 11, 45))]
+    now = datetime.now(UTC)
+    for intent in (Intent.CONFIRM, Intent.CANCEL_APPOINTMENT, Intent.RESCHEDULE):
+        reply = make_sent_text(practice, patient=parent)  # stands for the reply asked about
+        question = ask(practice, PATIENT_MOBILE, reply, intent, visits, now)
+        text = question_text(practice, question, language, now)
+        assert "Maximiliano" in text and "/" in text  # names, and dates: not this week
+        segments = analyse(text)
+        assert (segments.encoding, segments.parts) == ("GSM-7", 1), text
