@@ -28,7 +28,8 @@ PLACEHOLDERS = {
                 "the provider in texts)",
     "date": "The appointment's day, e.g. Monday, March 14",
     "time": "The appointment's time, e.g. 9:30 AM",
-    "reply_instructions": "How to answer: C to confirm, R to reschedule",
+    "reply_instructions": "How to answer: C to confirm, R to reschedule (C2, R2 when the "
+                          "patient's phone has several visits coming)",
     "opt_out": "How to stop the texts: Reply STOP to opt out (every reminder must say it)",
 }
 
