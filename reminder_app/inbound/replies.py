@@ -47,6 +47,7 @@ from ..models import (
     Patient,
     Practice,
     PracticeKeyword,
+    QuestionStatus,
 )
 from ..models.appointments import CancelledBy
 from ..models.types import utcnow
@@ -226,7 +227,10 @@ def _ask(practice: Practice, message: Reply, sender: str, key: str,
                         which_visit.question_text(practice, question, patient.language.value,
                                                   now),
                         patient=patient, appointment=None, now=now)
-    question.question_message_id = asked.id if asked is not None else None
+    if asked is not None:
+        question.question_message_id = asked.id
+    else:  # not sent (opted out, too many answers): a number must not answer it unseen
+        question.close(QuestionStatus.WITHDRAWN, now)
     return inbound
 
 

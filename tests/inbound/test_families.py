@@ -265,6 +265,8 @@ def test_an_opted_out_phone_is_sent_no_question(texts, practice, emma, same_morn
     sent = len(answers())
     texts.send("C")  # confirms nothing (which one?) and asks nothing: they opted out
     assert len(answers()) == sent
+    assert [q.status for q in questions()] == [QuestionStatus.WITHDRAWN]  # never seen
+    texts.send("2")  # so a number is not its answer
     assert all(refreshed(visit).status is AppointmentStatus.BOOKED for visit in same_morning)
 
 
