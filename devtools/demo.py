@@ -331,6 +331,8 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
         with _seeding_settings():
             _book_and_replay(practice, account, patients, providers, now, staff,
                              days=RIVERSIDE_DAYS, clickatell_id=account.api_id)
+            seed_family(practice, account, providers[0], now, staff,
+                        clickatell_id=account.api_id)
         _refresh_balance(account, seed.notes)
     else:
         _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff)
@@ -887,3 +889,42 @@ def _pushed_status_updates(sandbox: SandboxAPI, status_url: str) -> list[StatusU
                  if push["url"] == status_url}
     return [update for _, document in sorted(documents.items())
             for update in parse_platform_statuses(document)]
+
+
+# ---------------------------------------------------------------- a family on one mobile
+
+#: Two children on their parent's mobile (issue 19), seen one after the other tomorrow
+#: morning: (first name, last name, local time).
+FAMILY = (("Emma", "Reyes", time(8, 15)), ("Noah", "Reyes", time(8, 30)))
+FAMILY_MOBILE = "+19735550150"
+#: The parent answers both reminders with "C"; asked which visit, "2" (Noah's).
+FAMILY_REPLIES = ("C", "2")
+
+
+def seed_family(practice: Practice, account: ClickatellAccount, provider: Provider,
+                now: datetime, staff: Actor, *, clickatell_id: str) -> list[Appointment]:
+    """Book the children four days ago, send their reminders at the minute they were due
+    (each names its reply code: "Reply C1", "Reply C2"), and let the parent's phone answer:
+    a plain "C" is asked about, "2" confirms Noah's visit; Emma's waits."""
+    children = [_patient(practice, 0, first, last, Language.EN, True, now=now)
+                for first, last, _at in FAMILY]
+    for child in children:
+        child.mobile = FAMILY_MOBILE
+    db.session.add_all(children)
+    db.session.flush()
+    tomorrow = _weekday(now.astimezone(practice.zone).date() + timedelta(days=1))
+    visits = [booking.book(practice, patient=child, provider=provider,
+                           starts_at=to_utc(tomorrow, at, practice.zone), duration_minutes=15,
+                           reason="Check-up", actor=staff, now=now - timedelta(days=4))
+              for child, (_first, _last, at) in zip(children, FAMILY, strict=True)]
+    db.session.commit()
+    due = max(db.session.scalars(select(Reminder.send_at).where(
+        Reminder.appointment_id.in_([visit.id for visit in visits]),
+        Reminder.status == ReminderStatus.PENDING, Reminder.send_at <= now)), default=None)
+    if due is None:
+        return visits
+    run_pass(now=due)
+    for n, text in enumerate(FAMILY_REPLIES):
+        _text(account, clickatell_id, children[0], text,
+              min(due + timedelta(minutes=7 + 2 * n), now))
+    return visits

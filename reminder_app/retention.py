@@ -10,10 +10,19 @@ still waiting to leave are never touched, nor callbacks not yet processed.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, or_, update
+from sqlalchemy import case, delete, or_, select, update
 
 from .extensions import db
-from .models import CallbackRecord, Direction, Message, MessageStatus
+from .models import (
+    Appointment,
+    CallbackRecord,
+    Direction,
+    Message,
+    MessageStatus,
+    QuestionStatus,
+    ReplyCode,
+    ReplyQuestion,
+)
 
 #: What an old text's body becomes (a conversation then shows this instead of the words).
 REMOVED_BODY = "[removed after the retention period]"
@@ -48,4 +57,20 @@ def purge_old_texts(days: int, now: datetime) -> Purge:
                or_(CallbackRecord.processed_at.is_not(None), CallbackRecord.error != ""))
         .values(payload="")
         .execution_options(synchronize_session=False)).rowcount
+    _forget_old_phones(cutoff)
     return Purge(texts, callbacks)
+
+
+def _forget_old_phones(cutoff: datetime) -> None:
+    """Families (issue 19): the phone a reply code or a "which visit?" question was for goes
+    too. A code whose visit began before the cutoff names nothing any more: it is removed (a
+    blank number would clash with another's); a closed question keeps its row, not its
+    number."""
+    over = select(Appointment.id).where(Appointment.starts_at < cutoff)
+    db.session.execute(delete(ReplyCode).where(ReplyCode.appointment_id.in_(over))
+                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(ReplyQuestion)
+        .where(ReplyQuestion.asked_at < cutoff, ReplyQuestion.status != QuestionStatus.OPEN,
+               ReplyQuestion.mobile != "")
+        .values(mobile="").execution_options(synchronize_session=False))

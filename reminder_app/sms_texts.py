@@ -294,3 +294,61 @@ CATALOG[Language.ES].update({
     RecallText.WILL_CALL: "{practice}: gracias, le llamaremos para darle cita. O llamenos al "
                           "{phone}.",
 })
+
+
+# ------------------------------------------------------------------ families (issue 19)
+# Several patients on one mobile, several visits on one phone: the reply code a reminder
+# names, and the "which one?" question (inbound/which_visit.py). Minimum necessary: first
+# names and day and time only. No text here invites CANCEL (nor CANCELAR): "call off",
+# "anular".
+
+
+class FamilyText(enum.StrEnum):
+    """The texts of a phone with several visits coming."""
+
+    REPLY_INSTRUCTIONS_CODED = "reply_instructions_coded"
+    WHICH_TO_CONFIRM = "which_to_confirm"
+    WHICH_TO_CANCEL = "which_to_cancel"
+    WHICH_TO_RESCHEDULE = "which_to_reschedule"
+    CHOICE = "choice"
+    CHOICE_SAME_PATIENT = "choice_same_patient"
+
+
+KINDS = (*KINDS, FamilyText)
+
+CATALOG[Language.EN].update({
+    FamilyText.REPLY_INSTRUCTIONS_CODED: "Reply C{code} to confirm, R{code} to reschedule.",
+    FamilyText.WHICH_TO_CONFIRM: "{practice}: which visit do you confirm? Reply {choices}.",
+    FamilyText.WHICH_TO_CANCEL: "{practice}: which visit do you want to call off? Reply "
+                                "{choices}.",
+    FamilyText.WHICH_TO_RESCHEDULE: "{practice}: which visit do you want to move? Reply "
+                                    "{choices}.",
+    FamilyText.CHOICE: "{code} for {first_name} {when}",
+    FamilyText.CHOICE_SAME_PATIENT: "{code} for {when}",
+})
+CATALOG[Language.ES].update({
+    FamilyText.REPLY_INSTRUCTIONS_CODED: "Responda C{code}: confirmar, R{code}: cambiar.",
+    FamilyText.WHICH_TO_CONFIRM: "{practice}: que cita confirma? Responda {choices}.",
+    FamilyText.WHICH_TO_CANCEL: "{practice}: que cita quiere anular? Responda {choices}.",
+    FamilyText.WHICH_TO_RESCHEDULE: "{practice}: que cita quiere cambiar? Responda "
+                                    "{choices}.",
+    FamilyText.CHOICE: "{code} para {first_name} {when}",
+    FamilyText.CHOICE_SAME_PATIENT: "{code} para {when}",
+})
+
+_EN_SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: Without accents GSM-7 lacks (á); é is in it.
+_ES_SHORT_DAYS = ("lun", "mar", "mié", "jue", "vie", "sab", "dom")
+
+
+def short_when(moment: datetime, zone: ZoneInfo, language: str | None, *,
+               with_date: bool = False) -> str:
+    """A visit in a few characters, for a question listing several: "Tue 9:00 AM",
+    "mar 9:00"; with the date when the visits are not all within the coming week
+    ("Tue 3/10 9:00 AM", "mar 10/3 9:00")."""
+    local = moment.astimezone(zone)
+    spanish = language_of(language) is Language.ES
+    name = (_ES_SHORT_DAYS if spanish else _EN_SHORT_DAYS)[local.weekday()]
+    if with_date:
+        name += f" {local.day}/{local.month}" if spanish else f" {local.month}/{local.day}"
+    return f"{name} {clock(moment, zone, language)}"

@@ -60,7 +60,8 @@ def test_the_demo_practice_is_ready_to_send_with_a_day_in_every_state(app, live_
     assert account.username in [a["user"] for a in sandbox.accounts()]
     assert len(of(practice, Provider)) == 2
     patients = of(practice, Patient)
-    assert len(patients) == 12 and sum(p.sms_consent for p in patients) == 11
+    family = len(demo.FAMILY)
+    assert len(patients) == 12 + family and sum(p.sms_consent for p in patients) == 11 + family
     assert {p.language.value for p in patients} == {"en", "es"}
 
     states = upcoming_states(practice)
@@ -99,6 +100,18 @@ def test_the_demo_practice_is_ready_to_send_with_a_day_in_every_state(app, live_
         assert taker.full_name == "Lucas Rossi"
         assert any(m["direction"] == "mt" and "it is yours" in m["text"]
                    for m in sandbox.messages(sender=account.long_number))
+
+
+    # A family on one mobile: both reminders name a code, "C" was asked about, "2" answered.
+    to_family = [m["text"] for m in sandbox.messages(to=demo.FAMILY_MOBILE.removeprefix("+"))]
+    assert any("Emma" in text and "Reply C1" in text for text in to_family)
+    assert any("Noah" in text and "Reply C2" in text for text in to_family)
+    assert any("which visit do you confirm?" in text for text in to_family)
+    emma, noah = (of(practice, Appointment, Appointment.patient_id == child.id)[0]
+                  for child in patients[-2:])
+    assert (emma.status, noah.status) == (AppointmentStatus.BOOKED,
+                                           AppointmentStatus.CONFIRMED)
+    assert "is confirmed" in to_family[-1]
 
 
 def live_texts(practice: Practice, sandbox) -> list[Message]:

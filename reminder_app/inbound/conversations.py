@@ -28,6 +28,7 @@ from ..models import (
 from ..models.types import utcnow
 from ..outbox import OutboxError, enqueue
 from ..reminders import consent
+from . import which_visit
 from .replies import cancel_queued_texts, has_opted_out
 from .understanding import MAX_WORD_LENGTH, builtin_meaning, interpret, normalise
 
@@ -79,10 +80,13 @@ def threads(practice: Practice, page: int = 1) -> tuple[list[Thread], bool]:
 
 
 def thread_messages(practice: Practice, patient: Patient) -> list[Message]:
-    """Every text to and from the patient, in the order they happened."""
+    """Every text to and from the patient, in the order they happened, with the question
+    "which visit?" that offered one of theirs and its answer (a family's shared phone may
+    have filed them under a brother or sister: inbound/which_visit.py)."""
+    asked = which_visit.messages_about(practice, patient)
     return list(db.session.scalars(
         select(Message).where(Message.practice_id == practice.id,
-                              Message.patient_id == patient.id)
+                              (Message.patient_id == patient.id) | Message.id.in_(asked))
         .order_by(Message.created_at, Message.id)))
 
 
@@ -104,6 +108,11 @@ def readings(messages: list[Message]) -> dict[int, Event]:
         return {}
     return {event.message_id: event for event in db.session.scalars(
         select(Event).where(Event.kind == EventKind.REPLY_READ, Event.message_id.in_(ids)))}
+
+
+def questions(messages: list[Message]) -> dict:
+    """The "which visit?" questions these texts raised, asked or answered, by message id."""
+    return which_visit.questions_in(messages)
 
 
 def mark_thread_handled(practice: Practice, patient: Patient, now: datetime | None = None

@@ -6,8 +6,10 @@ mobile, within the practice whose secret the callback carried), store the messag
 (`understanding.interpret`), record that reading once with what it was read against (an
 `Event`: staff and the dashboard see it, never a re-reading with today's words), act on
 what it is about (an open offer of a freed slot, if the patient has one:
-`waitlist.offers.open_offer_for`; else the patient's next reminded appointment) as the
-patient (`Actor.patient`), and queue the automatic answer through the outbox. It writes in
+`waitlist.offers.open_offer_for`; else the reminded visit it names or is the only one it
+can mean, and when it could mean several, the question "which one?" first:
+`which_visit`) as the patient (`Actor.patient`), and queue the automatic answer through the
+outbox. It writes in
 the caller's transaction (the webhook's, which commits it with the raw callback), so a reply
 is applied entirely or not at all, and the same message twice changes nothing.
 
@@ -20,7 +22,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import phones
@@ -45,21 +47,21 @@ from ..models import (
     Patient,
     Practice,
     PracticeKeyword,
+    QuestionStatus,
     Recall,
 )
-from ..models.appointments import OPEN_STATUSES, CancelledBy
-from ..models.messages import LEFT_STATUSES
+from ..models.appointments import CancelledBy
 from ..models.types import utcnow
 from ..outbox import OutboxError, cancel_queued, enqueue
 from ..recalls import replies as recall_replies
 from ..recalls import service as recalls
 from ..recalls.texts import RecallText, render_for
-from ..reminders import consent, planning
+from ..reminders import consent, planning, reply_codes
 from ..reminders.policy import NEEDS_CONSENT, OPTED_OUT
 from ..waitlist import offers
 from ..waitlist.texts import OfferText
 from ..waitlist.texts import render as offer_text
-from . import answer_policy
+from . import answer_policy, which_visit
 from .answers import REACHES_OPTED_OUT, Answer, render
 from .understanding import Reading, interpret, offer_answer
 
@@ -106,29 +108,6 @@ def patients_with_mobile(practice: Practice, mobile: str) -> list[Patient]:
     """The practice's patients with this mobile (a family may share one), oldest first."""
     return list(db.session.scalars(select(Patient).where(
         Patient.practice_id == practice.id, Patient.mobile == mobile).order_by(Patient.id)))
-
-
-def reminded(appointment_id) -> object:
-    """SQL condition: a reminder for the appointment went out."""
-    return exists().where(Message.appointment_id == appointment_id,
-                          Message.kind == MessageKind.REMINDER,
-                          Message.direction == Direction.OUTBOUND,
-                          Message.status.in_(LEFT_STATUSES))
-
-
-def appointment_replied_to(practice: Practice, patients: Sequence[Patient],
-                           now: datetime) -> Appointment | None:
-    """The appointment a reply is about: the next one still ahead (open, not started) of
-    these patients at this practice for which a reminder went out."""
-    if not patients:
-        return None
-    return db.session.scalar(
-        select(Appointment)
-        .where(Appointment.practice_id == practice.id,
-               Appointment.patient_id.in_([patient.id for patient in patients]),
-               Appointment.status.in_(OPEN_STATUSES), Appointment.starts_at > now,
-               reminded(Appointment.id))
-        .order_by(Appointment.starts_at, Appointment.id).limit(1))
 
 
 def most_recently_texted(practice: Practice, patients: Sequence[Patient]) -> Patient | None:
@@ -212,16 +191,110 @@ def handle_inbound(account: ClickatellAccount, message: Reply,
         if recall_replies.answers_recall(reading.intent):
             return _answer_recall(practice, message, sender, key, recall, reading, now)
 
-    appointment = appointment_replied_to(practice, patients, now)
-    patient = appointment.patient if appointment else most_recently_texted(practice, patients)
+    # A phone with several visits: a reply code names one, an open question is answered,
+    # an ambiguous C, X or R is asked about (inbound/which_visit.py).
+    question = which_visit.open_question(practice, sender, now)
+    coded = which_visit.coded_reply(message.text)
+    if coded is not None and (coded.intent is not None or question is not None):
+        return _answer_by_code(practice, message, sender, key, patients, question, coded, now)
+
+    visits = which_visit.visits_replied_to(practice, patients, now)
+    patient = visits[0].patient if visits else most_recently_texted(practice, patients)
     reading = interpret(message.text, patient.language.value if patient else None,
                         practice_words(practice))
+    if reading.intent in which_visit.ABOUT_A_VISIT:
+        visits = which_visit.narrowed(visits, reading.intent)
+        if len(visits) > 1:
+            return _ask(practice, message, sender, key, patients, reading, visits, now)
+    appointment = visits[0] if visits else None
+    patient = appointment.patient if appointment else patient
     inbound = _store(practice, message, sender, key, patient=patient, appointment=appointment,
                      now=now)
     if inbound is None:
         return None  # a concurrent delivery of the same message got there first
     Event.record_reading(inbound, reading, _sender(patient), now, appointment=appointment)
     _act(practice, inbound, reading, patients, patient, appointment, now=now)
+    return inbound
+
+
+def _ask(practice: Practice, message: Reply, sender: str, key: str,
+         patients: list[Patient], reading: Reading, visits: list[Appointment],
+         now: datetime) -> Message | None:
+    """A C, X or R that could mean several visits: store it, and ask which one (nothing is
+    changed until the answer)."""
+    patient = visits[0].patient
+    inbound = _store(practice, message, sender, key, patient=patient, appointment=None,
+                     now=now)
+    if inbound is None:
+        return None
+    Event.record_reading(inbound, reading, _sender(patient), now)
+    if reading.intent is Intent.CONFIRM:
+        inbound.read_at = now  # nothing for staff: the answer will confirm
+    if reading.opts_in and _opt_in(practice, patients, inbound.body, now):
+        consent.send_confirmation(practice, patient, now=now,
+                                  dedupe_key=opt_in_dedupe_key(inbound.gateway_message_id))
+    question = which_visit.ask(practice, sender, inbound, reading.intent, visits, now)
+    asked = send_answer(practice, inbound,
+                        which_visit.question_text(practice, question, patient.language.value,
+                                                  now),
+                        patient=patient, appointment=None, now=now)
+    if asked is not None:
+        question.question_message_id = asked.id
+    else:  # not sent (opted out, too many answers): a number must not answer it unseen
+        question.close(QuestionStatus.WITHDRAWN, now)
+    return inbound
+
+
+def _answer_by_code(practice: Practice, message: Reply, sender: str, key: str,
+                    patients: list[Patient], question, coded: which_visit.CodedReply,
+                    now: datetime) -> Message | None:
+    """A number ("2"), or a letter with a number ("C2", "1 X"): the answer to the open
+    question, or a visit named by its reply code."""
+    option = question.option(coded.code) if question is not None else None
+    if option is not None:
+        appointment, intent = option.appointment, coded.intent or question.intent
+    elif coded.intent is None:
+        return _ask_again(practice, message, sender, key, question, now)
+    else:
+        appointment, intent = reply_codes.appointment_with_code(
+            practice.id, sender, coded.code), coded.intent
+        if appointment is None or appointment.patient_id not in {p.id for p in patients}:
+            # A code this phone was never given: ask about the visits it could mean.
+            visits = which_visit.narrowed(
+                which_visit.visits_replied_to(practice, patients, now), intent)
+            if visits:
+                return _ask(practice, message, sender, key, patients,
+                            Reading(intent, coded.word), visits, now)
+            appointment = None
+    if appointment is not None and not reply_codes.is_live(appointment, now):
+        appointment = None  # that visit is over: the patient is told no visit was found
+    patient = appointment.patient if appointment else most_recently_texted(practice, patients)
+    reading = Reading(intent, coded.word)
+    inbound = _store(practice, message, sender, key, patient=patient, appointment=appointment,
+                     now=now)
+    if inbound is None:
+        return None
+    Event.record_reading(inbound, reading, _sender(patient), now, appointment=appointment)
+    if option is not None and appointment is not None:
+        which_visit.answer(question, option, inbound, now)
+    _act(practice, inbound, reading, patients, patient, appointment, now=now)
+    return inbound
+
+
+def _ask_again(practice: Practice, message: Reply, sender: str, key: str, question,
+               now: datetime) -> Message | None:
+    """A bare number that is none of the open question's options: the question again."""
+    patient = question.options[0].appointment.patient if question.options else None
+    inbound = _store(practice, message, sender, key, patient=patient, appointment=None,
+                     now=now)
+    if inbound is None:
+        return None
+    Event.record_reading(inbound, interpret(message.text), _sender(patient), now)
+    inbound.read_at = now
+    send_answer(practice, inbound,
+                which_visit.question_text(practice, question,
+                                          patient.language.value if patient else None, now),
+                patient=patient, appointment=None, now=now)
     return inbound
 
 
@@ -285,6 +358,7 @@ def _opt_out(practice: Practice, patients: list[Patient], mobile: str, now: date
     for it, or the gateway's refusal): their pending reminders are skipped, nothing queued
     for the number will leave, and they leave the waitlist and its open offers."""
     offers.withdraw(patients, OPTED_OUT, now)
+    which_visit.withdraw(practice, mobile, now)
     for each in patients:
         consent.withdraw(each, evidence(each), now)
     cancel_queued_texts(practice, mobile, now=now)
@@ -388,25 +462,26 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
 
 def send_answer(practice: Practice, inbound: Message, body: str, *, patient: Patient | None,
                 appointment: Appointment | None, now: datetime, always: bool = False,
-                opted_out_too: bool = False) -> None:
+                opted_out_too: bool = False) -> Message | None:
     """Queue the automatic answer to `inbound` (once, however often Clickatell repeats it).
     Not to an opted-out patient unless `opted_out_too` (HELP), and not more than
     `AUTO_ANSWER_LIMIT` an hour, unless `always` (the final opt-out confirmation)."""
     if has_opted_out(patient) and not (always or opted_out_too):
-        return
+        return None
     if not always and recent_auto_answers(practice, inbound.sender, now) >= AUTO_ANSWER_LIMIT:
         # Named by our message id: a patient's number does not belong in a log.
         log.warning("automatic answer to message %s held back: too many this hour",
                     inbound.id)
-        return
+        return None
     if not answer_policy.allows(practice, inbound, now):
-        return
+        return None
     try:
-        enqueue(practice, to=inbound.sender, body=body, kind=MessageKind.AUTO_REPLY,
+        return enqueue(practice, to=inbound.sender, body=body, kind=MessageKind.AUTO_REPLY,
                 patient=patient, appointment=appointment,
                 dedupe_key=answer_dedupe_key(inbound.gateway_message_id), now=now)
     except OutboxError as error:
         log.warning("no automatic answer to message %s: %s", inbound.id, error)
+        return None
 
 
 def needs_no_staff(intent: Intent, patient: Patient | None,

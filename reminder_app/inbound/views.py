@@ -47,6 +47,7 @@ def _thread_page(patient: Patient, form: StaffReplyForm):
     return render_template(
         "inbound/thread.html", patient=patient, messages=messages,
         readings=conversations.readings(messages),
+        questions=conversations.questions(messages),
         form=form, action_form=ConfirmForm(), opted_out=has_opted_out(patient),
         Intent=Intent,
         mentions_opt_out=mentions_opt_out, gsm7_basic="".join(sorted(GSM7_BASIC)),

@@ -11,6 +11,7 @@ from .audit import AuditEntry
 from .clickatell_account import ClickatellAccount, Generation, PendingRegistration
 from .consent import ConsentMethod, ConsentRecord, Evidence
 from .events import Actor, ActorKind, AppendOnly, Event, EventKind
+from .families import QuestionOption, QuestionStatus, ReplyCode, ReplyQuestion
 from .keywords import Intent, PracticeKeyword
 from .messages import (
     CallbackKind,
@@ -44,6 +45,7 @@ __all__ = [
     "WorkerHeartbeat",
     "AppointmentType", "Location",
     "Recall", "RecallNotice", "RecallStatus",
+    "QuestionOption", "QuestionStatus", "ReplyCode", "ReplyQuestion",
 ]
 
 

@@ -132,8 +132,8 @@ def duplicate_warning(patient: Patient) -> str | None:
         return None
     names = ", ".join(other.full_name for other in others)
     return f"{names} already {'has' if len(others) == 1 else 'have'} this mobile number " \
-           f"({display_mobile(patient.mobile)}). If that is the same person, please keep " \
-           "one record only."
+           f"({display_mobile(patient.mobile)}). A family may share one mobile; if that " \
+           "is the same person, please keep one record only."
 
 
 #: The longest search text a person types (the list's box and the picker's).

@@ -30,7 +30,7 @@ from ..models.clickatell_account import BlockerKind
 from ..outbox import cancel_queued, enqueue
 from ..outbox.policy import Action, Outgoing, verdict
 from ..outbox.writes import turn_to_write
-from . import templates
+from . import reply_codes, templates
 from .policy import QUIET, RESCHEDULE_HELD, consent_problem
 from .practice_rules import rules_for, rules_that_apply
 from .quiet_hours import allowed_time, recipient_zone
@@ -291,7 +291,8 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
     # returns (then the first pass sends it).
     template = reminder.rule.template_for(patient.language)
     body = template.body if template else templates.DEFAULT_TEMPLATES[patient.language]
-    text = templates.render(body, templates.details_of(appointment, practice))
+    text = templates.render(body, templates.details_of(
+        appointment, practice, reply_code=reply_codes.code_for_reminder(appointment, now)))
     # Due when the reminder was due, not when it was queued: the senders take each
     # number's oldest due text first, and the send-latency metric counts from here.
     message = enqueue(practice, to=patient.mobile, body=text, kind=MessageKind.REMINDER,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from .. import sms_texts
 from ..clickatell import analyse
 from ..models import Language
-from ..sms_texts import ReminderText
+from ..sms_texts import FamilyText, ReminderText
 
 _STOP = re.compile(r"\bSTOP\b")
 #: `{prep_note}` and the space before it, to leave out when there is no note.
@@ -30,7 +30,8 @@ PLACEHOLDERS = {
                 "the provider in texts)",
     "date": "The appointment's day, e.g. Monday, March 14",
     "time": "The appointment's time, e.g. 9:30 AM",
-    "reply_instructions": "How to answer: C to confirm, R to reschedule",
+    "reply_instructions": "How to answer: C to confirm, R to reschedule (C2, R2 when the "
+                          "patient's phone has several visits coming)",
     "opt_out": "How to stop the texts: Reply STOP to opt out (every reminder must say it)",
     "prep_note": "The appointment type's preparation note, e.g. Please fast from midnight "
                  "(empty when it has none)",
@@ -62,6 +63,13 @@ NO_OPT_OUT = ("Every reminder must tell patients how to stop the texts: add {opt
               "(“Reply STOP to opt out.”) or write that sentence yourself.")
 PROVIDER_NOT_NAMED = ("Your practice does not name the provider in texts: remove {provider}, "
                       "or turn on “Name the provider in reminders” first.")
+
+
+def reply_instructions(language: Language, code: int | None) -> str:
+    """How to answer: "Reply C to confirm, R to reschedule.", or with the visit's code."""
+    if code is None:
+        return REPLY_INSTRUCTIONS[language]
+    return sms_texts.text(FamilyText.REPLY_INSTRUCTIONS_CODED, language).format(code=code)
 
 
 def default_templates(name_provider: bool) -> dict[Language, str]:
@@ -136,9 +144,12 @@ class Details:
     prep_note: str = ""
     location: str = ""
     location_address: str = ""
+    #: The visit's reply code when its phone has several visits coming ("Reply C2 …",
+    #: reminders/reply_codes.py); None: "Reply C …".
+    reply_code: int | None = None
 
 
-def details_of(appointment, practice) -> Details:
+def details_of(appointment, practice, *, reply_code: int | None = None) -> Details:
     """The details of one of the practice's appointments; its day and time on the clock of
     its site."""
     patient = appointment.patient
@@ -150,7 +161,8 @@ def details_of(appointment, practice) -> Details:
         zone=appointment.zone(practice.zone), language=patient.language,
         prep_note=kind.prep_note_for(patient.language) if kind is not None else "",
         location=site.name if site is not None else practice.name,
-        location_address=site.address if site is not None else practice.address)
+        location_address=site.address if site is not None else practice.address,
+        reply_code=reply_code)
 
 
 def render(body: str, details: Details) -> str:
@@ -168,7 +180,7 @@ def render(body: str, details: Details) -> str:
         "provider": details.provider,
         "date": sms_texts.day(details.starts_at, details.zone, language),
         "time": sms_texts.clock(details.starts_at, details.zone, language),
-        "reply_instructions": REPLY_INSTRUCTIONS[language],
+        "reply_instructions": reply_instructions(language, details.reply_code),
         "opt_out": OPT_OUT_LINES[language],
         "prep_note": details.prep_note,
         "location": details.location,

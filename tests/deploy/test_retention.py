@@ -87,3 +87,32 @@ def test_the_default_period_is_the_setting_and_zero_days_is_refused(app, runner)
     assert "1 texts" in runner.invoke(args=["purge-old-texts"]).output
     refused = runner.invoke(args=["purge-old-texts", "--days", "0"])
     assert refused.exit_code != 0 and "0 is not in the range" in refused.output
+
+
+def test_old_reply_codes_and_questions_forget_the_phone(app):
+    from reminder_app.models import QuestionStatus, ReplyCode, ReplyQuestion
+    from reminder_app.reminders import reply_codes
+    from reminder_app.retention import purge_old_texts
+    from tests.factories import make_appointment
+
+    practice = make_practice().practice
+    make_clickatell_account(practice, long_number=LONG_NUMBER)
+    patient = make_patient(practice)
+    old_visit = make_appointment(practice, patient=patient, starts_at=NOW - timedelta(days=20))
+    new_visit = make_appointment(practice, patient=patient, starts_at=NOW + timedelta(days=1))
+    reply_codes.code_of(old_visit, NOW - timedelta(days=21))
+    reply_codes.code_of(new_visit, NOW - timedelta(days=21))  # both ahead then: 1 and 2
+    asked = text(practice, patient, age=timedelta(days=21), direction=Direction.INBOUND,
+                 body="C")
+    db.session.flush()
+    old = ReplyQuestion(practice_id=practice.id, mobile=patient.mobile, message_id=asked.id,
+                        intent="confirm", status=QuestionStatus.EXPIRED,
+                        asked_at=NOW - timedelta(days=21), expires_at=NOW - timedelta(days=20))
+    db.session.add(old)
+    db.session.commit()
+    purge_old_texts(10, NOW)
+    db.session.commit()
+    db.session.expire_all()
+    assert [row.appointment_id for row in db.session.scalars(select(ReplyCode))] == [
+        new_visit.id]
+    assert db.session.get(ReplyQuestion, old.id).mobile == ""

@@ -311,11 +311,13 @@ def test_a_reply_after_the_appointment_has_passed_changes_nothing(texts, practic
     assert "no upcoming appointment" in the_answer()
 
 
-def test_a_reply_applies_to_the_next_reminded_appointment_only(texts, practice, patient):
+def test_a_reply_applies_to_the_reminded_appointment_only(texts, practice, patient):
+    # Two reminded visits would make "C" ambiguous: tests/inbound/test_families.py.
     unreminded_sooner = make_appointment(
         practice, patient=patient, starts_at=datetime.now(UTC) + timedelta(hours=3))
     next_one = reminded_appointment(practice, patient, in_hours=24)
-    later = reminded_appointment(practice, patient, in_hours=72)
+    later = make_appointment(practice, patient=patient,
+                             starts_at=datetime.now(UTC) + timedelta(hours=72))
     texts.send("C")
     assert refreshed(next_one).status is AppointmentStatus.CONFIRMED
     assert refreshed(later).status is AppointmentStatus.BOOKED
