@@ -220,3 +220,47 @@ def render(kind: enum.StrEnum, practice: Practice, language: str | None, **value
     """A catalog text filled in: the practice's name and phone, and `values`."""
     return text(kind, language).format(practice=practice.name,
                                        phone=phone_for_patients(practice), **values)
+
+
+# ------------------------------------------------------------ the journey (issue #19, journey)
+
+
+class JourneyText(enum.StrEnum):
+    """The default templates of the journey's rules (`reminders.journey`): told when the
+    appointment is booked, moved or cancelled by the practice, missed; and the short text a
+    before-visit rule may send once the patient confirmed. Reminder placeholders."""
+
+    BOOKED = "journey_booked"
+    CHANGED = "journey_changed"
+    CANCELLED = "journey_cancelled"
+    NO_SHOW = "journey_no_show"
+    CONFIRMED_SHORT = "journey_confirmed_short"
+
+
+KINDS = (*KINDS, JourneyText)
+
+CATALOG[Language.EN].update({
+    JourneyText.BOOKED: "{practice_name}: {patient_first_name}, you are booked for {date} at "
+                        "{time}. We will remind you before. {opt_out}",
+    JourneyText.CHANGED: "{practice_name}: {patient_first_name}, your appointment is now "
+                         "{date} at {time}. {reply_instructions} {opt_out}",
+    JourneyText.CANCELLED: "{practice_name}: {patient_first_name}, your appointment on {date} "
+                           "at {time} is cancelled. To book again, call {practice_phone}. "
+                           "{opt_out}",
+    JourneyText.NO_SHOW: "{practice_name}: {patient_first_name}, we missed you on {date}. "
+                         "Reply R for a new time, or call {practice_phone}. {opt_out}",
+    JourneyText.CONFIRMED_SHORT: "{practice_name}: see you {date} at {time}. {opt_out}",
+})
+CATALOG[Language.ES].update({
+    JourneyText.BOOKED: "{practice_name}: {patient_first_name}, tiene cita el {date} a las "
+                        "{time}. Le avisaremos antes. {opt_out}",
+    JourneyText.CHANGED: "{practice_name}: {patient_first_name}, su cita cambia al {date} a "
+                         "las {time}. {reply_instructions} {opt_out}",
+    JourneyText.CANCELLED: "{practice_name}: {patient_first_name}, su cita del {date} a las "
+                           "{time} queda cancelada. Para otra cita, llame al "
+                           "{practice_phone}. {opt_out}",
+    JourneyText.NO_SHOW: "{practice_name}: {patient_first_name}, le esperabamos el {date}. "
+                         "Responda R para otra cita, o llame al {practice_phone}. {opt_out}",
+    JourneyText.CONFIRMED_SHORT: "{practice_name}: le esperamos el {date} a las {time}. "
+                                 "{opt_out}",
+})

@@ -29,13 +29,14 @@ class MessageKind(enum.StrEnum):
     TEST = "test"
     OFFER = "offer"
     REPLY = "reply"
+    NOTICE = "notice"  # booked / changed / cancelled notices, the no-show follow-up
 
     @property
     def label(self) -> str:
         """Who wrote the text, as staff read it in a conversation."""
         return {"reminder": "Reminder", "auto_reply": "Automatic answer",
                 "staff_reply": "Staff answer", "test": "Test text", "offer": "Offer",
-                "reply": "Patient"}[self.value]
+                "reply": "Patient", "notice": "Notice"}[self.value]
 
 
 class MessageStatus(enum.StrEnum):
