@@ -81,7 +81,9 @@ def _schedule(reminder: Reminder, appointment: Appointment, practice: Practice,
 
 def _new(appointment: Appointment, rule: ReminderRule, now: datetime) -> Reminder:
     reminder = Reminder(practice_id=appointment.practice_id, appointment=appointment,
-                        rule=rule, kind=rule.kind, created_at=now, updated_at=now)
+                        rule=rule, kind=rule.kind, send_at=now,
+                        appointment_starts_at=appointment.starts_at, created_at=now,
+                        updated_at=now)
     db.session.add(reminder)
     return reminder
 
