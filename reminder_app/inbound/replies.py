@@ -31,6 +31,7 @@ from ..models import (
     Actor,
     ActorKind,
     Appointment,
+    AppointmentStatus,
     ClickatellAccount,
     ConsentMethod,
     Direction,
@@ -50,7 +51,7 @@ from ..models.appointments import OPEN_STATUSES, CancelledBy
 from ..models.messages import LEFT_STATUSES
 from ..models.types import utcnow
 from ..outbox import OutboxError, cancel_queued, enqueue
-from ..reminders import consent, planning
+from ..reminders import consent, journey, planning
 from ..reminders.policy import NEEDS_CONSENT, OPTED_OUT
 from ..waitlist import offers
 from ..waitlist.texts import OfferText
@@ -202,9 +203,13 @@ def handle_inbound(account: ClickatellAccount, message: Reply,
                                  now)
 
     appointment = appointment_replied_to(practice, patients, now)
-    patient = appointment.patient if appointment else most_recently_texted(practice, patients)
+    missed = None if appointment else journey.followed_up_no_show(practice, patients, now)
+    patient = (appointment or missed).patient if (appointment or missed) else \
+        most_recently_texted(practice, patients)
     reading = interpret(message.text, patient.language.value if patient else None,
                         practice_words(practice))
+    if missed is not None and reading.intent is Intent.RESCHEDULE:
+        appointment = missed  # R to "we missed you, reply R for a new time"
     inbound = _store(practice, message, sender, key, patient=patient, appointment=appointment,
                      now=now)
     if inbound is None:
@@ -350,6 +355,10 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         case Intent.CANCEL_APPOINTMENT:
             answer(Answer.CANCELLED)
             appointments.cancel(appointment, by=CancelledBy.PATIENT, actor=actor, now=now)
+        case Intent.RESCHEDULE if appointment.status is AppointmentStatus.NO_SHOW:
+            appointment.needs_callback = True  # it stays a no-show: staff call to rebook
+            Event.record_change(appointment, EventKind.RESCHEDULE_REQUESTED, actor, now)
+            answer(Answer.RESCHEDULE)
         case Intent.RESCHEDULE:
             appointment.request_reschedule()
             planning.hold_for(appointment, now)
