@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Language, Practice, ReminderRule, ReminderTemplate
+from ..models.reminders import WhenConfirmed
 from ..models.types import utcnow
 from . import templates
 from .planning import replan_upcoming
@@ -48,7 +49,8 @@ def _check(minutes_before: int, bodies: dict[Language, str],
 
 
 def add_rule(practice: Practice, *, minutes_before: int, enabled: bool,
-             bodies: dict[Language, str], now: datetime | None = None) -> ReminderRule:
+             bodies: dict[Language, str], when_confirmed: WhenConfirmed = WhenConfirmed.SEND,
+             now: datetime | None = None) -> ReminderRule:
     rules = rules_for(practice)
     if len(rules) >= MAX_RULES:
         raise RuleError("hours_before", f"A practice can have at most {MAX_RULES} rules.")
@@ -57,6 +59,7 @@ def add_rule(practice: Practice, *, minutes_before: int, enabled: bool,
         ReminderRule.practice_id == practice.id)) or 0) + 1
     rule = new_rule(practice, minutes_before, position, checked)
     rule.enabled = enabled
+    rule.when_confirmed = WhenConfirmed(when_confirmed)
     db.session.add(rule)
     db.session.flush()
     replan_upcoming(practice, now or utcnow())
@@ -64,12 +67,17 @@ def add_rule(practice: Practice, *, minutes_before: int, enabled: bool,
 
 
 def update_rule(rule: ReminderRule, *, minutes_before: int, enabled: bool,
-                bodies: dict[Language, str], now: datetime | None = None) -> ReminderRule:
+                bodies: dict[Language, str], when_confirmed: WhenConfirmed | None = None,
+                now: datetime | None = None) -> ReminderRule:
+    """Save a before-visit rule; what it does once the patient confirmed is read as each
+    reminder falls due, so changing that re-plans nothing."""
     practice = db.session.get(Practice, rule.practice_id)
     checked = _check(minutes_before, bodies, practice)
     timing_changed = rule.minutes_before != minutes_before or rule.enabled != enabled
     rule.minutes_before = minutes_before
     rule.enabled = enabled
+    if when_confirmed is not None:
+        rule.when_confirmed = WhenConfirmed(when_confirmed)
     by_language = {template.language: template for template in rule.templates}
     for language, body in checked.items():
         if language in by_language:
