@@ -82,3 +82,9 @@ def _load(practice: Practice) -> list[ReminderRule]:
     return list(db.session.scalars(select(ReminderRule).where(
         ReminderRule.practice_id == practice.id,
         ReminderRule.kind.in_(JOURNEY_KINDS))))
+
+
+def enabled_journey_rules(practice: Practice) -> list[ReminderRule]:
+    """The journey rules the practice switched on, in order (creating none)."""
+    return sorted((rule for rule in _load(practice) if rule.enabled),
+                  key=lambda rule: JOURNEY_KINDS.index(rule.kind))

@@ -127,3 +127,22 @@ def test_the_appointments_page_shows_its_notice_and_reminders(practice, patient,
     page = owner_client.get(f"/appointments/{appointment.id}").get_data(as_text=True)
     texts = page.split('id="appointment-texts"')[1].split("</div>")[0]
     assert "Booked notice" in texts and "48 hours before" in texts and "2 hours before" in texts
+
+
+def test_the_campaign_samples_and_the_consent_count_include_the_notices_switched_on(
+        practice):
+    from reminder_app.models.types import utcnow
+    from reminder_app.reminders.consent import reminders_per_visit
+    from reminder_app.settings.registration import sample_messages
+
+    rules.rules_for(practice)
+    assert reminders_per_visit(practice) == 2
+    before = sample_messages(practice, utcnow())
+    journey_rule(practice, RuleKind.BOOKED).enabled = True
+    journey_rule(practice, RuleKind.NO_SHOW).enabled = True
+    db.session.commit()
+    samples = sample_messages(practice, utcnow())
+    assert len(samples) == len(before) + 4  # two texts, two languages
+    assert any("you are booked for" in sample for sample in samples)
+    assert any("le esperabamos" in sample for sample in samples)
+    assert reminders_per_visit(practice) == 3  # the booked notice is every visit's
