@@ -106,9 +106,10 @@ def patients_with_mobile(practice: Practice, mobile: str) -> list[Patient]:
 
 
 def reminded(appointment_id) -> object:
-    """SQL condition: a reminder for the appointment went out."""
+    """SQL condition: a reminder (or a notice: "your appointment is now …, reply C to
+    confirm") for the appointment went out."""
     return exists().where(Message.appointment_id == appointment_id,
-                          Message.kind == MessageKind.REMINDER,
+                          Message.kind.in_((MessageKind.REMINDER, MessageKind.NOTICE)),
                           Message.direction == Direction.OUTBOUND,
                           Message.status.in_(LEFT_STATUSES))
 
