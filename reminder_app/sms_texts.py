@@ -244,9 +244,8 @@ CATALOG[Language.EN].update({
                         "{time}. We will remind you before. {opt_out}",
     JourneyText.CHANGED: "{practice_name}: {patient_first_name}, your appointment is now "
                          "{date} at {time}. {reply_instructions} {opt_out}",
-    JourneyText.CANCELLED: "{practice_name}: {patient_first_name}, your appointment on {date} "
-                           "at {time} is cancelled. To book again, call {practice_phone}. "
-                           "{opt_out}",
+    JourneyText.CANCELLED: "{practice_name}: {patient_first_name}, your visit on {date} at "
+                           "{time} is cancelled. To rebook, call {practice_phone}. {opt_out}",
     JourneyText.NO_SHOW: "{practice_name}: {patient_first_name}, we missed you on {date}. "
                          "Reply R for a new time, or call {practice_phone}. {opt_out}",
     JourneyText.CONFIRMED_SHORT: "{practice_name}: see you {date} at {time}. {opt_out}",
@@ -254,13 +253,12 @@ CATALOG[Language.EN].update({
 CATALOG[Language.ES].update({
     JourneyText.BOOKED: "{practice_name}: {patient_first_name}, tiene cita el {date} a las "
                         "{time}. Le avisaremos antes. {opt_out}",
-    JourneyText.CHANGED: "{practice_name}: {patient_first_name}, su cita cambia al {date} a "
-                         "las {time}. {reply_instructions} {opt_out}",
-    JourneyText.CANCELLED: "{practice_name}: {patient_first_name}, su cita del {date} a las "
-                           "{time} queda cancelada. Para otra cita, llame al "
-                           "{practice_phone}. {opt_out}",
+    JourneyText.CHANGED: "{practice_name}: {patient_first_name}, nueva hora: {date} a las "
+                         "{time}. {reply_instructions} {opt_out}",
+    JourneyText.CANCELLED: "{practice_name}: {patient_first_name}, su cita del {date}, "
+                           "{time}, se cancela. Otra cita: {practice_phone}. {opt_out}",
     JourneyText.NO_SHOW: "{practice_name}: {patient_first_name}, le esperabamos el {date}. "
-                         "Responda R para otra cita, o llame al {practice_phone}. {opt_out}",
+                         "R: otra cita, o llame al {practice_phone}. {opt_out}",
     JourneyText.CONFIRMED_SHORT: "{practice_name}: le esperamos el {date} a las {time}. "
                                  "{opt_out}",
 })

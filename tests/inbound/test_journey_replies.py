@@ -74,7 +74,7 @@ def test_r_in_spanish_to_the_follow_up_is_understood(texts, practice, spanish_pa
         service.mark_no_show(appointment, actor=STAFF, now=now)
     planning.queue_due(follow_up_time())
     follow_up = db.session.scalar(select(Message).where(Message.kind == MessageKind.NOTICE))
-    assert "Responda R" in follow_up.body
+    assert "R: otra cita" in follow_up.body
     follow_up.status = MessageStatus.SENT
     db.session.commit()
 
@@ -101,3 +101,26 @@ def test_r_with_no_follow_up_sent_finds_nothing(texts, practice, patient):
     texts.send("R")
     assert refreshed(appointment).needs_callback is False
     assert "no upcoming appointment" in answers()[0].body
+
+
+def test_c_to_a_change_notice_confirms_the_new_time(texts, practice, patient):
+    """The change notice asks for C or R: a reply to it is about that appointment, as a
+    reply to a reminder is."""
+    for rule in journey_defaults.journey_rules_for(practice):
+        rule.enabled = rule.kind is RuleKind.CHANGED
+    db.session.commit()
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    appointment = make_appointment(practice, patient=patient, starts_at=now + timedelta(days=3))
+    with unit_of_work():
+        service.move(appointment, practice, starts_at=now + timedelta(days=4), actor=STAFF,
+                     now=now)
+    notice = db.session.scalar(select(Reminder).where(Reminder.kind == RuleKind.CHANGED))
+    planning.queue_due(notice.send_at)
+    changed = db.session.scalar(select(Message).where(Message.kind == MessageKind.NOTICE))
+    assert "Reply C to confirm" in changed.body
+    changed.status = MessageStatus.SENT
+    db.session.commit()
+
+    texts.send("C")
+    assert refreshed(appointment).status is AppointmentStatus.CONFIRMED
+    assert "is confirmed" in answers()[0].body

@@ -223,7 +223,7 @@ def _booked_and_told(practice, patient, provider, now):
 @pytest.mark.parametrize(("language", "expected"), [
     (Language.EN, "your appointment is now Friday, June 19 at 2:30 PM. Reply C to confirm, R "
                   "to reschedule. Reply STOP to opt out."),
-    (Language.ES, "su cita cambia al viernes 19 de junio a las 14:30. Responda C: confirmar, "
+    (Language.ES, "nueva hora: viernes 19 de junio a las 14:30. Responda C: confirmar, "
                   "R: cambiar. Responda STOP para darse de baja."),
 ])
 def test_a_move_by_the_practice_tells_the_patient_the_new_time(practice, provider, language,
@@ -279,10 +279,9 @@ def test_a_move_before_the_booked_notice_left_leaves_it_to_say_the_new_time(
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    (Language.EN, "your appointment on Thursday, June 18 at 10:00 AM is cancelled. To book "
-                  "again, call"),
-    (Language.ES, "su cita del jueves 18 de junio a las 10:00 queda cancelada. Para otra cita, "
-                  "llame al"),
+    (Language.EN, "your visit on Thursday, June 18 at 10:00 AM is cancelled. To rebook, "
+                  "call"),
+    (Language.ES, "su cita del jueves 18 de junio, 10:00, se cancela. Otra cita:"),
 ])
 def test_a_cancellation_by_the_practice_tells_the_patient_how_to_book_again_once(
         practice, provider, language, expected):
@@ -399,7 +398,7 @@ def _missed(practice, patient, provider, hour=9):
 
 @pytest.mark.parametrize(("language", "expected"), [
     (Language.EN, "we missed you on Monday, June 15. Reply R for a new time, or call"),
-    (Language.ES, "le esperabamos el lunes 15 de junio. Responda R para otra cita, o llame al"),
+    (Language.ES, "le esperabamos el lunes 15 de junio. R: otra cita, o llame al"),
 ])
 def test_a_no_show_is_followed_up_after_the_delay_once(practice, provider, language, expected):
     patient = make_patient(practice, first_name="Ana", language=language)
@@ -466,3 +465,30 @@ def test_notices_do_not_count_against_the_reminder_cap(practice, patient, provid
     planning.queue_due(now + timedelta(hours=1))  # the 2-hour reminder
     assert len(texts_to(patient)) == 1
     assert len(texts_to(patient, MessageKind.REMINDER)) == 1
+
+
+# --------------------------------------------------------------------------- the texts
+
+
+@pytest.mark.parametrize("language", list(Language))
+@pytest.mark.parametrize("kind", [*journey_defaults.DEFAULT_TEXTS, "short"])
+def test_each_journey_text_fits_one_gsm7_sms_names_the_practice_and_ends_with_stop(
+        kind, language):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from reminder_app.reminders import templates
+    from reminder_app.sms_texts import JourneyText, text
+
+    body = (text(JourneyText.CONFIRMED_SHORT, language) if kind == "short"
+            else journey_defaults.default_bodies(kind)[language])
+    assert "provider" not in templates.placeholders_in(body)  # no doctor on a lock screen
+    shown = templates.preview(body, templates.Details(
+        patient_first_name="Alejandra", patient_last_name="Reyes",
+        practice_name="Riverside Family Practice", practice_phone="(201) 555-0100",
+        provider="Dr. Lee", starts_at=datetime(2026, 9, 30, 14, 30, tzinfo=UTC),  # Wednesday
+        zone=ZoneInfo("America/New_York"), language=language))
+    assert shown.text.startswith("Riverside Family Practice: ")
+    assert shown.text.endswith(templates.OPT_OUT_LINES[language])
+    assert "CANCEL " not in shown.text.upper().replace("CANCELLED", "").replace("CANCELADA", "")
+    assert (shown.encoding, shown.parts) == ("GSM-7", 1), (len(shown.text), shown.text)
