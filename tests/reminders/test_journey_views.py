@@ -9,8 +9,9 @@ import pytest
 from reminder_app.appointments import service
 from reminder_app.extensions import db
 from reminder_app.models import Role
+from reminder_app.models.events import WAITLIST
 from reminder_app.models.reminders import RuleKind, WhenConfirmed
-from reminder_app.reminders import journey_defaults, rules
+from reminder_app.reminders import journey, journey_defaults, rules
 from reminder_app.transactions import unit_of_work
 from tests.factories import STAFF, make_staff
 
@@ -146,3 +147,17 @@ def test_the_campaign_samples_and_the_consent_count_include_the_notices_switched
     assert any("you are booked for" in sample for sample in samples)
     assert any("le esperabamos" in sample for sample in samples)
     assert reminders_per_visit(practice) == 3  # the booked notice is every visit's
+
+
+def test_the_day_view_shows_a_notice_beside_the_reminders_with_why_it_was_skipped(
+        practice, patient, provider, owner_client):
+    rule = journey_rule(practice, RuleKind.BOOKED)
+    rule.enabled = True
+    db.session.commit()
+    day = date.today() + timedelta(days=10)
+    with unit_of_work():
+        service.book(practice, patient=patient, provider=provider, actor=WAITLIST,
+                     starts_at=at(practice, day, 15))
+    page = owner_client.get(f"/appointments/day?date={day.isoformat()}").get_data(as_text=True)
+    assert "Booked notice" in page and journey.BY_SMS in page
+    assert "booked notice skipped" in page  # the marks' spoken summary
