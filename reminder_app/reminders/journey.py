@@ -35,14 +35,14 @@ from ..models import (
 )
 from ..models.appointments import OPEN_STATUSES
 from ..models.messages import LEFT_STATUSES
-from ..models.reminders import RuleKind, WhenConfirmed, describe_duration
+from ..models.reminders import RuleKind, WhenConfirmed
 from ..sms_texts import JourneyText
 from .journey_defaults import journey_rule
 from .policy import QUIET_WAIT, STARTED, consent_problem
 from .quiet_hours import is_quiet, quiet_period, recipient_zone
 
-TOO_SOON = ("It starts within {hours}: no booked notice (the reminders before the visit "
-            "tell the patient).")
+TOO_SOON = ("It starts too soon for a booked notice to help (the rule's least lead time): "
+            "the reminders before the visit tell the patient.")
 BY_SMS = "The patient booked it by SMS and got an answer then."
 BOOKED_PENDING = "The booked notice, not sent yet, gives the new time."
 ALREADY = "Already planned for this appointment."
@@ -50,6 +50,9 @@ NOT_NO_SHOW = "It is no longer marked a no-show."
 BOOKED_AGAIN = "The patient has another appointment booked."
 CONFIRMED_SKIP = "The patient confirmed; the practice skips this reminder then."
 CONFIRMED_SHORT = "The patient confirmed: a short “see you” instead."
+#: Skips the practice chose (its rules say so): not texts that "did not go out" on the
+#: dashboard.
+CHOSEN_SKIPS = (TOO_SOON, BY_SMS, CONFIRMED_SKIP, BOOKED_AGAIN)
 #: An R is read as a request for a new time for a missed appointment this long after its
 #: follow-up went out.
 FOLLOW_UP_ANSWERABLE = timedelta(days=14)
@@ -110,8 +113,7 @@ def on_booked(appointment: Appointment, actor: Actor, now: datetime) -> Reminder
     if actor.kind in (ActorKind.WAITLIST, ActorKind.PATIENT):
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, BY_SMS
     elif appointment.starts_at - now < timedelta(minutes=rule.minutes_before):
-        reminder.status, reminder.reason = ReminderStatus.SKIPPED, TOO_SOON.format(
-            hours=describe_duration(rule.minutes_before))
+        reminder.status, reminder.reason = ReminderStatus.SKIPPED, TOO_SOON
     return reminder
 
 

@@ -145,7 +145,7 @@ def test_no_booked_notice_for_an_appointment_starting_within_two_hours(
     appointment = book(practice, patient, provider, now + timedelta(minutes=90), now)
     [notice] = notices_of(appointment)
     assert notice.status is ReminderStatus.SKIPPED
-    assert "within 2 hours" in notice.reason
+    assert notice.reason == journey.TOO_SOON
 
 
 def test_no_booked_notice_for_a_waitlist_yes_the_offer_answer_told_them(
@@ -492,3 +492,18 @@ def test_each_journey_text_fits_one_gsm7_sms_names_the_practice_and_ends_with_st
     assert shown.text.endswith(templates.OPT_OUT_LINES[language])
     assert "CANCEL " not in shown.text.upper().replace("CANCELLED", "").replace("CANCELADA", "")
     assert (shown.encoding, shown.parts) == ("GSM-7", 1), (len(shown.text), shown.text)
+
+
+def test_the_dashboard_lists_a_notice_that_did_not_go_out_but_not_the_practices_choices(
+        practice, provider):
+    from reminder_app.dashboard.service import reminder_problems
+
+    without = make_patient(practice, sms_consent=False)
+    patient = make_patient(practice)
+    now = at(practice, MONDAY, 9)
+    book(practice, without, provider, at(practice, MONDAY + timedelta(days=3), 10), now)
+    book(practice, patient, provider, now + timedelta(hours=1), now)  # too soon: chosen
+    book(practice, patient, provider, at(practice, MONDAY, 16), now, actor=WAITLIST)
+    reasons = {problem.reason: problem.count for problem in reminder_problems(practice, now)}
+    assert reasons[policy.NO_CONSENT] == 3  # two reminders and the booked notice
+    assert journey.TOO_SOON not in reasons and journey.BY_SMS not in reasons
