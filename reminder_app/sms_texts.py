@@ -241,7 +241,7 @@ KINDS = (*KINDS, JourneyText)
 
 CATALOG[Language.EN].update({
     JourneyText.BOOKED: "{practice_name}: {patient_first_name}, you are booked for {date} at "
-                        "{time}. We will remind you before. {opt_out}",
+                        "{time}. {reply_instructions} {opt_out}",
     JourneyText.CHANGED: "{practice_name}: {patient_first_name}, your appointment is now "
                          "{date} at {time}. {reply_instructions} {opt_out}",
     JourneyText.CANCELLED: "{practice_name}: {patient_first_name}, your visit on {date} at "
@@ -252,7 +252,7 @@ CATALOG[Language.EN].update({
 })
 CATALOG[Language.ES].update({
     JourneyText.BOOKED: "{practice_name}: {patient_first_name}, tiene cita el {date} a las "
-                        "{time}. Le avisaremos antes. {opt_out}",
+                        "{time}. {reply_instructions} {opt_out}",
     JourneyText.CHANGED: "{practice_name}: {patient_first_name}, nueva hora: {date} a las "
                          "{time}. {reply_instructions} {opt_out}",
     JourneyText.CANCELLED: "{practice_name}: {patient_first_name}, su cita del {date}, "

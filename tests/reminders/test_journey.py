@@ -116,10 +116,10 @@ def test_a_switched_off_notice_plans_nothing(practice, patient, provider):
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    (Language.EN, "you are booked for Thursday, June 18 at 10:00 AM. We will remind you before. "
-                  "Reply STOP to opt out."),
-    (Language.ES, "tiene cita el jueves 18 de junio a las 10:00. Le avisaremos antes. "
-                  "Responda STOP para darse de baja."),
+    (Language.EN, "you are booked for Thursday, June 18 at 10:00 AM. Reply C to confirm, R to "
+                  "reschedule. Reply STOP to opt out."),
+    (Language.ES, "tiene cita el jueves 18 de junio a las 10:00. Responda C: confirmar, R: "
+                  "cambiar. Responda STOP para darse de baja."),
 ])
 def test_booking_texts_the_patient_a_booked_notice_in_their_language_once(
         practice, provider, language, expected):
