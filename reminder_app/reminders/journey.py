@@ -5,7 +5,7 @@ before-visit reminder does once the patient confirmed.
 Each notice is a `Reminder` row of its rule (`RuleKind`), planned here as the appointment
 changes (`appointments.service` calls these in the change's own transaction) and turned into
 a text by the same dispatcher pass as the reminders (`planning.queue_due` asks `stale`,
-`confirmed_choice` and `body_for`): held, skipped and sent exactly like them, once (the
+`confirmed_choice` and `short_body`): held, skipped and sent exactly like them, once (the
 row's id is the text's dedupe key; the once-only kinds have a unique index).
 
 Nothing is sent about what the patient did by SMS: they already got an answer. Every
@@ -44,8 +44,6 @@ from .quiet_hours import is_quiet, quiet_period, recipient_zone
 TOO_SOON = ("It starts too soon for a booked notice to help (the rule's least lead time): "
             "the reminders before the visit tell the patient.")
 BY_SMS = "The patient booked it by SMS and got an answer then."
-BOOKED_PENDING = "The booked notice, not sent yet, gives the new time."
-ALREADY = "Already planned for this appointment."
 NOT_NO_SHOW = "It is no longer marked a no-show."
 BOOKED_AGAIN = "The patient has another appointment booked."
 CONFIRMED_SKIP = "The patient confirmed; the practice skips this reminder then."
