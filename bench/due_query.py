@@ -34,57 +34,66 @@ def due_query(now: datetime):
             .order_by(Reminder.send_at).limit(QUEUE_BATCH))
 
 
+#: The reminders are spread over this many appointments × rules: one pending reminder per
+#: (appointment, rule) is a business invariant the database enforces.
+APPOINTMENTS = 1000
+
+
 def fill(engine, rows: int, now: datetime) -> None:
+    """The practice's rows through the tables' own inserts (columns added later get their
+    defaults), then ROWS future reminders and DUE_NOW due ones in one statement."""
     from reminder_app.extensions import db
-    from reminder_app.models import Practice
+    from reminder_app.models import Appointment, Patient, Practice, Provider, ReminderRule
 
     db.metadata.create_all(engine)
-    naive_now = now.replace(tzinfo=None)
+    total = rows + DUE_NOW
+    rules = -(-total // APPOINTMENTS)
+    later = now + timedelta(days=31)
     with engine.begin() as connection:
-        # Through the table, so columns added to the practice later get their defaults.
         connection.execute(Practice.__table__.insert().values(
             id=1, name="Bench", country="US", timezone="America/New_York", created_at=now))
-        connection.execute(text(
-            "INSERT INTO provider (id, practice_id, name, active, created_at) "
-            "VALUES (1, 1, 'Dr. Bench', true, :now)"), {"now": naive_now})
-        connection.execute(text(
-            "INSERT INTO patient (id, practice_id, first_name, last_name, mobile, language, "
-            "sms_consent, notes, created_at) VALUES (1, 1, 'Pat', 'Bench', '+12025550100', "
-            "'en', true, '', :now)"), {"now": naive_now})
-        connection.execute(text(
-            "INSERT INTO appointment (id, practice_id, patient_id, provider_id, starts_at, "
-            "duration_minutes, reason, status, needs_callback, created_at, updated_at) VALUES "
-            "(1, 1, 1, 1, :later, 15, '', 'booked', false, :now, :now)"),
-            {"now": naive_now, "later": naive_now + timedelta(days=31)})
-        connection.execute(text(
-            "INSERT INTO reminder_rule (id, practice_id, minutes_before, enabled, position, "
-            "created_at) VALUES (1, 1, 120, true, 1, :now)"), {"now": naive_now})
+        connection.execute(Provider.__table__.insert().values(
+            id=1, practice_id=1, name="Dr. Bench", created_at=now))
+        connection.execute(Patient.__table__.insert().values(
+            id=1, practice_id=1, first_name="Pat", last_name="Bench", mobile="+12025550100",
+            language="en", sms_consent=True, notes="", created_at=now))
+        connection.execute(Appointment.__table__.insert(), [
+            {"id": n, "practice_id": 1, "patient_id": 1, "provider_id": 1,
+             "starts_at": later + timedelta(minutes=15 * n), "duration_minutes": 15,
+             "reason": "", "status": "booked", "created_at": now, "updated_at": now}
+            for n in range(1, APPOINTMENTS + 1)])
+        connection.execute(ReminderRule.__table__.insert(), [
+            {"id": n, "practice_id": 1, "minutes_before": 60 + n, "position": n,
+             "created_at": now} for n in range(1, rules + 1)])
     seconds_ahead = 30 * 24 * 3600
+    # Row n: appointment 1 + (n-1) % APPOINTMENTS, rule 1 + (n-1) / APPOINTMENTS; the first
+    # DUE_NOW rows are due five minutes ago, the rest spread over the next 30 days.
     if engine.dialect.name == "postgresql":
         insert = text(
             "INSERT INTO reminder (practice_id, appointment_id, rule_id, send_at, "
             "appointment_starts_at, status, reason, created_at, updated_at) "
-            "SELECT 1, 1, 1, :now + make_interval(secs => (n::bigint * 7919) % :ahead + 60), "
+            "SELECT 1, 1 + (n - 1) % :appointments, 1 + (n - 1) / :appointments, "
+            "CASE WHEN n <= :due_now THEN :due "
+            "ELSE :now + make_interval(secs => (n::bigint * 7919) % :ahead + 60) END, "
             ":later, 'pending', '', :now, :now FROM generate_series(1, :rows) AS n")
     else:
         insert = text(
             "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < :rows) "
             "INSERT INTO reminder (practice_id, appointment_id, rule_id, send_at, "
             "appointment_starts_at, status, reason, created_at, updated_at) "
-            "SELECT 1, 1, 1, datetime(:now, '+' || ((n * 7919) % :ahead + 60) || ' seconds'), "
+            "SELECT 1, 1 + (n - 1) % :appointments, 1 + (n - 1) / :appointments, "
+            "CASE WHEN n <= :due_now THEN :due "
+            "ELSE datetime(:now, '+' || ((n * 7919) % :ahead + 60) || ' seconds') END, "
             ":later, 'pending', '', :now, :now FROM seq")
-    params = {"now": naive_now, "later": naive_now + timedelta(days=31), "rows": rows,
-              "ahead": seconds_ahead}
+    naive_now = now.replace(tzinfo=None)
+    params = {"now": naive_now, "later": later.replace(tzinfo=None), "rows": total,
+              "ahead": seconds_ahead, "appointments": APPOINTMENTS, "due_now": DUE_NOW,
+              "due": naive_now - timedelta(minutes=5)}
     if engine.dialect.name != "postgresql":
-        params["now"] = naive_now.isoformat(sep=" ")
+        for key in ("now", "later", "due"):
+            params[key] = params[key].isoformat(sep=" ")
     with engine.begin() as connection:
         connection.execute(insert, params)
-        connection.execute(text(
-            "INSERT INTO reminder (practice_id, appointment_id, rule_id, send_at, "
-            "appointment_starts_at, status, reason, created_at, updated_at) "
-            "SELECT practice_id, appointment_id, rule_id, :due, appointment_starts_at, status, "
-            "reason, created_at, updated_at FROM reminder LIMIT :count"),
-            {"due": naive_now - timedelta(minutes=5), "count": DUE_NOW})
     with engine.begin() as connection:
         connection.execute(text("ANALYZE" if engine.dialect.name != "postgresql"
                                 else "ANALYZE reminder"))

@@ -29,7 +29,7 @@ SEARCHES = [
 
 
 def seed(count: int) -> None:
-    from reminder_app.cli import create_practice_with_owner
+    from devtools.demo import create_practice_with_owner
     from tests.factories import make_many_patients
 
     owner = create_practice_with_owner(practice_name="Bench Practice", owner_name="Owner",

@@ -89,6 +89,7 @@ from reminder_app.reminders import templates
 from reminder_app.reminders.journey_defaults import journey_rules_for
 from reminder_app.reminders.passes import run_pass
 from reminder_app.reminders.rules import rules_for
+from reminder_app.running_late import service as late
 from reminder_app.timezones import to_utc
 from reminder_app.transactions import unit_of_work
 from reminder_app.waitlist import service as waitlist
@@ -331,6 +332,7 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
     _journey(practice, patients, providers, account, now, staff)
     _close_earlier_today(practice, now, staff)
     if account is not None:
+        _running_late(practice, providers[0], now, staff)
         seed.platform = seed_platform_practice(now, seed.notes)
     db.session.commit()  # the demo is an edge: whoever seeds it (command, test) finds it kept
     return seed
@@ -673,6 +675,17 @@ def _close_earlier_today(practice: Practice, now: datetime, staff: Actor) -> Non
             booking.mark_no_show(appointment, actor=staff, now=now)
         else:
             booking.mark_completed(appointment, actor=staff, now=now)
+
+
+def _running_late(practice: Practice, provider: Provider, now: datetime, staff: Actor) -> None:
+    """The first provider runs 20 minutes late: their patients still to come today are told,
+    as the day view's "Running late" does (`running_late.service`), and the texts leave
+    (those in quiet hours wait for the morning; seeded in the evening, no one is left)."""
+    broadcast = late.Broadcast(provider, late.Wording.MINUTES, 20)
+    with unit_of_work():
+        sent = late.send(practice, broadcast, "demo-running-late-0001", staff, now)
+    if sent.queued:
+        run_pass(now=now)
 
 
 # ---------------------------------------------------------------- the second practice: the Platform

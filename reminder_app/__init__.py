@@ -132,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from .onboarding.views import bp as onboarding_bp
     from .patients.views import bp as patients_bp
     from .reminders.views import bp as reminders_bp
+    from .running_late.views import bp as running_late_bp
     from .settings.views import bp as settings_bp
     from .waitlist.views import bp as waitlist_bp
 
@@ -152,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(waitlist_bp)
+    app.register_blueprint(running_late_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -173,11 +175,13 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_send_policy(app: Flask) -> None:
-    """What reminders and offers must satisfy to leave, given to the outbox (which cannot
-    import the reminders)."""
+    """What reminders, offers and running-late texts must satisfy to leave, given to the
+    outbox (which cannot import the packages above it)."""
     from .reminders.policy import init_app
+    from .running_late import init_app as init_running_late
 
     init_app(app)
+    init_running_late(app)
 
 
 def register_reactions(app: Flask) -> None:

@@ -222,6 +222,48 @@ def render(kind: enum.StrEnum, practice: Practice, language: str | None, **value
                                        phone=phone_for_patients(practice), **values)
 
 
+# ------------------------------------------------------------------ running late (issue #19)
+
+class LateText(enum.StrEnum):
+    """The day view's "running late" broadcast: minutes late, or behind with no estimate;
+    each without the provider (the default: a lock screen shows no doctor) or naming them,
+    when the practice names providers in its texts and staff chose to. Placeholders:
+    {practice}, {provider}, {minutes}, {time} (the visit's start), {opt_out}."""
+
+    MINUTES = "late_minutes"
+    MINUTES_WITH_PROVIDER = "late_minutes_with_provider"
+    BEHIND = "late_behind"
+    BEHIND_WITH_PROVIDER = "late_behind_with_provider"
+
+
+KINDS = (*KINDS, LateText)
+
+CATALOG[Language.EN].update({
+    LateText.MINUTES: "{practice}: we are running about {minutes} min late today. Your visit "
+                      "at {time} is still on; no need to reply. {opt_out}",
+    LateText.MINUTES_WITH_PROVIDER: "{practice}: {provider} is running about {minutes} min "
+                                    "late today. Your visit at {time} is still on; no need "
+                                    "to reply. {opt_out}",
+    LateText.BEHIND: "{practice}: we are running behind today. Your visit at {time} is still "
+                     "on; please expect a wait. No need to reply. {opt_out}",
+    LateText.BEHIND_WITH_PROVIDER: "{practice}: {provider} is running behind today. Your "
+                                   "visit at {time} is still on; please expect a wait. No "
+                                   "need to reply. {opt_out}",
+})
+CATALOG[Language.ES].update({
+    LateText.MINUTES: "{practice}: hoy vamos con unos {minutes} min de retraso. Su cita de "
+                      "las {time} sigue en pie; no hace falta responder. {opt_out}",
+    LateText.MINUTES_WITH_PROVIDER: "{practice}: hoy {provider} va con unos {minutes} min de "
+                                    "retraso. Su cita de las {time} sigue en pie; no hace "
+                                    "falta responder. {opt_out}",
+    LateText.BEHIND: "{practice}: hoy vamos con retraso. Su cita de las {time} sigue en pie. "
+                     "No hace falta responder. {opt_out}",
+    LateText.BEHIND_WITH_PROVIDER: "{practice}: hoy {provider} va con retraso. Su cita de "
+                                   "las {time} sigue en pie. No hace falta responder. "
+                                   "{opt_out}",
+})
+
+
 # ------------------------------------------------------------ the journey (issue #19, journey)
 
 

@@ -95,6 +95,7 @@ class EventKind(enum.StrEnum):
     COMPLETED = "completed"
     NO_SHOW = "no_show"
     REPLY_READ = "reply_read"
+    LATE_NOTICE = "late_notice"  # a "running late" text queued for the appointment
 
     @property
     def label(self) -> str:
@@ -106,6 +107,7 @@ EVENT_LABELS = {
     EventKind.CONFIRMED: "Confirmed", EventKind.RESCHEDULE_REQUESTED: "Reschedule requested",
     EventKind.CANCELLED: "Cancelled", EventKind.COMPLETED: "Marked completed",
     EventKind.NO_SHOW: "Marked a no-show", EventKind.REPLY_READ: "Reply read",
+    EventKind.LATE_NOTICE: "Texted that the practice is running late",
 }
 
 

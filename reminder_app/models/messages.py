@@ -29,6 +29,7 @@ class MessageKind(enum.StrEnum):
     TEST = "test"
     OFFER = "offer"
     REPLY = "reply"
+    LATE_NOTICE = "late_notice"  # the day view's "running late" broadcast
     NOTICE = "notice"  # booked / changed / cancelled notices, the no-show follow-up
 
     @property
@@ -36,7 +37,8 @@ class MessageKind(enum.StrEnum):
         """Who wrote the text, as staff read it in a conversation."""
         return {"reminder": "Reminder", "auto_reply": "Automatic answer",
                 "staff_reply": "Staff answer", "test": "Test text", "offer": "Offer",
-                "reply": "Patient", "notice": "Notice"}[self.value]
+                "reply": "Patient", "late_notice": "Running late",
+                "notice": "Notice"}[self.value]
 
 
 class MessageStatus(enum.StrEnum):

@@ -4,6 +4,7 @@ on the sandbox's phone page, and a dispatch pass at the minute a reminder is due
 
 from datetime import UTC, date, datetime, timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from reminder_app.extensions import db
@@ -64,9 +65,28 @@ def day_list(page, app_url: str, day) -> None:
     page.goto(f"{app_url}/appointments/day?date={day.isoformat()}&view=list")
 
 
+def open_menu(page, button) -> None:
+    """Click a Bootstrap toggle (a dropdown or the collapsed bar) until it says it is open.
+
+    On a loaded machine a click can land before Bootstrap's script listens, or while the page
+    still moves, and be missed; clicking once more then opens it (a second click on an open
+    toggle is never made).
+    """
+    page.wait_for_load_state("load")
+    for _ in range(3):
+        if button.get_attribute("aria-expanded") != "true":
+            button.click()
+        try:
+            expect(button).to_have_attribute("aria-expanded", "true", timeout=3000)
+            return
+        except AssertionError:
+            continue
+    expect(button).to_have_attribute("aria-expanded", "true")
+
+
 def sign_out(page) -> None:
     """From the user's menu in the navigation bar."""
-    page.locator("#user-menu").click()
+    open_menu(page, page.locator("#user-menu"))
     page.locator("#user-menu + .dropdown-menu").get_by_role("button", name="Sign out").click()
 
 

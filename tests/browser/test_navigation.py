@@ -3,7 +3,7 @@
 import pytest
 
 from reminder_app.extensions import db
-from tests.browser.journey import sign_in_as_owner
+from tests.browser.journey import open_menu, sign_in_as_owner
 from tests.factories import make_practice
 
 pytestmark = pytest.mark.browser
@@ -44,7 +44,7 @@ def test_the_user_menu_holds_sessions_settings_and_sign_out(live_app, page):
     sign_in_with_long_names(live_app, page)
     menu = page.locator("#user-menu + .dropdown-menu")
     assert not menu.is_visible()
-    page.locator("#user-menu").click()
+    open_menu(page, page.locator("#user-menu"))
     menu.get_by_role("link", name="Where you are signed in").wait_for()
     assert menu.get_by_role("link", name="Settings").is_visible()
     menu.get_by_role("button", name="Sign out").click()
@@ -59,15 +59,10 @@ def test_the_bar_collapses_on_a_phone(live_app, page):
     patients = page.locator("#main-nav").get_by_role("link", name="Patients")
     patients.wait_for(state="hidden")
     assert toggle.is_visible()
-    toggle.click()
+    open_menu(page, toggle)
     patients.wait_for(state="visible")
     page.locator("#main-nav.show").wait_for()  # the collapse has finished opening
-    menu = page.locator("#user-menu")
-    for _ in range(3):  # a click that lands while the page still moves can be missed
-        menu.click()
-        if menu.get_attribute("aria-expanded") == "true":
-            break
-        page.wait_for_timeout(300)
+    open_menu(page, page.locator("#user-menu"))
     page.get_by_role("link", name="Where you are signed in").wait_for()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0

@@ -10,24 +10,25 @@ four journey rules, switched off, the first time its rules screen is opened
 (`reminders.journey_defaults`); nothing new is sent to its patients until it switches one
 on (docs/decisions.md, "The appointment's journey").
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-06 11:20:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0021'
-down_revision = '0020'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
 RULE_KINDS = ('before_visit', 'booked', 'changed', 'cancelled', 'no_show')
 ONCE = "kind IN ('booked', 'cancelled', 'no_show')"
-OLD_MESSAGE_KINDS = "kind IN ('reminder', 'auto_reply', 'staff_reply', 'test', 'offer', 'reply')"
+OLD_MESSAGE_KINDS = ("kind IN ('reminder', 'auto_reply', 'staff_reply', 'test', 'offer', "
+                     "'reply', 'late_notice')")
 NEW_MESSAGE_KINDS = ("kind IN ('reminder', 'auto_reply', 'staff_reply', 'test', 'offer', "
-                     "'reply', 'notice')")
+                     "'reply', 'late_notice', 'notice')")
 
 
 def _rule_kind():
