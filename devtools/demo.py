@@ -91,6 +91,7 @@ from reminder_app.recalls import service as recalls
 from reminder_app.recalls.service import RecallDetails
 from reminder_app.recalls.texting import send_due as send_due_recalls
 from reminder_app.reminders import templates
+from reminder_app.reminders.journey_defaults import journey_rules_for
 from reminder_app.reminders.passes import run_pass
 from reminder_app.reminders.rules import rules_for, set_rules_for_type
 from reminder_app.running_late import service as late
@@ -336,6 +337,7 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
         _refresh_balance(account, seed.notes)
     else:
         _book_upcoming(practice, patients, providers, now - timedelta(days=4), staff)
+    _journey(practice, patients, providers, account, now, staff)
     _close_earlier_today(practice, now, staff)
     _sites(practice, patients, providers, kinds, now, staff)
     _recalls(practice, patients, providers, now, staff)
@@ -683,6 +685,32 @@ def _text(account: ClickatellAccount, clickatell_id: str, patient: Patient, text
             account=clickatell_id, message_id=mo_message_id, sender=patient.mobile,
             to=account.long_number, received_at=at, text=text), now=at)
     run_pass(now=at + timedelta(minutes=1))
+
+
+def _journey(practice: Practice, patients: list[Patient], providers: list[Provider],
+             account: ClickatellAccount | None, now: datetime, staff: Actor) -> None:
+    """Riverside has the journey's texts switched on (the no-show follow-up too): the visit
+    Sofía booked just now gets its booked notice (in Spanish), one the practice moved to two
+    days later its change notice (both sent now, through the sandbox, unless quiet hours
+    hold them), and the no-show `_close_earlier_today` marks its follow-up an hour later,
+    while you watch."""
+    for rule in journey_rules_for(practice):
+        rule.enabled = True
+    moved = db.session.scalars(select(Appointment).where(
+        Appointment.practice_id == practice.id, Appointment.status == AppointmentStatus.BOOKED,
+        Appointment.starts_at > now + timedelta(days=1))
+        .order_by(Appointment.starts_at.desc())).first()
+    if moved is not None:
+        booking.move(moved, practice, starts_at=moved.starts_at + timedelta(days=2),
+                     actor=staff, now=now)
+    day = _weekday(now.astimezone(practice.zone).date() + timedelta(days=5))
+    booking.book(practice, patient=patients[2], provider=providers[1],
+                 starts_at=to_utc(day, time(10, 30), practice.zone), reason=REASONS[0],
+                 actor=staff, now=now)
+    db.session.commit()
+    if account is not None:
+        with _seeding_settings():
+            run_pass(now=now)
 
 
 def _close_earlier_today(practice: Practice, now: datetime, staff: Actor) -> None:

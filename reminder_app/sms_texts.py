@@ -352,3 +352,45 @@ def short_when(moment: datetime, zone: ZoneInfo, language: str | None, *,
     if with_date:
         name += f" {local.day}/{local.month}" if spanish else f" {local.month}/{local.day}"
     return f"{name} {clock(moment, zone, language)}"
+
+
+# ------------------------------------------------------------ the journey (issue #19, journey)
+
+
+class JourneyText(enum.StrEnum):
+    """The default templates of the journey's rules (`reminders.journey`): told when the
+    appointment is booked, moved or cancelled by the practice, missed; and the short text a
+    before-visit rule may send once the patient confirmed. Reminder placeholders."""
+
+    BOOKED = "journey_booked"
+    CHANGED = "journey_changed"
+    CANCELLED = "journey_cancelled"
+    NO_SHOW = "journey_no_show"
+    CONFIRMED_SHORT = "journey_confirmed_short"
+
+
+KINDS = (*KINDS, JourneyText)
+
+CATALOG[Language.EN].update({
+    JourneyText.BOOKED: "{practice_name}: {patient_first_name}, you are booked for {date} at "
+                        "{time}. {reply_instructions} {opt_out}",
+    JourneyText.CHANGED: "{practice_name}: {patient_first_name}, your appointment is now "
+                         "{date} at {time}. {reply_instructions} {opt_out}",
+    JourneyText.CANCELLED: "{practice_name}: {patient_first_name}, your visit on {date} at "
+                           "{time} is cancelled. To rebook, call {practice_phone}. {opt_out}",
+    JourneyText.NO_SHOW: "{practice_name}: {patient_first_name}, we missed you on {date}. "
+                         "Reply R for a new time, or call {practice_phone}. {opt_out}",
+    JourneyText.CONFIRMED_SHORT: "{practice_name}: see you {date} at {time}. {opt_out}",
+})
+CATALOG[Language.ES].update({
+    JourneyText.BOOKED: "{practice_name}: {patient_first_name}, tiene cita el {date} a las "
+                        "{time}. {reply_instructions} {opt_out}",
+    JourneyText.CHANGED: "{practice_name}: {patient_first_name}, nueva hora: {date} a las "
+                         "{time}. {reply_instructions} {opt_out}",
+    JourneyText.CANCELLED: "{practice_name}: {patient_first_name}, su cita del {date}, "
+                           "{time}, se cancela. Otra cita: {practice_phone}. {opt_out}",
+    JourneyText.NO_SHOW: "{practice_name}: {patient_first_name}, le esperabamos el {date}. "
+                         "R: otra cita, o llame al {practice_phone}. {opt_out}",
+    JourneyText.CONFIRMED_SHORT: "{practice_name}: le esperamos el {date} a las {time}. "
+                                 "{opt_out}",
+})

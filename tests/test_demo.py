@@ -28,6 +28,7 @@ from reminder_app.models import (
     SlotStatus,
     WaitlistEntry,
 )
+from reminder_app.models.reminders import RuleKind
 from reminder_app.onboarding import checklist, connect_existing
 from reminder_app.reminders.quiet_hours import is_quiet
 
@@ -86,7 +87,8 @@ def test_the_demo_practice_is_ready_to_send_with_a_day_in_every_state(app, live_
     [call] = of(practice, Appointment, Appointment.appointment_type_id.is_not(None),
                 Appointment.duration_minutes == 10)
     assert {r.rule.minutes_before for r in of(practice, Reminder,
-                                              Reminder.appointment_id == call.id)} == {48 * 60}
+                                              Reminder.appointment_id == call.id,
+                                              Reminder.kind == RuleKind.BEFORE_VISIT)} == {48 * 60}
 
     # The "X" freed a slot, offered to the waitlist; its first patient took it by text
     # (unless the X came in quiet hours: then the offer waits for the morning).

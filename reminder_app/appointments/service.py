@@ -33,7 +33,7 @@ from ..models import (
     StatusChangeRefused,
 )
 from ..models.types import utcnow
-from ..reminders import planning
+from ..reminders import journey, planning
 from ..validation import FieldError, check_appointment_day
 from .signals import appointment_booked, appointment_cancelled, appointment_moved
 
@@ -143,6 +143,7 @@ def book(practice: Practice, *, patient: Patient, provider: Provider, starts_at:
     db.session.add(appointment)
     Event.record_change(appointment, EventKind.BOOKED, actor, now)
     planning.plan_for(appointment, now)
+    journey.on_booked(appointment, actor, now)
     appointment_booked.send(appointment, now=now)
     db.session.flush()  # the caller (a redirect, a JSON answer) needs its id
     return appointment
@@ -168,6 +169,7 @@ def _reschedule(appointment: Appointment, practice: Practice, *, starts_at: date
     Event.record_change(appointment, EventKind.MOVED, actor, now,
                         previous_starts_at=previous_starts_at)
     planning.replan(appointment, now)
+    journey.on_moved(appointment, actor, now)
     appointment_moved.send(appointment, now=now)
 
 
@@ -231,6 +233,7 @@ def cancel(appointment: Appointment, *, by: CancelledBy = CancelledBy.STAFF, act
     appointment.cancel(by)
     Event.record_change(appointment, EventKind.CANCELLED, actor, now)
     planning.cancel_for(appointment, now)
+    journey.on_cancelled(appointment, by, actor, now)
     appointment_cancelled.send(appointment, now=now)
     return appointment
 
@@ -263,6 +266,7 @@ def mark_no_show(appointment: Appointment, *, actor: Actor,
     _require_started(appointment, now, "a no-show")
     appointment.mark_no_show()
     Event.record_change(appointment, EventKind.NO_SHOW, actor, now)
+    journey.on_no_show(appointment, now)
     return appointment
 
 

@@ -251,6 +251,8 @@ def show(appointment_id: int):
     appointment = get_or_404(Appointment, appointment_id)
     return render_template("appointments/show.html", appointment=appointment,
                            events=service.history(appointment),
+                           reminders=planning.reminders_by_appointment(
+                               [appointment.id])[appointment.id],
                            day_url=functools.partial(_day_url, appointment),
                            now=utcnow(), action_form=ConfirmForm())
 

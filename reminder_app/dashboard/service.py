@@ -33,6 +33,7 @@ from ..models import (
     SlotStatus,
 )
 from ..models.events import reading_label
+from ..reminders import journey
 from ..reminders.templates import CREDITS_PER_PART
 from ..timezones import day_bounds, days_bounds, today
 
@@ -83,6 +84,7 @@ def reminder_problems(practice: Practice, now: datetime,
         select(Reminder.status, Reminder.reason, func.count(Reminder.id))
         .where(Reminder.practice_id == practice.id,
                Reminder.status.in_((ReminderStatus.FAILED, ReminderStatus.SKIPPED)),
+               Reminder.reason.not_in(journey.CHOSEN_SKIPS),
                Reminder.appointment_starts_at >= now - timedelta(days=days))
         .group_by(Reminder.status, Reminder.reason)).all()
     problems = [ReminderProblem(status, reason or "No reason recorded.", count)

@@ -33,6 +33,7 @@ from ..models import (
     Actor,
     ActorKind,
     Appointment,
+    AppointmentStatus,
     ClickatellAccount,
     ConsentMethod,
     Direction,
@@ -56,7 +57,7 @@ from ..outbox import OutboxError, cancel_queued, enqueue
 from ..recalls import replies as recall_replies
 from ..recalls import service as recalls
 from ..recalls.texts import RecallText, render_for
-from ..reminders import consent, planning, reply_codes
+from ..reminders import consent, journey, planning, reply_codes
 from ..reminders.policy import NEEDS_CONSENT, OPTED_OUT
 from ..waitlist import offers
 from ..waitlist.texts import OfferText
@@ -199,7 +200,9 @@ def handle_inbound(account: ClickatellAccount, message: Reply,
         return _answer_by_code(practice, message, sender, key, patients, question, coded, now)
 
     visits = which_visit.visits_replied_to(practice, patients, now)
-    patient = visits[0].patient if visits else most_recently_texted(practice, patients)
+    missed = None if visits else journey.followed_up_no_show(practice, patients, now)
+    patient = (visits[0].patient if visits else missed.patient if missed is not None
+               else most_recently_texted(practice, patients))
     reading = interpret(message.text, patient.language.value if patient else None,
                         practice_words(practice))
     if reading.intent in which_visit.ABOUT_A_VISIT:
@@ -207,6 +210,8 @@ def handle_inbound(account: ClickatellAccount, message: Reply,
         if len(visits) > 1:
             return _ask(practice, message, sender, key, patients, reading, visits, now)
     appointment = visits[0] if visits else None
+    if missed is not None and reading.intent is Intent.RESCHEDULE:
+        appointment = missed  # R to "we missed you, reply R for a new time"
     patient = appointment.patient if appointment else patient
     inbound = _store(practice, message, sender, key, patient=patient, appointment=appointment,
                      now=now)
@@ -453,6 +458,10 @@ def _act(practice: Practice, inbound: Message, reading: Reading, patients: list[
         case Intent.CANCEL_APPOINTMENT:
             answer(Answer.CANCELLED)
             appointments.cancel(appointment, by=CancelledBy.PATIENT, actor=actor, now=now)
+        case Intent.RESCHEDULE if appointment.status is AppointmentStatus.NO_SHOW:
+            appointment.needs_callback = True  # it stays a no-show: staff call to rebook
+            Event.record_change(appointment, EventKind.RESCHEDULE_REQUESTED, actor, now)
+            answer(Answer.RESCHEDULE)
         case Intent.RESCHEDULE:
             appointment.request_reschedule()
             planning.hold_for(appointment, now)

@@ -94,9 +94,10 @@ def coded_reply(text: str) -> CodedReply | None:
 
 
 def reminded(appointment_id) -> object:
-    """SQL condition: a reminder for the appointment went out."""
+    """SQL condition: a reminder (or a notice: "your appointment is now …, reply C to
+    confirm") for the appointment went out."""
     return exists().where(Message.appointment_id == appointment_id,
-                          Message.kind == MessageKind.REMINDER,
+                          Message.kind.in_((MessageKind.REMINDER, MessageKind.NOTICE)),
                           Message.direction == Direction.OUTBOUND,
                           Message.status.in_(LEFT_STATUSES))
 

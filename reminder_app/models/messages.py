@@ -31,13 +31,15 @@ class MessageKind(enum.StrEnum):
     REPLY = "reply"
     LATE_NOTICE = "late_notice"  # the day view's "running late" broadcast
     RECALL = "recall"
+    NOTICE = "notice"  # booked / changed / cancelled notices, the no-show follow-up
 
     @property
     def label(self) -> str:
         """Who wrote the text, as staff read it in a conversation."""
         return {"reminder": "Reminder", "auto_reply": "Automatic answer",
                 "staff_reply": "Staff answer", "test": "Test text", "offer": "Offer",
-                "reply": "Patient", "late_notice": "Running late", "recall": "Recall"}[self.value]
+                "reply": "Patient", "late_notice": "Running late", "recall": "Recall",
+                "notice": "Notice"}[self.value]
 
 
 class MessageStatus(enum.StrEnum):

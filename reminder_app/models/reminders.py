@@ -18,23 +18,76 @@ from .types import UTCDateTime, enum_type, utcnow
 from .visits import AppointmentType
 
 
-class ReminderRule(db.Model):
-    """"Text the patient this long before the appointment", for one practice.
+class RuleKind(enum.StrEnum):
+    """When a rule's text goes out: a set time before the visit (the reminders), or as
+    something happens to the appointment (the journey notices, `reminders.journey`)."""
 
-    A rule may be scoped to one appointment type and/or one provider: it then applies only to
-    their appointments, and for them it takes the place of the less specific rules of the same
-    lead time (`reminders.practice_rules.rules_that_apply`). That one idea gives a type or a
-    provider its own text, its own extra reminder, or (a scoped rule switched off) none.
+    BEFORE_VISIT = "before_visit"
+    BOOKED = "booked"
+    CHANGED = "changed"  # moved by the practice: the new time
+    CANCELLED = "cancelled"  # cancelled by the practice: how to book again
+    NO_SHOW = "no_show"  # marked a no-show: "we missed you", R to rebook
+
+    @property
+    def label(self) -> str:
+        return RULE_KIND_LABELS[self]
+
+
+RULE_KIND_LABELS = {
+    RuleKind.BEFORE_VISIT: "Reminder", RuleKind.BOOKED: "Booked notice",
+    RuleKind.CHANGED: "Change notice", RuleKind.CANCELLED: "Cancellation notice",
+    RuleKind.NO_SHOW: "No-show follow-up",
+}
+#: The kinds a practice has one rule of, fixed in place (a negative position: the
+#: before-visit rules count up from 1).
+JOURNEY_KINDS = (RuleKind.BOOKED, RuleKind.CHANGED, RuleKind.CANCELLED, RuleKind.NO_SHOW)
+#: The kinds of which an appointment gets one text at most, ever.
+ONCE_KINDS = (RuleKind.BOOKED, RuleKind.CANCELLED, RuleKind.NO_SHOW)
+
+
+class WhenConfirmed(enum.StrEnum):
+    """What a before-visit rule does once the patient confirmed."""
+
+    SEND = "send"  # the reminder as usual
+    SKIP = "skip"  # nothing (recorded as skipped, with the reason)
+    SHORT = "short"  # a short "see you at 9:30" instead
+
+    @property
+    def label(self) -> str:
+        return {"send": "Send the reminder as usual", "skip": "Skip it",
+                "short": "Send a short “see you at 9:30” instead"}[self.value]
+
+
+class ReminderRule(db.Model):
+    """"Text the patient this long before the appointment", for one practice; or, for the
+    other kinds, "text the patient when this happens to the appointment".
+
+    `minutes_before` is the lead time of a before-visit rule; for a booked notice, the
+    least lead time worth a notice (an appointment sooner than that gets none).
+    `delay_minutes` is how long after the no-show is marked its follow-up goes out.
+
+    A before-visit rule may be scoped to one appointment type and/or one provider: it then
+    applies only to their appointments, and for them it takes the place of the less specific
+    rules of the same lead time (`reminders.practice_rules.rules_that_apply`). That one idea
+    gives a type or a provider its own text, its own extra reminder, or (a scoped rule
+    switched off) none.
     """
 
     __table_args__ = (UniqueConstraint("practice_id", "position"), tenant_key(),
                       CheckConstraint("minutes_before > 0", name="minutes_before_positive"),
+                      CheckConstraint("delay_minutes >= 0", name="delay_minutes_not_negative"),
                       same_practice("appointment_type_id", "appointment_type"),
                       same_practice("provider_id", "provider"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    kind: Mapped[RuleKind] = mapped_column(enum_type(RuleKind), default=RuleKind.BEFORE_VISIT,
+                                           server_default=RuleKind.BEFORE_VISIT.value)
     minutes_before: Mapped[int]
+    delay_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    when_confirmed: Mapped[WhenConfirmed] = mapped_column(
+        enum_type(WhenConfirmed), default=WhenConfirmed.SEND,
+        server_default=WhenConfirmed.SEND.value)
     enabled: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -50,8 +103,10 @@ class ReminderRule(db.Model):
 
     @property
     def label(self) -> str:
-        """"48 hours before", "90 minutes before", "2 days 3 hours before"."""
-        return f"{describe_duration(self.minutes_before)} before"
+        """"48 hours before", "90 minutes before"; "Booked notice" for the other kinds."""
+        if self.kind is RuleKind.BEFORE_VISIT or self.kind is None:
+            return f"{describe_duration(self.minutes_before)} before"
+        return self.kind.label
 
     @property
     def is_scoped(self) -> bool:
@@ -154,6 +209,9 @@ class Reminder(db.Model):
         # adds a new one (`reminders.planning.replan`).
         unique_while("uq_reminder_pending_appointment_id_rule_id", "status = 'pending'",
                      "appointment_id", "rule_id"),
+        # A booked notice, a cancellation notice, a no-show follow-up: once per appointment.
+        unique_while("uq_reminder_once_appointment_id_rule_id",
+                     "kind IN ('booked', 'cancelled', 'no_show')", "appointment_id", "rule_id"),
         same_practice("appointment_id", "appointment"),
         same_practice("rule_id", "reminder_rule"),
         same_practice("message_id", "message"),
@@ -163,6 +221,9 @@ class Reminder(db.Model):
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
     appointment_id: Mapped[int] = mapped_column(index=True)
     rule_id: Mapped[int] = mapped_column(index=True)
+    #: The rule's kind, copied (so the database can hold the once-only kinds to once).
+    kind: Mapped[RuleKind] = mapped_column(enum_type(RuleKind), default=RuleKind.BEFORE_VISIT,
+                                           server_default=RuleKind.BEFORE_VISIT.value)
     send_at: Mapped[datetime] = mapped_column(UTCDateTime)
     appointment_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[ReminderStatus] = mapped_column(enum_type(ReminderStatus),

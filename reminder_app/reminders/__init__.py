@@ -10,6 +10,9 @@ booked, moved or cancelled, and turning due reminders into texts in the outbox.
 - `policy`: what a reminder (or an offer) must satisfy when it leaves, registered with the
   outbox at app start.
 - `passes`: `run_pass`, one dispatch pass (due reminders into the outbox, the outbox out).
+- `journey`: the notices when an appointment is booked, moved or cancelled by the practice,
+  the no-show follow-up, and what a reminder does once the patient confirmed; its rules in
+  `journey_defaults` (one of each kind per practice) and `journey_rules` (editing them).
 
 Sending is the outbox's job (`reminder_app.outbox.dispatcher`).
 """

@@ -14,17 +14,22 @@ from datetime import datetime
 
 from ..models import Actor, ConsentMethod, ConsentRecord, Evidence, MessageKind, Patient, Practice
 from ..models.consent import change_consent, had_consent_before
+from ..models.reminders import RuleKind
 from ..outbox import OutboxError, enqueue
 from ..sms_texts import Answer, ConsentText, render
 from . import planning
+from .journey_defaults import journey_rule
 from .practice_rules import rules_for
 
 log = logging.getLogger(__name__)
 
 
 def reminders_per_visit(practice: Practice) -> int:
-    """How many reminders an appointment gets: the practice's rules that are on."""
-    return max(1, sum(1 for rule in rules_for(practice) if rule.enabled))
+    """How many reminders an appointment gets: the practice's rules that are on, and the
+    booked notice if it is on (a change, a cancellation, a no-show are not every visit's)."""
+    booked = journey_rule(practice.id, RuleKind.BOOKED)
+    return max(1, sum(1 for rule in rules_for(practice) if rule.enabled)
+               + (1 if booked is not None and booked.enabled else 0))
 
 
 def consent_wording(practice: Practice, language: str | None) -> str:

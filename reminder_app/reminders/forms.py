@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SubmitField,
     TextAreaField,
@@ -9,6 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
+from ..models.reminders import WhenConfirmed
 from . import templates
 from .rules import MAX_MINUTES_BEFORE
 
@@ -38,6 +40,10 @@ class RuleForm(FlaskForm):
                            description="A rule for a type or a provider takes the place of "
                                        "the rule for all appointments with the same lead time: "
                                        "its own text, or (switched off) no reminder.")
+    when_confirmed = SelectField(
+        "Once the patient confirmed",
+        choices=[SelectChoice(choice.value, choice.label) for choice in WhenConfirmed],
+        default=WhenConfirmed.SEND.value)
     body_en = TextAreaField("Text in English", filters=[_strip],
                             validators=[DataRequired(), _template],
                             render_kw={"rows": 4, "data-language": "en"})
@@ -68,3 +74,18 @@ class QuietHoursForm(FlaskForm):
     quiet_start = TimeField("No reminders from", validators=[DataRequired()])
     quiet_end = TimeField("until", validators=[DataRequired()])
     submit = SubmitField("Save quiet hours")
+
+
+class JourneyRuleForm(FlaskForm):
+    """A notice's rule: on or off, its one number (the booked notice's least lead time, the
+    no-show follow-up's delay; none for the others) and its text per language."""
+
+    enabled = BooleanField("Send this text")
+    hours = IntegerField("Hours", validators=[InputRequired(), NumberRange(0, 72)])
+    body_en = TextAreaField("Text in English", filters=[_strip],
+                            validators=[DataRequired(), _template],
+                            render_kw={"rows": 4, "data-language": "en"})
+    body_es = TextAreaField("Text in Spanish", filters=[_strip],
+                            validators=[DataRequired(), _template],
+                            render_kw={"rows": 4, "data-language": "es"})
+    submit = SubmitField("Save")

@@ -18,7 +18,6 @@ from ..extensions import db
 from ..models import (
     Appointment,
     AppointmentStatus,
-    MessageKind,
     Patient,
     Practice,
     Reminder,
@@ -27,10 +26,11 @@ from ..models import (
 )
 from ..models.appointments import OPEN_STATUSES
 from ..models.clickatell_account import BlockerKind
+from ..models.reminders import WhenConfirmed
 from ..outbox import cancel_queued, enqueue
 from ..outbox.policy import Action, Outgoing, verdict
 from ..outbox.writes import turn_to_write
-from . import reply_codes, templates
+from . import journey, reply_codes, templates
 from .policy import QUIET, RESCHEDULE_HELD, consent_problem
 from .practice_rules import rules_for, rules_that_apply
 from .quiet_hours import allowed_time, recipient_zone
@@ -272,11 +272,17 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
         result.skipped += 1
 
     # The outbox's send policy, as the dispatcher will ask it again when the text leaves.
-    found = verdict(MessageKind.REMINDER, Outgoing(practice, patient, appointment), now)
+    kind = journey.message_kind(reminder)
+    found = verdict(kind, Outgoing(practice, patient, appointment), now)
     if found is not None and found.action is Action.CANCEL:
         return skip(found.reason)
     if not reminder.rule.enabled:
         return skip(RULE_OFF)
+    if stale := journey.stale(reminder, now):
+        return skip(stale)
+    choice = journey.confirmed_choice(reminder)
+    if choice is WhenConfirmed.SKIP:
+        return skip(journey.CONFIRMED_SKIP)
     if found is not None and found.action is Action.WAIT:
         reminder.status, reminder.send_at, reminder.reason = (
             ReminderStatus.PENDING, found.until, found.reason)
@@ -291,16 +297,20 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
     # returns (then the first pass sends it).
     template = reminder.rule.template_for(patient.language)
     body = template.body if template else templates.DEFAULT_TEMPLATES[patient.language]
+    if choice is WhenConfirmed.SHORT:
+        body = journey.short_body(patient)
     text = templates.render(body, templates.details_of(
         appointment, practice, reply_code=reply_codes.code_for_reminder(appointment, now)))
     # Due when the reminder was due, not when it was queued: the senders take each
     # number's oldest due text first, and the send-latency metric counts from here.
-    message = enqueue(practice, to=patient.mobile, body=text, kind=MessageKind.REMINDER,
+    message = enqueue(practice, to=patient.mobile, body=text, kind=kind,
                       patient=patient, appointment=appointment,
                       dedupe_key=f"reminder:{reminder.id}", send_after=reminder.send_at,
                       now=now)
     reminder.status, reminder.message_id = ReminderStatus.QUEUED, message.id
     reminder.reason = found.reason if found is not None else ""
+    if choice is WhenConfirmed.SHORT:
+        reminder.reason = journey.CONFIRMED_SHORT
     result.queued += 1
     result.reminder_ids.append(reminder.id)
     return None

@@ -19,7 +19,7 @@ from ..models import AppointmentStatus, Direction, Message, MessageKind, Message
 from ..models.appointments import OPEN_STATUSES
 from ..outbox.policy import Outgoing, Verdict, register_check
 from ..timezones import start_of_day
-from .quiet_hours import allowed_time, is_quiet, recipient_zone
+from .quiet_hours import allowed_time, is_quiet, quiet_period, recipient_zone
 
 NO_CONSENT = "The patient has not agreed to receive text messages."
 OPTED_OUT = "The patient replied STOP: no more texts."
@@ -112,7 +112,21 @@ def check_offer(outgoing: Outgoing, now: datetime) -> Verdict | None:
     return Verdict.cancel(QUIET_OFFER) if is_quiet(now, outgoing.practice, zone) else None
 
 
-CHECKS = {MessageKind.REMINDER: check_reminder, MessageKind.OFFER: check_offer}
+def check_notice(outgoing: Outgoing, now: datetime) -> Verdict | None:
+    """A journey notice (booked, changed, cancelled, no-show follow-up) leaves to a patient
+    who agreed, outside quiet hours on the patient's clock (inside them it waits for their
+    end). It is not held to the reminders' cap, and whether it still holds (the appointment
+    not moved again, still a no-show) is planning's question (`reminders.journey`)."""
+    if found := _consent(outgoing):
+        return found
+    zone = recipient_zone(outgoing.practice, outgoing.patient)
+    if is_quiet(now, outgoing.practice, zone):
+        return Verdict.wait(quiet_period(now, outgoing.practice, zone)[1], QUIET_WAIT)
+    return None
+
+
+CHECKS = {MessageKind.REMINDER: check_reminder, MessageKind.OFFER: check_offer,
+          MessageKind.NOTICE: check_notice}
 #: Kinds of text that need the patient's consent at the moment they leave (each check
 #: above asks for it).
 NEEDS_CONSENT = frozenset(CHECKS)

@@ -8,7 +8,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Appointment, Language, Practice, ReminderRule, ReminderTemplate
+from ..models.reminders import RuleKind
 from . import templates
+from .journey_defaults import add_journey_rules
 
 DEFAULT_RULE_MINUTES = (48 * 60, 2 * 60)
 
@@ -21,7 +23,7 @@ def rules_for(practice: Practice) -> list[ReminderRule]:
         return rules
     try:
         with db.session.begin_nested():
-            add_default_rules(practice)
+            _add_before_visit_rules(practice)
     except IntegrityError:  # another request created them at the same moment
         pass
     return _load(practice)
@@ -34,16 +36,22 @@ def rules_that_apply(rules: list[ReminderRule], appointment: Appointment) -> lis
     lead time, with its own text, or with none when it is switched off; the caller skips the
     switched-off ones."""
     matching = [rule for rule in rules if rule.applies_to(appointment)]
-    most_specific: dict[int, int] = {}
-    for rule in matching:
-        most_specific[rule.minutes_before] = max(most_specific.get(rule.minutes_before, 0),
-                                                 rule.specificity)
+    most_specific: dict[tuple, int] = {}
+    for rule in matching:  # a notice never takes the place of a reminder: kinds apart
+        key = (rule.kind, rule.minutes_before)
+        most_specific[key] = max(most_specific.get(key, 0), rule.specificity)
     return [rule for rule in matching
-            if rule.specificity == most_specific[rule.minutes_before]]
+            if rule.specificity == most_specific[(rule.kind, rule.minutes_before)]]
 
 
 def add_default_rules(practice: Practice) -> None:
-    """The two rules every practice starts with, for a practice being created."""
+    """The rules every practice starts with, for a practice being created: the two
+    reminders, and the journey's notices as a new practice has them (`journey_defaults`)."""
+    _add_before_visit_rules(practice)
+    add_journey_rules(practice, as_new=True)
+
+
+def _add_before_visit_rules(practice: Practice) -> None:
     for position, minutes in enumerate(DEFAULT_RULE_MINUTES, start=1):
         db.session.add(new_rule(practice, minutes, position,
                                 templates.default_templates(practice.name_provider)))
@@ -51,7 +59,8 @@ def add_default_rules(practice: Practice) -> None:
 
 def _load(practice: Practice) -> list[ReminderRule]:
     return list(db.session.scalars(
-        select(ReminderRule).where(ReminderRule.practice_id == practice.id)
+        select(ReminderRule).where(ReminderRule.practice_id == practice.id,
+                                   ReminderRule.kind == RuleKind.BEFORE_VISIT)
         .order_by(ReminderRule.position)))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AppointmentType, Language, Practice, Provider, ReminderRule, ReminderTemplate
+from ..models.reminders import WhenConfirmed
 from ..models.types import utcnow
 from . import templates
 from .planning import replan_upcoming
@@ -65,7 +66,9 @@ def _next_position(practice: Practice) -> int:
 
 def add_rule(practice: Practice, *, minutes_before: int, enabled: bool,
              bodies: dict[Language, str], appointment_type: AppointmentType | None = None,
-             provider: Provider | None = None, now: datetime | None = None) -> ReminderRule:
+             provider: Provider | None = None,
+             when_confirmed: WhenConfirmed = WhenConfirmed.SEND,
+             now: datetime | None = None) -> ReminderRule:
     """A new rule, for all appointments or (scoped) only those of a type and/or provider."""
     _check_scope(practice, appointment_type, provider)
     same_scope = [rule for rule in rules_for(practice)
@@ -79,6 +82,7 @@ def add_rule(practice: Practice, *, minutes_before: int, enabled: bool,
     rule = new_rule(practice, minutes_before, _next_position(practice), checked)
     rule.enabled = enabled
     rule.appointment_type, rule.provider = appointment_type, provider
+    rule.when_confirmed = WhenConfirmed(when_confirmed)
     db.session.add(rule)
     db.session.flush()
     replan_upcoming(practice, now or utcnow())
@@ -90,7 +94,10 @@ KEEP = object()  # an `update_rule` scope argument not given: the rule keeps its
 
 def update_rule(rule: ReminderRule, *, minutes_before: int, enabled: bool,
                 bodies: dict[Language, str], appointment_type=KEEP, provider=KEEP,
+                when_confirmed: WhenConfirmed | None = None,
                 now: datetime | None = None) -> ReminderRule:
+    """Save a before-visit rule; what it does once the patient confirmed is read as each
+    reminder falls due, so changing that alone re-plans nothing."""
     practice = db.session.get(Practice, rule.practice_id)
     checked = _check(minutes_before, bodies, practice)
     appointment_type = rule.appointment_type if appointment_type is KEEP else appointment_type
@@ -102,6 +109,8 @@ def update_rule(rule: ReminderRule, *, minutes_before: int, enabled: bool,
     rule.minutes_before = minutes_before
     rule.enabled = enabled
     rule.appointment_type, rule.provider = appointment_type, provider
+    if when_confirmed is not None:
+        rule.when_confirmed = WhenConfirmed(when_confirmed)
     by_language = {template.language: template for template in rule.templates}
     for language, body in checked.items():
         if language in by_language:

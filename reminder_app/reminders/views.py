@@ -7,11 +7,12 @@ from flask_login import login_required
 
 from ..extensions import db
 from ..models import AppointmentType, Language, Provider, ReminderRule
+from ..models.reminders import RuleKind, WhenConfirmed
 from ..models.types import utcnow
 from ..tenancy import current_practice, get_or_404, scoped
 from ..transactions import rollback, unit_of_work
-from . import rules, templates
-from .forms import QuietHoursForm, RuleForm, TextingForm
+from . import journey_defaults, journey_rules, rules, templates
+from .forms import JourneyRuleForm, QuietHoursForm, RuleForm, TextingForm
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 
@@ -89,7 +90,8 @@ def index():
                           reminders_per_day=practice.reminders_per_day,
                           reminders_per_week=practice.reminders_per_week)
     return render_template("reminders/rules.html", rules=practice_rules, quiet_form=quiet,
-                           texting_form=texting, max_rules=rules.MAX_RULES)
+                           texting_form=texting, max_rules=rules.MAX_RULES,
+                           journey_rules=journey_defaults.journey_rules_for(practice))
 
 
 def _show_error(form: RuleForm, error: rules.RuleError) -> None:
@@ -112,7 +114,8 @@ def new_rule():
         try:
             rules.add_rule(current_practice(), minutes_before=form.hours_before.data * 60,
                            enabled=form.enabled.data, bodies=_bodies(form),
-                           **_scope(form, types, providers))
+                           **_scope(form, types, providers),
+                           when_confirmed=WhenConfirmed(form.when_confirmed.data))
         except rules.RuleError as error:
             rollback()
             _show_error(form, error)
@@ -128,6 +131,8 @@ def new_rule():
 @unit_of_work()
 def edit_rule(rule_id: int):
     rule = get_or_404(ReminderRule, rule_id)
+    if rule.kind is not RuleKind.BEFORE_VISIT:
+        return _edit_journey_rule(rule)
     form = RuleForm()
     types, providers = _scope_choices(form)
     if request.method == "GET":
@@ -135,6 +140,7 @@ def edit_rule(rule_id: int):
         form.enabled.data = rule.enabled
         form.appointment_type.data = rule.appointment_type_id or 0
         form.provider.data = rule.provider_id or 0
+        form.when_confirmed.data = rule.when_confirmed.value
         for language in Language:
             template = rule.template_for(language)
             form[f"body_{language.value}"].data = (
@@ -145,7 +151,8 @@ def edit_rule(rule_id: int):
             minutes = rule.minutes_before  # keep a lead time set in minutes elsewhere
         try:
             rules.update_rule(rule, minutes_before=minutes, enabled=form.enabled.data,
-                              bodies=_bodies(form), **_scope(form, types, providers))
+                              bodies=_bodies(form), **_scope(form, types, providers),
+                              when_confirmed=WhenConfirmed(form.when_confirmed.data))
         except rules.RuleError as error:
             rollback()
             _show_error(form, error)
@@ -155,6 +162,37 @@ def edit_rule(rule_id: int):
     return render_template("reminders/rule.html", form=form, rule=rule, previews=previews(form),
                            placeholders=templates.PLACEHOLDERS, types=types,
                            providers=providers)
+
+
+def _edit_journey_rule(rule: ReminderRule):
+    """A notice's rule: the same editor (texts, live preview, parts), its own number."""
+    form = JourneyRuleForm()
+    if rule.kind in journey_rules.HOURS:
+        form.hours.label.text = journey_rules.HOURS[rule.kind][0]
+    else:
+        del form.hours
+    if request.method == "GET":
+        form.enabled.data = rule.enabled
+        if "hours" in form:
+            form.hours.data = journey_rules.hours_of(rule)
+        for language in Language:
+            template = rule.template_for(language)
+            form[f"body_{language.value}"].data = (
+                template.body if template
+                else journey_defaults.default_bodies(rule.kind)[language])
+    if form.validate_on_submit():
+        try:
+            journey_rules.update_journey_rule(
+                rule, enabled=form.enabled.data,
+                hours=form.hours.data if "hours" in form else None, bodies=_bodies(form))
+        except rules.RuleError as error:
+            rollback()
+            _show_error(form, error)
+        else:
+            flash(f"Saved the {rule.label.lower()}.", "success")
+            return redirect(url_for(".index"), code=303)
+    return render_template("reminders/rule.html", form=form, rule=rule, previews=previews(form),
+                           placeholders=templates.PLACEHOLDERS)
 
 
 @bp.post("/quiet-hours")

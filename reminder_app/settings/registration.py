@@ -16,6 +16,7 @@ from ..inbound.answers import Answer
 from ..inbound.answers import render as answer_text
 from ..models import ConsentMethod, Language, Practice
 from ..reminders import consent, templates
+from ..reminders.journey_defaults import enabled_journey_rules
 from ..reminders.practice_rules import rules_for
 from ..sms_texts import phone_for_patients
 
@@ -41,7 +42,7 @@ def sample_messages(practice: Practice, now: datetime) -> list[str]:
         day += timedelta(days=1)
     starts_at = datetime.combine(day, time(9, 30), tzinfo=practice.zone).astimezone(UTC)
     samples = []
-    for rule in rules_for(practice):
+    for rule in [*rules_for(practice), *enabled_journey_rules(practice)]:
         if not rule.enabled:
             continue
         for language in Language:

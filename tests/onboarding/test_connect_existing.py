@@ -18,6 +18,7 @@ from reminder_app.models import (
     Role,
     StaffUser,
 )
+from reminder_app.models.reminders import JOURNEY_KINDS, RuleKind
 from reminder_app.outbox.delivery import apply_delivery_report
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -68,8 +69,12 @@ def test_a_practice_signs_up_with_its_platform_key_and_is_signed_in(client, setu
     owner = db.session.scalar(select(StaffUser))
     assert (owner.email, owner.role) == ("lee@example.com", Role.OWNER)
     rules = db.session.scalars(select(ReminderRule.minutes_before).where(
-        ReminderRule.practice_id == owner.practice_id).order_by(ReminderRule.position)).all()
+        ReminderRule.practice_id == owner.practice_id,
+        ReminderRule.kind == RuleKind.BEFORE_VISIT).order_by(ReminderRule.position)).all()
     assert rules == [48 * 60, 2 * 60]  # the default rules, made with the practice
+    assert set(db.session.scalars(select(ReminderRule.kind).where(  # and the journey's
+        ReminderRule.practice_id == owner.practice_id,
+        ReminderRule.kind != RuleKind.BEFORE_VISIT))) == set(JOURNEY_KINDS)
 
     page = client.get("/onboarding/platform").get_data(as_text=True)  # signed in
     assert f"/webhooks/clickatell/{account.callback_secret}/platform/status" in page

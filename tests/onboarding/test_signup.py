@@ -13,6 +13,7 @@ from reminder_app.models import (
     Role,
     StaffUser,
 )
+from reminder_app.models.reminders import RuleKind
 from reminder_app.reminders.practice_rules import DEFAULT_RULE_MINUTES
 from tests.conftest import new_browser
 from tests.factories import make_practice
@@ -31,9 +32,15 @@ def nothing_stored() -> bool:
 def test_a_new_practice_starts_with_the_default_reminder_rules(client, sandbox, signup):
     """Created with the practice, so no page has to write them while showing them."""
     assert signup.submit().status_code == 303
-    rules = db.session.scalars(select(ReminderRule).order_by(ReminderRule.position)).all()
+    rules = db.session.scalars(select(ReminderRule).where(
+        ReminderRule.kind == RuleKind.BEFORE_VISIT).order_by(ReminderRule.position)).all()
     assert [rule.minutes_before for rule in rules] == list(DEFAULT_RULE_MINUTES)
     assert all(rule.enabled and len(rule.templates) == len(Language) for rule in rules)
+    journey = db.session.scalars(select(ReminderRule).where(
+        ReminderRule.kind != RuleKind.BEFORE_VISIT)).all()
+    assert {rule.kind: rule.enabled for rule in journey} == {  # the journey's, as new
+        RuleKind.BOOKED: True, RuleKind.CHANGED: True, RuleKind.CANCELLED: True,
+        RuleKind.NO_SHOW: False}
 
 
 def test_the_form_offers_clickatells_lists_terms_and_captcha(client, sandbox):

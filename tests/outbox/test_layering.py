@@ -22,9 +22,12 @@ def test_the_outbox_imports_nothing_above_it():
     assert [found.site for area in ABOVE & set(imported) for found in imported[area]] == []
 
 
-def test_the_app_registers_the_checks_of_reminders_and_offers():
+def test_the_app_registers_the_check_of_every_scheduled_kind():
+    """Each kind of text the app sends unasked has the rules it must meet as it leaves."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert set(app.extensions[EXTENSION]) == {MessageKind.REMINDER, MessageKind.OFFER}
+    assert set(app.extensions[EXTENSION]) == {
+        MessageKind.REMINDER, MessageKind.OFFER, MessageKind.LATE_NOTICE, MessageKind.RECALL,
+        MessageKind.NOTICE}
 
 
 def test_a_kind_has_one_check():
