@@ -92,7 +92,8 @@ DRILL_POSTGRES = $$(test -n "$$TEST_DATABASE_URL" && echo "$$TEST_DATABASE_URL" 
 	|| $(BIN)/python scripts/postgres_url.py)
 
 ## Benchmarks (docs/performance.md): dispatch, the 9:00 peak, the claim's cost, due query,
-## webhooks under gunicorn, day view, patient picker.
+## webhooks under gunicorn, a practice group's day (CI-sized: GROUP_DAY_SCALE), day view,
+## patient picker.
 bench: $(STAMP)
 	$(BIN)/python bench/dispatch.py --count $${BENCH_COUNT:-2000} --rounds $${BENCH_ROUNDS:-5} \
 		--concurrency 4
@@ -102,6 +103,8 @@ bench: $(STAMP)
 		--numbers 1,10,100,1000 --runs 30
 	$(BIN)/python bench/due_query.py --rows $${BENCH_ROWS:-1000000}
 	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python bench/webhooks.py --requests 5000 --seconds 60
+	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python bench/group_day.py \
+		--scale $${GROUP_DAY_SCALE:-0.01}
 	$(BIN)/python bench/day_view.py --appointments 500 --runs 20
 	$(BIN)/python bench/patient_picker.py --patients 5000 --runs 50
 

@@ -1,7 +1,7 @@
 """How many callbacks a second do the two webhooks take, under gunicorn on PostgreSQL?
 
     .venv/bin/python bench/webhooks.py [--requests 5000] [--seconds 60] [--concurrency 4]
-                                       [--workers 2] [--threads 1]
+                                       [--workers 2] [--threads 1] [--in-process-only]
 
 Serves the app with gunicorn (WORKERS sync workers; with THREADS > 1, gthread workers of
 THREADS threads each) on a free loopback port, on a PostgreSQL database of its own (created
@@ -213,7 +213,10 @@ def serve(database_url: str, workers: int, threads: int) -> tuple[subprocess.Pop
            "PUBLIC_BASE_URL": "https://reminders.bench.invalid",
            "CLICKATELL_CONNECT_URL": "https://connect.clickatell.invalid",
            "CLICKATELL_API_URL": "https://api.clickatell.invalid",
-           "CLICKATELL_CONNECT_TOKEN": secrets.token_hex(16), "WEB_CONCURRENCY": str(workers)}
+           "CLICKATELL_CONNECT_TOKEN": secrets.token_hex(16), "WEB_CONCURRENCY": str(workers),
+           # The answers are queued in the reply's transaction (measured); sending them at
+           # once, after the response, is a call to Clickatell (bench/reply_latency.py).
+           "ANSWERS_AT_ONCE": "0"}
     worker_class = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 \
         else ["--worker-class", "sync"]
     process = subprocess.Popen(
@@ -235,18 +238,17 @@ def serve(database_url: str, workers: int, threads: int) -> tuple[subprocess.Pop
 def in_process(database_url: str, secret: str, api_id: str, texts) -> list[tuple]:
     """Each webhook called PROFILED times in this process, straight through WSGI (no HTTP,
     no gunicorn): SQL statements and commits per callback, the CPU time of one, and how much
-    of it the processing function takes (`replies.handle_inbound`, not this benchmark's to
-    change, or `delivery.apply_delivery_report`); the rest is the webhook's own work and
-    Flask's."""
+    of it the processing function takes (`replies.handle_inbound`, or
+    `delivery.apply_delivery_report`); the rest is the webhook's own work and Flask's."""
     from sqlalchemy import event
     from werkzeug.test import EnvironBuilder
 
     from reminder_app import create_app
     from reminder_app.extensions import db
     from reminder_app.inbound import replies
-    from reminder_app.outbox import delivery
+    from reminder_app.inbound import webhooks as delivery  # the name the webhook calls
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "ANSWERS_AT_ONCE": False})
     counted = {"statements": 0, "commits": 0, "processing": 0.0}
 
     def count(name):
@@ -310,6 +312,9 @@ def main() -> None:
     parser.add_argument("--synchronous-commit", choices=["on", "off"], default="on",
                         help="PostgreSQL's setting for the bench database (off: a commit does "
                              "not wait for its WAL flush; shows what the flushes cost)")
+    parser.add_argument("--in-process-only", action="store_true",
+                        help="only the in-process part (statements, CPU per callback): no "
+                             "gunicorn, no load; steadier than rates on a shared machine")
     args = parser.parse_args()
     server = postgres_server()
     if server is None:
@@ -322,6 +327,11 @@ def main() -> None:
             set_synchronous_commit_off(database_url)
         secret, api_id, texts = seed(database_url, PATIENTS + PROFILED)
         texts, profiled = texts[:PATIENTS], texts[PATIENTS:]
+        if args.in_process_only:
+            print(table(in_process(database_url, secret, api_id, profiled),
+                        ("webhook", "SQL statements", "commits", "CPU ms",
+                         "of which processing", "webhook and Flask")))
+            return
         process, port = serve(database_url, args.workers, args.threads)
         try:
             for name, kind, bodies in (
@@ -354,7 +364,8 @@ def main() -> None:
     workers = (f"{args.workers} sync workers" if args.threads == 1 else
                f"{args.workers} gthread workers of {args.threads} threads")
     print(f"gunicorn, {workers}, PostgreSQL; load generator on loopback, "
-          f"{args.concurrency} at a time, a new connection per request\n")
+          f"{args.concurrency} at a time, a new connection per request; answers queued, "
+          "not sent at once (ANSWERS_AT_ONCE=0)\n")
     print(table(rows, ("webhook", "requests", "non-200", "seconds", "per second", "p50 ms",
                        "p99 ms", "max ms")))
     print("\nCPU ms per request, and how busy the machine was (/proc):")

@@ -45,22 +45,25 @@ class Refusal(enum.StrEnum):
     TOO_MANY = "no patient's number, and answered often enough lately"
 
 
-def allows(practice: Practice, inbound: Message, now: datetime) -> bool:
+def allows(practice: Practice, inbound: Message, now: datetime, *,
+           patients_number: bool = False) -> bool:
     """May the practice answer `inbound` automatically? Taking an unknown number's answer
-    counts it, so ask only when about to queue the answer."""
-    refusal = refusal_for(practice, inbound.sender, now)
+    counts it, so ask only when about to queue the answer. `patients_number`: the caller
+    found patients with this mobile already (no need to ask the database again)."""
+    refusal = refusal_for(practice, inbound.sender, now, patients_number=patients_number)
     if refusal is not None:
         # Named by our message id: the sender's number does not belong in a log.
         log.info("no automatic answer to message %s: %s", inbound.id, refusal)
     return refusal is None
 
 
-def refusal_for(practice: Practice, number: str, now: datetime) -> Refusal | None:
+def refusal_for(practice: Practice, number: str, now: datetime, *,
+                patients_number: bool = False) -> Refusal | None:
     """Why `number` may not have an automatic answer now; None if it may (see the module
     doc for the rules, in the order they are checked)."""
     if phones.region(number) != served_region(practice):
         return Refusal.ABROAD
-    if is_patients(practice, number):
+    if patients_number or is_patients(practice, number):
         return None
     if not has_texted(practice, number):
         return Refusal.NEVER_TEXTED

@@ -44,6 +44,7 @@ holds more than a hundred real-world replies to them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -217,9 +218,12 @@ def _languages(language: str | None) -> list[str]:
     return sorted(WORDS, key=lambda name: name != language)
 
 
+@functools.lru_cache(maxsize=4096)
 def builtin_meaning(word: str, language: str | None = None) -> Intent | None:
     """What one of our own words means (None if it is not one), after normalisation.
-    With no language, every word of every language counts."""
+    With no language, every word of every language counts. Remembered: a reply is read
+    run by run, each run looked up once per language and length, and the lists are
+    constants."""
     word = normalise(word)
     if word in UNIVERSAL_OPT_OUT:
         return Intent.OPT_OUT
@@ -307,7 +311,8 @@ def interpret(text: str, language: str | None = None,
     `extra_words` are the practice's own words, keyed by their normalised form.
     """
     word = normalise(text)
-    extra_words = extra_words or {}
+    if extra_words is None:  # not `or`: asking a lazy mapping's length would read it
+        extra_words = {}
     if not word:
         return Reading(Intent.FREE_TEXT, word)
     builtin = builtin_meaning(word, language)

@@ -9,10 +9,11 @@ anything else is a 403 and stores nothing), store the callback raw, process it, 
 
 One transaction, and one commit, per callback: the webhook is the edge that owns it. The raw
 callback is written first, with the time it is processed (`processed_at`): both are
-committed together. Processing runs inside a SAVEPOINT: if it fails, only its own work is
-rolled back, and the raw callback is committed with the error instead of a processing time,
-for Clickatell's retry to process. No service commits, so processing can only end inside
-its SAVEPOINT.
+committed together. If processing fails, the whole transaction is rolled back and the raw
+callback is written again, with the error instead of a processing time, and committed for
+Clickatell's retry to process (no SAVEPOINT around the processing: a failure is rare, and
+the two statements a savepoint costs every callback are not). No service commits, so
+nothing of the processing can outlive that rollback.
 
 A repeated callback is recognised by its key (`key`), unique per account, and changes
 nothing; another practice's callback with the same key is not a repeat. A repeat
@@ -28,6 +29,7 @@ from flask import Blueprint, abort, after_this_request, current_app, jsonify, re
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import transactions
 from ..clickatell import (
@@ -71,6 +73,10 @@ def authenticate(secret: str, *, with_practice: bool = False) -> ClickatellAccou
     account = db.session.scalar(query, {"secret": secret, "now": utcnow()})
     if account is None:
         abort(403)
+    if with_practice:
+        # The practice's side of the one-to-one, which the join does not fill: answering
+        # a reply reads the practice's number through it, and would load the account again.
+        set_committed_value(account.practice, "clickatell_account", account)
     return account
 
 
@@ -112,16 +118,20 @@ _NOTE = (update(callbacks).where(callbacks.c.id == _param(callbacks.c.id))
                  error=_param(callbacks.c.error)))
 
 
+def _payload() -> str:
+    """The raw callback as stored. A NUL byte (never in a real callback) is written as
+    \\x00: no text column holds one."""
+    return raw_callback().decode("latin-1").replace("\x00", "\\x00")
+
+
 def store_raw(account: ClickatellAccount, kind: CallbackKind, dedupe_key: str | None,
               now: datetime) -> tuple[int, bool]:
     """Keep the callback as sent, processed at `now` (committed with its processing, see
     the module's doc); return its id and whether it is to be processed: a new callback, or
     one stored before whose processing failed."""
-    # A NUL byte (never in a real callback) is written as \x00: no text column holds one.
-    payload = raw_callback().decode("latin-1").replace("\x00", "\\x00")
     stored = db.session.execute(_STORE[db.session.get_bind().dialect.name], {
         "c_account_id": account.id, "c_kind": kind, "c_dedupe_key": dedupe_key,
-        "c_method": request.method, "c_payload": payload, "c_received_at": now,
+        "c_method": request.method, "c_payload": _payload(), "c_received_at": now,
         "c_processed_at": now}).scalar()
     if stored is not None:
         return stored, True
@@ -141,18 +151,37 @@ def note(record_id: int, *, processed_at: datetime | None = None, error: str = "
                                "c_error": error.replace("\x00", "\\x00")[:300]})
 
 
-def process_after_savepoint(process: Callable[[], object], record_id: int) -> None:
-    """Run `process` inside a SAVEPOINT. If it fails, its work is rolled back, the raw
-    callback is committed as not processed, with the error, and the error is raised again
-    (a 500: Clickatell tries again, and the retry processes the stored callback)."""
+def process_or_keep_error(process: Callable[[], object], account_id: int,
+                          kind: CallbackKind, dedupe_key: str | None) -> None:
+    """Run `process` and write what it did. If it fails, everything is rolled back, the raw
+    callback is stored again (or, stored before, found again) as not processed, with the
+    error, and committed; the error is raised again (a 500: Clickatell tries again, and the
+    retry processes the stored callback)."""
     try:
-        with db.session.begin_nested():
-            process()
+        process()
+        db.session.flush()  # a write that fails, fails here: before the commit
     except Exception as error:
+        transactions.rollback()
         first_line = (str(error).splitlines() or [""])[0]
-        note(record_id, error=f"{type(error).__name__}: {first_line}")
+        keep_unprocessed(account_id, kind, dedupe_key, f"{type(error).__name__}: {first_line}")
         transactions.commit()
         raise
+
+
+def keep_unprocessed(account_id: int, kind: CallbackKind, dedupe_key: str | None,
+                     error: str) -> None:
+    """The raw callback, stored as not processed with `error`, in a new transaction."""
+    record_id = db.session.execute(_STORE[db.session.get_bind().dialect.name], {
+        "c_account_id": account_id, "c_kind": kind, "c_dedupe_key": dedupe_key,
+        "c_method": request.method, "c_payload": _payload(), "c_received_at": utcnow(),
+        "c_processed_at": None}).scalar()
+    if record_id is None:  # stored before: by an earlier delivery, or by one meanwhile
+        seen = db.session.execute(_SEEN, {"c_account_id": account_id,
+                                          "c_dedupe_key": dedupe_key}).one()
+        if seen.processed_at is not None:
+            return  # another delivery processed it meanwhile: nothing is left to retry
+        record_id = seen.id
+    note(record_id, error=error)
 
 
 def receive(secret: str, kind: CallbackKind, dedupe_key: Callable[[], str | None],
@@ -167,7 +196,8 @@ def receive(secret: str, kind: CallbackKind, dedupe_key: Callable[[], str | None
     if len(raw_callback()) > MAX_CALLBACK_BYTES:  # before the form is parsed: see raw_callback
         return jsonify(error="callback too large"), 413
 
-    record_id, pending = store_raw(account, kind, dedupe_key(), utcnow())
+    key_ = dedupe_key()
+    record_id, pending = store_raw(account, kind, key_, utcnow())
     if not pending:
         transactions.rollback()  # nothing written; releases the lock on the stored callback
         return ACKNOWLEDGED
@@ -177,7 +207,7 @@ def receive(secret: str, kind: CallbackKind, dedupe_key: Callable[[], str | None
         note(record_id, error=str(error))
         transactions.commit()
         return jsonify(error=str(error)), 400
-    process_after_savepoint(lambda: process(account, parsed), record_id)
+    process_or_keep_error(lambda: process(account, parsed), account.id, kind, key_)
     transactions.commit()
     return ACKNOWLEDGED
 

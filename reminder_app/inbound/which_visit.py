@@ -125,6 +125,14 @@ def narrowed(visits: list[Appointment], intent: Intent) -> list[Appointment]:
     return left or visits
 
 
+def may_have_open_question(practice_id, mobile: str):
+    """SQL: the phone has an open question (for the caller's query: a reply from a phone
+    without one need not look for it)."""
+    return exists().where(ReplyQuestion.practice_id == practice_id,
+                          ReplyQuestion.mobile == mobile,
+                          ReplyQuestion.status == QuestionStatus.OPEN)
+
+
 def open_question(practice: Practice, mobile: str, now: datetime) -> ReplyQuestion | None:
     """The phone's open question, if it has one still answerable (one past its time is
     closed as expired here)."""

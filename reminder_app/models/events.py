@@ -168,7 +168,8 @@ class Event(db.Model):
         event = cls(practice_id=appointment.practice_id, kind=kind, at=now,
                     appointment=appointment, status=appointment.status,
                     starts_at=appointment.starts_at, previous_starts_at=previous_starts_at,
-                    provider_id=appointment.provider.id, **_actor_columns(actor))
+                    provider_id=appointment.provider_id if appointment.provider_id is not None
+                    else appointment.provider.id, **_actor_columns(actor))
         db.session.add(event)
         return event
 

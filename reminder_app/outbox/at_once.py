@@ -5,7 +5,9 @@ transaction committed, through the dispatcher's own path.
 `send_at_once` claims exactly these texts by a conditional UPDATE (still `queued`, due, not
 held: only one claimer can win a row, so a pass running at the same moment cannot send one
 twice), then reads, checks the send policy, reserves the number's next rate-limit slot, sends and
-records them as a pass does (`dispatcher.load_jobs`, `Sender`, `record`). If anything fails
+records them as a pass does (`dispatcher.load_jobs`, `Sender`, `record`). A text whose number is
+busy (its next free slot beyond the claim horizon) is left to the pass: a web process must
+not sleep minutes for a slot while callbacks wait. If anything fails
 on the way, the text is left to the regular pass: unclaimed it is still `queued`; claimed,
 its lease expires and the pass asks Clickatell before sending it again.
 """
@@ -14,14 +16,15 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from .. import transactions
 from ..extensions import db
-from ..models import Direction, Message, MessageStatus
+from ..models import Direction, Message, MessageStatus, SendSlot
 from ..models.types import utcnow
 from .dispatcher import (
     DispatchResult,
@@ -70,6 +73,23 @@ def claim_by_id(ids: list[int], now: datetime, owner: str, lease_until: datetime
     return won
 
 
+def with_a_slot_soon(ids: list[int], settings: Settings) -> list[int]:
+    """Those of `ids` whose number has a free slot within the claim horizon
+    (OUTBOX_CLAIM_AHEAD_SECONDS). A web process waits for its text's slot before sending,
+    and while it waits it answers no callback: behind a busy number (a morning's reminders
+    at one a second) that wait would be minutes, so such a text is left to the pass, which
+    sends it in its turn."""
+    if settings.rate_per_second <= 0:
+        return ids
+    horizon = time.time_ns() // 1000 + int(settings.ahead.total_seconds() * 1_000_000)
+    rows = db.session.execute(
+        select(Message.id, SendSlot.next_slot_us)
+        .outerjoin(SendSlot, SendSlot.number == Message.sender)
+        .where(Message.id.in_(ids))).all()
+    return [message_id for message_id, next_slot in rows
+            if next_slot is None or next_slot <= horizon]
+
+
 def send_at_once(ids: list[int], now: datetime | None = None) -> DispatchResult:
     """Send these queued texts now, each exactly once, as the dispatcher would; whatever
     cannot be sent now is left to the next pass. Never raises."""
@@ -82,6 +102,10 @@ def send_at_once(ids: list[int], now: datetime | None = None) -> DispatchResult:
     try:
         settings = Settings.from_config(current_app.config)
         now = now or utcnow()
+        ids = with_a_slot_soon(ids, settings)
+        transactions.rollback()  # that was only read: the claim begins its own transaction
+        if not ids:
+            return result  # their numbers are busy: the pass sends them in turn
         owner = new_owner()
         won = claim_by_id(ids, now, owner, now + settings.lease)
         if not won:

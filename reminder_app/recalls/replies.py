@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from ..extensions import db
 from ..models import (
@@ -38,6 +38,17 @@ BOOK_WORDS = frozenset({"book", "bookme", "booking", "bookit", "cita", "citar", 
                         "agendar"})
 #: Texts that, sent after a recall text, make a reply about them instead.
 LATER_TEXTS = (MessageKind.REMINDER, MessageKind.OFFER)
+
+
+def may_be_answered(patient_id, now: datetime):
+    """SQL: the patient has an open recall texted within the reply window (the first test of
+    `recall_replied_to`, as a condition for the caller's query: a reply from a patient
+    without one need not ask)."""
+    return exists().where(Recall.patient_id == patient_id, Recall.status == RecallStatus.OPEN,
+                          RecallNotice.recall_id == Recall.id,
+                          Message.id == RecallNotice.message_id,
+                          Message.status.in_(LEFT_STATUSES),
+                          Message.sent_at > now - REPLY_WINDOW)
 
 
 def recall_replied_to(practice: Practice, patients: Sequence[Patient],

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from .. import transactions
 from ..appointments import signals
@@ -258,6 +258,20 @@ def stop_offering(slot: FreedSlot, now: datetime | None = None) -> FreedSlot:
 
 # ---------------------------------------------------------------- replies
 
+def _unanswered(now: datetime) -> tuple:
+    """An offer that left, within the last day, and is not answered (joined to its text)."""
+    return (Offer.answered_at.is_(None), Offer.offered_at > now - ANSWER_WINDOW,
+            Message.status.in_(LEFT_STATUSES))
+
+
+def may_have_open_offer(patient_id, now: datetime):
+    """SQL: the patient has an offer `open_offer_for` would look at (its first test, as a
+    condition to put in the caller's query: a reply from a patient without one need not
+    ask)."""
+    return exists().where(Offer.patient_id == patient_id, Message.id == Offer.message_id,
+                          *_unanswered(now))
+
+
 def open_offer_for(practice: Practice, patients: list[Patient], now: datetime) -> Offer | None:
     """The offer a reply from these patients is about: the newest offer to them that left,
     within the last day, not yet answered, and with no reminder sent to them after it (a
@@ -267,9 +281,7 @@ def open_offer_for(practice: Practice, patients: list[Patient], now: datetime) -
     offer = db.session.scalar(
         select(Offer).join(Message, Message.id == Offer.message_id)
         .where(Offer.practice_id == practice.id,
-               Offer.patient_id.in_([patient.id for patient in patients]),
-               Offer.answered_at.is_(None), Offer.offered_at > now - ANSWER_WINDOW,
-               Message.status.in_(LEFT_STATUSES))
+               Offer.patient_id.in_([patient.id for patient in patients]), *_unanswered(now))
         .order_by(Offer.offered_at.desc(), Offer.id.desc()).limit(1))
     if offer is None:
         return None

@@ -69,3 +69,18 @@ def test_with_the_rate_limit_each_answer_takes_its_numbers_next_slot(app, practi
     next_free = db.session.scalar(select(SendSlot.next_slot_us).where(SendSlot.number == number))
     assert next_free is not None and next_free >= started_us + 2 * 50_000  # two slots taken
     assert len(sandbox.messages()) == 2
+
+
+def test_behind_a_busy_number_the_answer_is_left_to_the_pass(app, practice, sandbox):
+    """A web process does not wait for a slot minutes ahead (it would answer no callback
+    meanwhile): the text stays queued, and the pass sends it in its turn."""
+    app.config["OUTBOX_RATE_PER_SECOND"] = 1.0
+    message = an_answer(practice)
+    number = practice.clickatell_account.long_number
+    busy_until_us = time.time_ns() // 1000 + 300 * 1_000_000  # five minutes of reminders
+    db.session.add(SendSlot(number=number, next_slot_us=busy_until_us))
+    db.session.commit()
+    assert send_at_once([message.id]).sent == 0
+    [left] = texts()
+    assert left.status is MessageStatus.QUEUED and left.attempts == 0
+    assert sandbox.messages() == []
