@@ -83,6 +83,15 @@ ACTIONS = {
     "waitlist.remove": "Took a patient off the waitlist",
     "waitlist.stop_offering": "Stopped offering a freed slot",
     "waitlist.settings": "Changed the waitlist offer settings",
+    "recalls.new": "Added a recall",
+    "recalls.edit": "Changed a recall",
+    "recalls.close": "Closed a recall",
+    "recalls.settings": "Changed the recall settings",
+    "running_late.send": "Texted today's patients that the practice runs late",
+    "visits.types": "Added an appointment type",
+    "visits.edit_type": "Changed an appointment type",
+    "visits.locations": "Added a site",
+    "visits.edit_location": "Changed a site",
 }
 
 #: Requests that change nothing a practice would audit (or are audited elsewhere).
@@ -91,6 +100,7 @@ NOT_AUDITED = frozenset({
     "onboarding.signup",  # before there is a practice
     "connect_existing.signup",  # the same, for a practice that brings its Platform account
     "reminders.preview",  # a preview of a text being written
+    "running_late.preview",  # the same, for the running-late text (its send is audited)
     "auth.keep_alive", "auth.idle_status",
 })
 

@@ -80,7 +80,7 @@ def test_after_stop_a_reminder_that_falls_due_sends_nothing(live_app, sandbox, p
         Reminder.appointment_id == second.id)))
     assert send_due_reminder(first).outbox.sent == 1
 
-    reply_from_phone(page, sandbox.url, PHONE, "STOP")
+    reply_from_phone(page, sandbox.url, PHONE, "STOP", expect="to confirm")  # "C1": two visits
     wait_until(lambda: refreshed(patient).opted_out_at is not None)
     run_pass()  # the one confirmation of the opt-out leaves
     texts_before = sent_to_phone(sandbox)
