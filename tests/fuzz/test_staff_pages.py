@@ -22,7 +22,8 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 SOURCE = Path(__file__).resolve().parents[2] / "reminder_app"
 #: Every query argument a staff page reads (checked against the code below).
 ARGUMENTS = ["date", "start", "page", "provider", "patient", "q", "next", "number", "status",
-             "idle", "state", "from", "to", "kind", "person", "moving", "view"]
+             "idle", "state", "from", "to", "kind", "person", "moving", "view", "show",
+             "location", "appointment_type"]
 READS = re.compile(r"""(?:request\.args\.get|calendar_day|page_number)\(\s*["'](\w+)["']""")
 
 HOSTILE = ["9999-12-31", "0001-01-01", "10000-01-01", "2026-02-30", "1e20", "-1", "0",
