@@ -34,6 +34,8 @@ BENCHES = [
 ]
 #: Benches that run on PostgreSQL only (they take no --no-postgres).
 POSTGRES_ONLY = {"group_day.py"}
+#: Benches that run on SQLite only (they take no --no-postgres either).
+SQLITE_ONLY = {"dispatch.py"}
 
 
 @pytest.mark.parametrize("script, arguments, expected", BENCHES,
@@ -43,7 +45,8 @@ def test_the_bench_runs_to_its_end(script, arguments, expected):
     if not environment.get("TEST_DATABASE_URL"):
         if script in POSTGRES_ONLY:
             pytest.skip(f"{script} needs PostgreSQL (TEST_DATABASE_URL)")
-        arguments = [*arguments, "--no-postgres"]
+        if script not in SQLITE_ONLY:
+            arguments = [*arguments, "--no-postgres"]
     result = subprocess.run([sys.executable, str(ROOT / "bench" / script), *arguments],
                             cwd=ROOT, env=environment, capture_output=True, text=True,
                             timeout=600)
