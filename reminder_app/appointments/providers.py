@@ -14,6 +14,13 @@ from ..validation import FieldError
 __all__ = ["add_provider", "set_bookable"]
 
 
+def active_providers(practice: Practice) -> list[Provider]:
+    """The practice's bookable providers, by name: the choices of every filter and form."""
+    return list(db.session.scalars(
+        select(Provider).where(Provider.practice_id == practice.id, Provider.active.is_(True))
+        .order_by(Provider.name)))
+
+
 def add_provider(practice: Practice, name: str) -> Provider:
     """A new provider who can be booked from now on."""
     name = (name or "").strip()

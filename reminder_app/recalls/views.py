@@ -3,11 +3,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..extensions import db
+from ..appointments.providers import active_providers
 from ..forms import ConfirmForm
-from ..models import Patient, Provider, Recall
+from ..models import Patient, Recall
 from ..models.recalls import COMMON_REASONS
-from ..tenancy import current_actor, current_practice, get_or_404, scoped
+from ..tenancy import current_actor, current_practice, get_or_404
 from ..timezones import today
 from ..transactions import rollback, unit_of_work
 from ..validation import FieldError
@@ -26,14 +26,9 @@ def require_login():
     pass
 
 
-def _providers() -> list[Provider]:
-    return list(db.session.scalars(scoped(Provider).where(Provider.active.is_(True))
-                                   .order_by(Provider.name)))
-
-
 @bp.get("/")
 def index():
-    providers = _providers()
+    providers = active_providers(current_practice())
     chosen = next((p for p in providers if str(p.id) == request.args.get("provider")), None)
     show = request.args.get("show", "live")
     if show not in FILTERS:
@@ -50,7 +45,7 @@ def index():
 def _form(recall: Recall | None) -> RecallForm:
     form = RecallForm(obj=recall)
     form.provider.choices = [(ANY_PROVIDER, "Any provider")] + [
-        (p.id, p.name) for p in _providers()]
+        (p.id, p.name) for p in active_providers(current_practice())]
     if request.method == "GET":
         if recall is None:
             form.patient.data = request.args.get("patient", type=int)
@@ -62,7 +57,8 @@ def _form(recall: Recall | None) -> RecallForm:
 
 
 def _details(form: RecallForm) -> RecallDetails:
-    provider = next((p for p in _providers() if p.id == form.provider.data), None)
+    provider = next((p for p in active_providers(current_practice())
+                     if p.id == form.provider.data), None)
     return RecallDetails(reason=form.reason.data, due_on=form.due_on.data, provider=provider)
 
 

@@ -6,9 +6,10 @@ from datetime import time
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from ..appointments.providers import active_providers
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..models import FreedSlot, Priority, Provider, SlotStatus, WaitlistEntry
+from ..models import FreedSlot, Priority, SlotStatus, WaitlistEntry
 from ..tenancy import current_practice, get_or_404, scoped
 from ..transactions import commit, rollback, unit_of_work
 from ..urls import safe_next
@@ -26,14 +27,9 @@ def require_login():
     pass
 
 
-def _providers() -> list[Provider]:
-    return list(db.session.scalars(scoped(Provider).where(Provider.active.is_(True))
-                                   .order_by(Provider.name)))
-
-
 @bp.get("/")
 def index():
-    providers = _providers()
+    providers = active_providers(current_practice())
     chosen = next((p for p in providers if str(p.id) == request.args.get("provider")), None)
     offering = db.session.scalars(
         scoped(FreedSlot).where(FreedSlot.status == SlotStatus.OFFERING)
@@ -45,7 +41,7 @@ def index():
 
 def _form(entry: WaitlistEntry | None) -> EntryForm:
     form = EntryForm(obj=entry)
-    form.providers.choices = [(p.id, p.name) for p in _providers()]
+    form.providers.choices = [(p.id, p.name) for p in active_providers(current_practice())]
     if request.method == "GET":
         if entry is None:
             form.patient.data = request.args.get("patient", type=int)
@@ -63,7 +59,7 @@ def _form(entry: WaitlistEntry | None) -> EntryForm:
 def _availability(form: EntryForm) -> Availability:
     chosen = set(form.providers.data)
     return Availability(
-        providers=[p for p in _providers() if p.id in chosen],
+        providers=[p for p in active_providers(current_practice()) if p.id in chosen],
         weekdays=sum(1 << day for day in form.weekdays.data if 0 <= day < 7) or 0,
         earliest_time=form.earliest_time.data, latest_time=form.latest_time.data,
         available_from=form.available_from.data, notice_minutes=form.notice_hours.data * 60,
