@@ -11,7 +11,9 @@ A newcomer should see a working app at once, on both Clickatell generations side
   PUBLIC_BASE_URL) are pasted into the setup, and a test text goes to the owner's mobile.
 
 Each has its own owner, providers, patients and number, a month of history, and appointments
-today and the next days in every state.
+today and the next days in every state. The coming days run through the weekend (the
+history keeps to weekdays): were Monday's visits "tomorrow's" on a Friday, their 48-hour
+reminders would not be due yet, and a demo run on a Friday would show no reminder answered.
 
 What happened *before* today is written as rows, as if it had happened (the sandbox cannot
 go back in time). What happens around now goes through the real code, with the clock set
@@ -552,7 +554,7 @@ def _book_upcoming(practice: Practice, patients: list[Patient], providers: list[
     today = booked_at.astimezone(practice.zone).date() + timedelta(days=4)
     booked = []
     for n, (days, at, patient, provider) in enumerate(upcoming):
-        day = _weekday(today + timedelta(days=days)) if days else today
+        day = today + timedelta(days=days)
         booked.append(booking.book(
             practice, patient=patients[patient], provider=providers[provider],
             starts_at=to_utc(day, at, practice.zone), duration_minutes=(15, 30, 20)[n % 3],
@@ -621,7 +623,7 @@ def _book_and_replay(practice: Practice, account: ClickatellAccount, patients: l
     events: list[tuple[datetime, int, Appointment | None, str]] = [
         (moment, 0, None, "") for moment in sorted({m for times in due.values() for m in times})]
     today = now.astimezone(practice.zone).date()
-    tomorrow = _weekday(today + timedelta(days=1))
+    tomorrow = today + timedelta(days=1)
     for day, replies in ((tomorrow, days.replies), (today, days.today_replies)):
         for patient_index, text in replies:
             appointment = next((a for a in booked if a.patient_id == patients[patient_index].id
@@ -649,7 +651,7 @@ def _waitlist(practice: Practice, patients: list[Patient], providers: list[Provi
               since: datetime) -> None:
     for patient_index, priority in WAITLIST:
         waitlist.add(practice, patients[patient_index], Availability(
-            providers=providers, weekdays=0b0011111, earliest_time=time(8),
+            providers=providers, weekdays=0b1111111, earliest_time=time(8),
             latest_time=time(18), priority=priority), now=since)
 
 
@@ -927,22 +929,32 @@ FAMILY = (("Emma", "Reyes", time(8, 15)), ("Noah", "Reyes", time(8, 30)))
 FAMILY_MOBILE = "+19735550150"
 #: The parent answers both reminders with "C"; asked which visit, "2" (Noah's).
 FAMILY_REPLIES = ("C", "2")
+#: A minute after the second child's 48-hour reminder (its local time, two days before).
+FAMILY_ANSWERED_AT = time(8, 31)
 
 
 def seed_family(practice: Practice, account: ClickatellAccount, provider: Provider,
                 now: datetime, staff: Actor, *, clickatell_id: str) -> list[Appointment]:
     """Book the children four days ago, send their reminders at the minute they were due
-    (each names its reply code: "Reply C1", "Reply C2"), and let the parent's phone answer:
-    a plain "C" is asked about, "2" confirms Noah's visit; Emma's waits."""
+    (each names its reply code: "Reply C1", "Reply C2"), and let the parent's phone answer
+    a minute after the second: a plain "C" is asked about, "2" confirms Noah's visit;
+    Emma's waits.
+
+    The question must still be open when the app's webhook reads the same texts at the
+    real time (the sandbox pushes them too; a question expires a day after it is asked). So
+    the children come the day after tomorrow once today's 48-hour reminders for that day
+    have gone, and tomorrow before: either way the answers are less than a day old."""
     children = [_patient(practice, 0, first, last, Language.EN, True, now=now)
                 for first, last, _at in FAMILY]
     for child in children:
         child.mobile = FAMILY_MOBILE
     db.session.add_all(children)
     db.session.flush()
-    tomorrow = _weekday(now.astimezone(practice.zone).date() + timedelta(days=1))
+    today = now.astimezone(practice.zone).date()
+    answered_at = to_utc(today, FAMILY_ANSWERED_AT, practice.zone)
+    day = today + timedelta(days=2 if now >= answered_at else 1)
     visits = [booking.book(practice, patient=child, provider=provider,
-                           starts_at=to_utc(tomorrow, at, practice.zone), duration_minutes=15,
+                           starts_at=to_utc(day, at, practice.zone), duration_minutes=15,
                            reason="Check-up", actor=staff, now=now - timedelta(days=4))
               for child, (_first, _last, at) in zip(children, FAMILY, strict=True)]
     db.session.commit()
@@ -952,7 +964,11 @@ def seed_family(practice: Practice, account: ClickatellAccount, provider: Provid
     if due is None:
         return visits
     run_pass(now=due)
-    for n, text in enumerate(FAMILY_REPLIES):
+    for n, text in enumerate(FAMILY_REPLIES, start=1):
         _text(account, clickatell_id, children[0], text,
-              min(due + timedelta(minutes=7 + 2 * n), now))
+              min(due + timedelta(minutes=n), now))
+    return visits
+    run_pass(now=due)
+    for text in FAMILY_REPLIES:
+        _text(account, clickatell_id, children[0], text, now)
     return visits
