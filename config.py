@@ -138,6 +138,9 @@ class Config:
 
     # The dispatcher (reminder_app/outbox/dispatcher.py)
     DISPATCH_INTERVAL_SECONDS = env_int("DISPATCH_INTERVAL_SECONDS", 15)
+    #: Reminders due within this many seconds are rendered, checked and queued already, to
+    #: leave at their minute: at the hour's turn a practice group's senders only send.
+    QUEUE_AHEAD_SECONDS = env_float("QUEUE_AHEAD_SECONDS", 30)
     #: How often the next wave of waitlist offers is looked for (holds last minutes).
     WAITLIST_CHECK_SECONDS = env_int("WAITLIST_CHECK_SECONDS", 30)
     #: How often recalls whose next text is due are looked for (they are due by the day).
@@ -172,6 +175,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
     OUTBOX_RATE_PER_SECOND = 0.0  # tests that need the limit switch it on
     OUTBOX_CONCURRENCY = 1  # tests that need several senders ask for them
+    QUEUE_AHEAD_SECONDS = 0.0  # a test's "due" is exact; tests of queueing ahead set it
     ANSWERS_AT_ONCE = False  # tests of it switch it on; the others send with a pass
 
 

@@ -3,12 +3,16 @@ reminders due at once, the per-number rate limit on.
 
     .venv/bin/python bench/peak.py [--practices 40] [--per-practice 20] [--rate 1]
                                    [--processes 2] [--concurrency 4] [--no-postgres]
+                                   [--lead 5] [--ahead 0,30]
 
 Seeds the practices and their due reminders, then starts dispatcher processes as production
 runs them (`run_pass` again and again, settings from the environment) against the Clickatell
 sandbox in a process of its own: one process on a SQLite file, then `--processes` on a
 PostgreSQL database of the benchmark's own. They all begin at one agreed instant (so that
-starting Python is not timed). The times are the sandbox's: when each text reached it.
+starting Python is not timed), `--lead` seconds before the hour every reminder falls due at,
+as a worker is running when the hour turns; each run is made once per QUEUE_AHEAD_SECONDS of
+`--ahead`, side by side. The times are the sandbox's: when each text reached it, from the
+hour.
 
 Printed per database: the drain time (start to the last text), the ideal N / rate (every
 number sending side by side at its rate), their ratio (ideal / drain, target ≥ 0.9), and the
@@ -89,16 +93,27 @@ def seed(database_url: str, sandbox: SandboxProcess, practices: int, per_practic
         db.engine.dispose()
 
 
-def drain(database_url: str, sandbox: SandboxProcess, args, processes: int) -> dict:
-    """Seed, start the dispatcher processes at one instant, wait until every text left."""
+def drain(database_url: str, sandbox: SandboxProcess, args, processes: int,
+          ahead: float) -> dict:
+    """Seed, start the dispatcher processes at one instant `--lead` seconds before the
+    hour every reminder falls due at, wait until every text left. `ahead`: the processes'
+    QUEUE_AHEAD_SECONDS."""
+    from sqlalchemy import create_engine, text
+
     sandbox.reset()
     now = datetime.now(UTC).replace(microsecond=0)
     seed(database_url, sandbox, args.practices, args.per_practice, now)
     start_at = time.time() + 3.0 + processes
+    hour = start_at + args.lead
+    engine = create_engine(database_url)
+    with engine.begin() as connection:  # every reminder due at the hour
+        connection.execute(text("UPDATE reminder SET send_at = :hour"),
+                           {"hour": datetime.fromtimestamp(hour, UTC)})
+    engine.dispose()
     env = {**os.environ, "REMINDER_APP_CONFIG": "development", "DATABASE_URL": database_url,
            "SECRET_KEY": SECRET_KEY, "CLICKATELL_API_URL": sandbox.url,
            "PUBLIC_BASE_URL": "http://127.0.0.1:9",
-           "OUTBOX_RATE_PER_SECOND": str(args.rate),
+           "OUTBOX_RATE_PER_SECOND": str(args.rate), "QUEUE_AHEAD_SECONDS": str(ahead),
            "OUTBOX_CONCURRENCY": str(args.concurrency), "PEAK_START_AT": str(start_at)}
     code = WORKER.format(root=str(ROOT))
     workers = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env)
@@ -116,7 +131,7 @@ def drain(database_url: str, sandbox: SandboxProcess, args, processes: int) -> d
     by_number = defaultdict(list)
     for message in received:
         moment = datetime.fromisoformat(message["created"].replace("Z", "+00:00")).timestamp()
-        by_number[message["from"]].append(moment - start_at)
+        by_number[message["from"]].append(moment - hour)
     finish = [max(times) for times in by_number.values()]
     first = [min(times) for times in by_number.values()]
     late = [moment - k / args.rate for times in by_number.values()
@@ -135,24 +150,30 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--lead", type=float, default=5.0,
+                        help="seconds the dispatchers run before the hour")
+    parser.add_argument("--ahead", default="0,30",
+                        help="QUEUE_AHEAD_SECONDS to compare, side by side (comma-separated)")
     args = parser.parse_args()
+    aheads = [float(value) for value in args.ahead.split(",")]
     sandbox = SandboxProcess()
     rows = []
     try:
-        if not args.no_sqlite:
-            url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-peak-')}/peak.db"
-            rows.append(("SQLite", 1, drain(url, sandbox, args, 1)))
         server = None if args.no_postgres else postgres_server()
-        if server:
-            with scratch_database(server, "peak") as url:
-                rows.append(("PostgreSQL", args.processes,
-                             drain(url, sandbox, args, args.processes)))
+        for ahead in aheads:
+            if not args.no_sqlite:
+                url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-peak-')}/peak.db"
+                rows.append((f"SQLite, ahead {ahead:g} s", 1, drain(url, sandbox, args, 1, ahead)))
+            if server:
+                with scratch_database(server, "peak") as url:
+                    rows.append((f"PostgreSQL, ahead {ahead:g} s", args.processes,
+                                 drain(url, sandbox, args, args.processes, ahead)))
     finally:
         sandbox.stop()
     ideal = args.per_practice / args.rate
     print(f"$ .venv/bin/python bench/peak.py --practices {args.practices} --per-practice "
           f"{args.per_practice} --rate {args.rate:g} --processes {args.processes} "
-          f"--concurrency {args.concurrency}")
+          f"--concurrency {args.concurrency} --lead {args.lead:g} --ahead {args.ahead}")
     print(f"machine: {machine()}; load average before: {os.getloadavg()[0]:.2f}")
     print(f"{args.practices} practices × {args.per_practice} due reminders, each practice its "
           f"own long number at {args.rate:g} text/s; {args.concurrency} sender threads per "

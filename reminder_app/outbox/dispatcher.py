@@ -71,6 +71,7 @@ from ..gateways import gateway_for
 from ..models import (
     Appointment,
     ClickatellAccount,
+    Direction,
     Message,
     MessageStatus,
     Practice,
@@ -116,6 +117,10 @@ class Settings:
     #: With the rate limit on, a claim takes what each number can send within this long
     #: (`outbox.pacing`); under half the lease less the longest call.
     ahead: timedelta = timedelta(seconds=2)
+    #: A pass on the real clock stays this long for texts queued to leave within it
+    #: (QUEUE_AHEAD_SECONDS: reminders queued before their minute), so they leave at their
+    #: minute rather than at the next pass.
+    stay: timedelta = timedelta(0)
 
     @classmethod
     def from_config(cls, config) -> Settings:
@@ -139,7 +144,7 @@ class Settings:
             lease=lease, rate_per_second=rate, concurrency=concurrency, batch=batch,
             longest_call=longest_call,
             callback_wait=timedelta(seconds=config["OUTBOX_CALLBACK_WAIT_SECONDS"]),
-            ahead=ahead)
+            ahead=ahead, stay=timedelta(seconds=config.get("QUEUE_AHEAD_SECONDS", 0)))
 
     def backoff(self, attempts: int) -> timedelta:
         """Wait before attempt `attempts + 1`: base, 2×base, 4×base… up to the maximum."""
@@ -659,6 +664,7 @@ def _work(settings: Settings, clock: Callable[[], datetime], real_clock: bool, o
     number; when none is ready, record what left and claim more. It sleeps only when
     nothing it could send is ready: not on one number while another's text is."""
     sender = Sender(settings, clock, real_clock=real_clock)
+    stay_until = clock() + settings.stay if real_clock else None
     waiting: list[tuple[int, int, Job]] = []  # (slot, id, job): a heap, the next slot first
     outcomes: list[Outcome] = []
     claim_at = 0.0  # the real clock (seconds) at which claiming again may find texts
@@ -693,7 +699,13 @@ def _work(settings: Settings, clock: Callable[[], datetime], real_clock: bool, o
                         heapq.heappush(waiting, (job.slot_us, job.id, job))
                     continue
                 if not waiting and next_slot_us is None and finished:
-                    return
+                    upcoming = _next_queued(stay_until) if stay_until is not None else None
+                    if upcoming is None:
+                        return
+                    # (one already due that this claim did not take: look again shortly)
+                    claim_at = upcoming if upcoming > time.time() else time.time() + IDLE_MAX
+                    time.sleep(max(0.0, claim_at - time.time()))
+                    continue
                 if next_slot_us is None:  # nothing due: more may be queued meanwhile
                     pause = POLL if not finished else IDLE_MAX
                 else:  # due, but every number's next slot is taken: until one frees
@@ -704,6 +716,20 @@ def _work(settings: Settings, clock: Callable[[], datetime], real_clock: bool, o
             time.sleep(max(0.0, until - time.time()))
     finally:
         sender.close()
+
+
+def _next_queued(until: datetime) -> float | None:
+    """When (epoch seconds) the first text queued to leave by `until` is due, if the real
+    clock has not passed `until` yet."""
+    if utcnow() >= until:
+        return None
+    first = db.session.scalar(
+        select(Message.send_after)
+        .where(Message.direction == Direction.OUTBOUND, Message.status == MessageStatus.QUEUED,
+               Message.held_by.is_(None), Message.send_after <= until)
+        .order_by(Message.send_after).limit(1))
+    transactions.commit()  # end the read
+    return first.timestamp() if first is not None else None
 
 
 def _in_context(app: Flask, function: Callable[..., None], *args) -> None:

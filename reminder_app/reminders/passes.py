@@ -5,7 +5,7 @@ scheduler job `dispatch` and `flask reminders send-due` run `run_pass`.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 
@@ -30,11 +30,13 @@ class PassResult:
 
 def run_pass(now: datetime | None = None) -> PassResult:
     """One dispatch pass. With several sender threads the two stages overlap: texts leave
-    while later reminders are still being queued."""
+    while later reminders are still being queued. Reminders due within QUEUE_AHEAD_SECONDS
+    are queued already, to leave at their minute (`planning.queue_due`)."""
+    ahead = timedelta(seconds=current_app.config["QUEUE_AHEAD_SECONDS"])
     if Settings.from_config(current_app.config).concurrency == 1:
-        reminders = queue_due(now or utcnow())
+        reminders = queue_due(now or utcnow(), ahead=ahead)
         return PassResult(reminders, dispatch_due(now))
     # Small queueing transactions, so the senders' own writes are never held up for long.
     outbox, reminders = dispatch_while(
-        now, lambda: queue_due(now or utcnow(), batch=QUEUE_BATCH // 4))
+        now, lambda: queue_due(now or utcnow(), batch=QUEUE_BATCH // 4, ahead=ahead))
     return PassResult(reminders, outbox)

@@ -266,6 +266,7 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
                ) -> None:
     appointment = reminder.appointment
     patient = appointment.patient
+    at = max(now, reminder.send_at)  # queued ahead: checked for the minute it is due
 
     def skip(reason: str) -> None:
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, reason
@@ -273,12 +274,12 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
 
     # The outbox's send policy, as the dispatcher will ask it again when the text leaves.
     kind = journey.message_kind(reminder)
-    found = verdict(kind, Outgoing(practice, patient, appointment), now)
+    found = verdict(kind, Outgoing(practice, patient, appointment), at)
     if found is not None and found.action is Action.CANCEL:
         return skip(found.reason)
     if not reminder.rule.enabled:
         return skip(RULE_OFF)
-    if stale := journey.stale(reminder, now):
+    if stale := journey.stale(reminder, at):
         return skip(stale)
     choice = journey.confirmed_choice(reminder)
     if choice is WhenConfirmed.SKIP:
@@ -289,7 +290,7 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
         result.rescheduled += 1
         return None
     if found is not None and found.blocker.kind is BlockerKind.NOT_SET_UP:
-        reminder.status, reminder.send_at = ReminderStatus.PENDING, now + HOLD
+        reminder.status, reminder.send_at = ReminderStatus.PENDING, at + HOLD
         reminder.reason = found.reason
         result.held += 1
         return None
@@ -316,22 +317,30 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
     return None
 
 
-def queue_due(now: datetime, *, batch: int = QUEUE_BATCH) -> QueueResult:
-    """Turn every reminder due at `now` into a text in the outbox (or skip it, with the
-    reason, if it must not go out), one committed batch at a time, the practices in turn
-    (`due_in_turn`): the first batch holds the first due reminder of every practice (as
-    many as it holds), so every long number starts sending at once.
+def queue_due(now: datetime, *, batch: int = QUEUE_BATCH,
+              ahead: timedelta = timedelta(0)) -> QueueResult:
+    """Turn every reminder due at `now` (or within `ahead` of it) into a text in the outbox
+    (or skip it, with the reason, if it must not go out), one committed batch at a time, the
+    practices in turn (`due_in_turn`): the first batch holds the first due reminder of every
+    practice (as many as it holds), so every long number starts sending at once.
 
     The rule, then the send policy (`outbox.policy.verdict`: the appointment, consent, quiet
-    hours, the account) are checked again at this instant: much can change between booking
-    and sending. A batch another process is queueing is passed over; the due reminders are
-    read again once all are taken, until none is left (or all are someone else's).
+    hours, the account) are checked again, at the minute the reminder is due: much can
+    change between booking and sending. A batch another process is queueing is passed over;
+    the due reminders are read again once all are taken, until none is left (or all are
+    someone else's).
+
+    `ahead` (QUEUE_AHEAD_SECONDS): a text queued before its minute leaves at it, not
+    before (its `send_after`), so the hour's turn finds a practice group's reminders
+    already rendered and checked, and its senders only send. The outbox checks the send
+    policy again as each leaves, and moving or cancelling the appointment meanwhile takes
+    the waiting text back (`_withdraw`), as for any text not gone out.
     """
     total = QueueResult()
     practices: dict[int, Practice] = {}
     while True:
         with turn_to_write():
-            ids = due_in_turn(now)
+            ids = due_in_turn(now + ahead)
             transactions.commit()  # end the read
         queued_any = False
         for start in range(0, len(ids), batch):
