@@ -27,7 +27,11 @@ FINAL = (ReminderStatus.DELIVERED, ReminderStatus.FAILED)
 def app_config(gateway_config):
     return {**gateway_config, "OUTBOX_CONCURRENCY": 4, "OUTBOX_RATE_PER_SECOND": 0,
             "OUTBOX_RETRY_BASE_SECONDS": 0.2, "OUTBOX_RETRY_MAX_SECONDS": 1.0,
-            "OUTBOX_MAX_ATTEMPTS": 6, "OUTBOX_CALLBACK_WAIT_SECONDS": 2.0}
+            "OUTBOX_MAX_ATTEMPTS": 6,
+            # A Platform send without an answer waits this long for its callback before it
+            # is sent again (600 s in production); under a loaded machine's delays 2 s was
+            # once too short for the sandbox's push, and the text reached the phone twice.
+            "OUTBOX_CALLBACK_WAIT_SECONDS": 5.0}
 
 
 def ready_practice(generation: str, sandbox, credits: float):
