@@ -242,3 +242,15 @@ def test_book_preselects_the_recalls_type_at_its_usual_length(client, signed_in,
     booking = client.get(book_url.replace("&amp;", "&")).get_data(as_text=True)
     assert f'<option selected value="{physical.id}">' in booking
     assert 'name="duration_minutes" type="number" value="30"' in booking
+
+
+def test_the_booking_form_ignores_a_type_not_offered(client, signed_in, practice, provider,
+                                                     kinds):
+    other = make_practice("Harbor View Clinic").practice
+    with unit_of_work():
+        theirs = visits.add_type(other, name="Colonoscopy", default_duration_minutes=45)
+    make_patient(practice)
+    booking = client.get(f"/appointments/new?appointment_type={theirs.id}").get_data(
+        as_text=True)
+    assert "<option selected value=\"0\">No particular type</option>" in booking
+    assert "Colonoscopy" not in booking and 'type="number" value="15"' in booking
