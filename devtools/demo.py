@@ -342,7 +342,7 @@ def seed_demo(now: datetime | None = None) -> DemoSeed:
     _journey(practice, patients, providers, account, now, staff)
     _close_earlier_today(practice, now, staff)
     _sites(practice, patients, providers, kinds, now, staff)
-    _recalls(practice, patients, providers, now, staff)
+    _recalls(practice, patients, providers, kinds, now, staff)
     if account is not None:
         _running_late(practice, providers[0], now, staff)
         seed.platform = seed_platform_practice(now, seed.notes)
@@ -760,17 +760,21 @@ RECALL_BOOKED = (9, 0)
 
 
 def _recalls(practice: Practice, patients: list[Patient], providers: list[Provider],
-             now: datetime, staff: Actor) -> None:
+             kinds: list[AppointmentType], now: datetime, staff: Actor) -> None:
     """The recall list in every state: due and texted, overdue, booked, coming due, not
     texted for want of consent, and one the worker texts today. The past days' texts are
-    history rows (sent at 10:00 that day), as the rest of the month is."""
+    history rows (sent at 10:00 that day), as the rest of the month is. A recall due for a
+    visit the practice has a type for (the annual physicals) names it: only an appointment
+    of that type ends it."""
     zone = practice.zone
     today = now.astimezone(zone).date()
+    kind_named = {kind.name: kind for kind in kinds}
     for index, reason, provider, due_in, added_ago in RECALLS:
         added = now - timedelta(days=added_ago)
         recalls.add(practice, patients[index], RecallDetails(
             reason, today + timedelta(days=due_in),
-            providers[provider] if provider is not None else None), actor=staff, now=added)
+            providers[provider] if provider is not None else None,
+            kind_named.get(reason)), actor=staff, now=added)
     for days_ago in range(max(row[4] for row in RECALLS), 0, -1):
         moment = to_utc(today - timedelta(days=days_ago), time(10), zone)
         send_due_recalls(moment)

@@ -222,6 +222,10 @@ def new():
         form.provider.data = request.args.get("provider", type=int)
         form.location.data = request.args.get("location", type=int) or (
             next(iter(sites)) if len(sites) == 1 else 0)
+        # Booked from a recall: the kind of visit it is due for, at that kind's usual length.
+        if (kind := types.get(request.args.get("appointment_type", 0, type=int))) is not None:
+            form.appointment_type.data = kind.id
+            form.duration_minutes.data = kind.default_duration_minutes
         form.date.data = calendar_day("date", today(current_practice().zone))
         form.time.data = clock_time("time")
     if form.validate_on_submit():

@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from ..models.types import utcnow
 from ..onboarding import checklist
+from ..recalls import service as recalls
 from ..tenancy import current_practice
 from ..worker import status as worker_status
 from . import chart, service
@@ -28,6 +29,7 @@ def index():
         problems=service.reminder_problems(practice, now),
         credit=service.credit(practice, now), refills=service.refills(practice, now),
         replies=service.replies_read(practice, now),
+        recall_counts=recalls.recall_counts(practice, now), recall_filters=recalls.FILTERS,
         period=period, chart=chart.render(period), day_summary=chart.day_summary,
         problem_days=service.PROBLEM_DAYS, usage_days=service.USAGE_DAYS,
         worker=worker_status(now))

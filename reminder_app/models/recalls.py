@@ -20,6 +20,7 @@ from .constraints import same_practice, tenant_key, unique_while
 from .messages import Message
 from .patients import Patient, Provider
 from .types import UTCDateTime, enum_type, utcnow
+from .visits import AppointmentType
 
 #: Ordinary recall reasons, offered in the form (staff may type another).
 COMMON_REASONS = ("6-month check-up", "Annual physical", "Dental cleaning", "Eye exam",
@@ -53,6 +54,7 @@ class Recall(db.Model):
         tenant_key(),
         same_practice("patient_id", "patient"),
         same_practice("provider_id", "provider"),
+        same_practice("appointment_type_id", "appointment_type"),
         same_practice("booked_appointment_id", "appointment"),
         same_practice("reply_message_id", "message"),
         CheckConstraint("steps >= 0", name="steps_not_negative"),
@@ -65,6 +67,8 @@ class Recall(db.Model):
     patient_id: Mapped[int] = mapped_column(index=True)
     #: The provider the patient should see; None: any.
     provider_id: Mapped[int | None] = mapped_column()
+    #: The kind of visit that ends it; None: any appointment does.
+    appointment_type_id: Mapped[int | None] = mapped_column()
     reason: Mapped[str] = mapped_column(String(80))
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[RecallStatus] = mapped_column(enum_type(RecallStatus),
@@ -84,6 +88,8 @@ class Recall(db.Model):
 
     patient: Mapped[Patient] = relationship(foreign_keys=[patient_id])
     provider: Mapped[Provider | None] = relationship(foreign_keys=[provider_id])
+    appointment_type: Mapped[AppointmentType | None] = relationship(
+        foreign_keys=[appointment_type_id])
     booked_appointment: Mapped[Appointment | None] = relationship(
         foreign_keys=[booked_appointment_id])
     reply_message: Mapped[Message | None] = relationship(foreign_keys=[reply_message_id])

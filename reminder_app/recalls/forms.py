@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import strip
 from ..patients.picker import PatientField
@@ -22,6 +22,11 @@ class RecallForm(FlaskForm):
     provider = SelectField("Provider", coerce=int, default=0,
                            description="Only a booking with this provider ends the recall "
                                        "(any provider if none is chosen).")
+    #: Optional: a practice without types is not shown the select.
+    appointment_type = SelectField("Appointment type", coerce=int, default=0,
+                                   validators=[Optional()],
+                                   description="Only a booking of this type ends the recall "
+                                               "(any appointment if none is chosen).")
     submit = SubmitField("Save recall")
 
 

@@ -3,9 +3,10 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from ..appointments import visits
 from ..appointments.providers import active_providers
 from ..forms import ConfirmForm
-from ..models import Patient, Recall
+from ..models import AppointmentType, Patient, Recall
 from ..models.recalls import COMMON_REASONS
 from ..tenancy import current_actor, current_practice, get_or_404
 from ..timezones import today
@@ -17,7 +18,7 @@ from .service import FILTERS, RecallDetails
 
 bp = Blueprint("recalls", __name__, url_prefix="/recalls")
 
-ANY_PROVIDER = 0
+ANY_PROVIDER = ANY_TYPE = 0
 
 
 @bp.before_request
@@ -42,10 +43,21 @@ def index():
                            action_form=ConfirmForm())
 
 
-def _form(recall: Recall | None) -> RecallForm:
+def _types(recall: Recall | None) -> list[AppointmentType]:
+    """The practice's types still offered, and the recall's own even if retired since."""
+    types = visits.types_of(current_practice(), active_only=True)
+    if recall is not None and recall.appointment_type is not None \
+            and recall.appointment_type not in types:
+        types.append(recall.appointment_type)
+    return types
+
+
+def _form(recall: Recall | None, types: list[AppointmentType]) -> RecallForm:
     form = RecallForm(obj=recall)
     form.provider.choices = [(ANY_PROVIDER, "Any provider")] + [
         (p.id, p.name) for p in active_providers(current_practice())]
+    form.appointment_type.choices = [(ANY_TYPE, "Any appointment")] + [
+        (t.id, t.name) for t in types]
     if request.method == "GET":
         if recall is None:
             form.patient.data = request.args.get("patient", type=int)
@@ -53,25 +65,29 @@ def _form(recall: Recall | None) -> RecallForm:
         else:
             form.patient.data = recall.patient_id
             form.provider.data = recall.provider_id or ANY_PROVIDER
+            form.appointment_type.data = recall.appointment_type_id or ANY_TYPE
     return form
 
 
-def _details(form: RecallForm) -> RecallDetails:
+def _details(form: RecallForm, types: list[AppointmentType]) -> RecallDetails:
     provider = next((p for p in active_providers(current_practice())
                      if p.id == form.provider.data), None)
-    return RecallDetails(reason=form.reason.data, due_on=form.due_on.data, provider=provider)
+    kind = next((t for t in types if t.id == form.appointment_type.data), None)
+    return RecallDetails(reason=form.reason.data, due_on=form.due_on.data, provider=provider,
+                         appointment_type=kind)
 
 
 def _recall_page(recall: Recall | None):
-    form = _form(recall)
+    types = _types(recall)
+    form = _form(recall, types)
     if form.validate_on_submit():
         try:
             if recall is None:
                 recall = service.add(current_practice(), form.patient.chosen(),
-                                     _details(form), actor=current_actor())
+                                     _details(form, types), actor=current_actor())
                 done = f"{recall.patient.full_name} is due for {recall.reason}."
             else:
-                service.change(recall, current_practice(), _details(form))
+                service.change(recall, current_practice(), _details(form, types))
                 done = f"{recall.patient.full_name}'s recall was saved."
         except FieldError as error:
             rollback()
@@ -81,7 +97,7 @@ def _recall_page(recall: Recall | None):
             flash(done, "success")
             return redirect(url_for(".index"), code=303)
     return render_template("recalls/recall.html", form=form, recall=recall,
-                           reasons=COMMON_REASONS)
+                           reasons=COMMON_REASONS, has_types=bool(types))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,16 +1,19 @@
-"""A recall, end to end: staff add it from the recall list, the worker's pass texts the
-patient (read on the sandbox's phone page), the patient answers R, the list says to call
-them, and "Book" opens the booking form for that patient and provider; once booked, the
-recall shows the appointment."""
+"""A recall, end to end: staff add it from the recall list (for one provider and one
+appointment type), the worker's pass texts the patient (read on the sandbox's phone page),
+the patient answers R, the list says to call them, and "Book" opens the booking form for
+that patient, provider and type; once booked, the recall shows the appointment, and the
+dashboard's recall figures lead to the list."""
 
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from reminder_app.appointments import visits
 from reminder_app.extensions import db
 from reminder_app.models import Recall, RecallStatus
 from reminder_app.reminders.passes import run_pass
 from reminder_app.timezones import today
+from reminder_app.transactions import unit_of_work
 from tests.browser.journey import (
     choose_patient,
     practice_on_sandbox,
@@ -37,6 +40,9 @@ def test_a_recall_from_the_list_to_a_booked_appointment(live_app, sandbox, page)
     db.session.commit()
     make_provider(practice, "Dr. Ada Quinn")
     make_provider(practice, "Dr. Ben Ortiz")
+    with unit_of_work():
+        visits.add_type(practice, name="Phone consultation", default_duration_minutes=10)
+        visits.add_type(practice, name="6-month check-up", default_duration_minutes=20)
     make_patient(practice, first_name="Maria", last_name="Lopez", mobile=f"+{MARIA}")
     now = datetime.now(UTC)
     yesterday = today(practice.zone, now) - timedelta(days=1)
@@ -49,10 +55,12 @@ def test_a_recall_from_the_list_to_a_booked_appointment(live_app, sandbox, page)
     page.get_by_label("Due for").fill("6-month check-up")
     page.get_by_label("Due on").fill(yesterday.isoformat())
     page.get_by_label("Provider").select_option(label="Dr. Ada Quinn")
+    page.get_by_label("Appointment type").select_option(label="6-month check-up")
     page.get_by_role("button", name="Save recall").click()
     page.get_by_text("Maria Lopez is due for 6-month check-up.").wait_for()
     row = page.locator("#recalls tbody tr").filter(has_text="Maria Lopez")
     row.get_by_text("Not yet").wait_for()
+    row.locator(".recall-type").filter(has_text="6-month check-up").wait_for()
 
     run_recalls(datetime.now(UTC))  # the worker's recall job, then its dispatch pass
     run_pass()
@@ -69,10 +77,13 @@ def test_a_recall_from_the_list_to_a_booked_appointment(live_app, sandbox, page)
     row.get_by_text("1 time, last").wait_for()
     row.get_by_role("link", name="Book Maria Lopez").click()
 
-    # The booking form, for Maria with Dr. Ada Quinn already chosen.
+    # The booking form, for Maria with Dr. Ada Quinn and the check-up already chosen.
     assert page.get_by_role("combobox", name="Patient").input_value() == "Lopez, Maria"
     provider = page.get_by_label("Provider")
     assert provider.locator("option:checked").inner_text() == "Dr. Ada Quinn"
+    kind = page.get_by_label("Appointment type")
+    assert kind.locator("option:checked").inner_text() == "6-month check-up"
+    assert page.get_by_label("Length (minutes)").input_value() == "20"
     day = today(practice.zone, now) + timedelta(days=5)
     page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Time").fill("09:30")
@@ -85,4 +96,10 @@ def test_a_recall_from_the_list_to_a_booked_appointment(live_app, sandbox, page)
     row.get_by_role("link", name="09:30 with Dr. Ada Quinn").wait_for()
     page.goto(f"{live_app.url}/recalls/")
     page.get_by_text("No recalls here.").wait_for()
+
+    page.goto(f"{live_app.url}/")
+    figures = page.locator("#recalls-due")
+    assert figures.locator('[data-recalls="due"] .figure-value').inner_text() == "0"
+    figures.get_by_role("link", name="Open the recall list").click()
+    page.get_by_role("heading", name="Recalls").wait_for()
 

@@ -16,7 +16,11 @@ from reminder_app.models import (
     ReminderRule,
     ReminderStatus,
 )
+from reminder_app.recalls import service as recalls
+from reminder_app.recalls.service import RecallDetails
+from reminder_app.transactions import unit_of_work
 from tests.factories import (
+    STAFF,
     make_appointment,
     make_clickatell_account,
     make_patient,
@@ -95,3 +99,23 @@ def test_the_failed_figure_counts_failed_reminders_not_skipped_ones(client, auth
     page = client.get("/").get_data(as_text=True)
     figure = page[page.index('id="figure-failed"'):]
     assert '<div class="figure-value">2</div>' in figure[:400]
+
+
+def test_the_dashboard_counts_recalls_due_texted_and_overdue_linking_to_the_list(
+        client, auth, owner):
+    practice = owner.practice
+    now = datetime.now(UTC)
+    day = now.astimezone(practice.zone).date()
+    with unit_of_work():
+        for due_on, steps in ((day - timedelta(days=40), 2), (day, 0), (day + timedelta(9), 0)):
+            recall = recalls.add(practice, make_patient(practice),
+                                 RecallDetails("Annual physical", due_on), actor=STAFF,
+                                 now=now)
+            recall.steps = steps
+    auth.login("dana@example.com")
+    page = client.get("/").get_data(as_text=True)
+    for show, count, label in (("due", 2, "due now"), ("texted", 1, "texted, not booked"),
+                               ("overdue", 1, "overdue")):
+        assert (f'href="/recalls/?show={show}" data-recalls="{show}"><div class="figure-value">'
+                f'{count}</div><div class="figure-label">{label}</div>') in page
+    assert client.get("/recalls/?show=texted").status_code == 200

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from reminder_app.appointments import visits
 from reminder_app.extensions import db
 from reminder_app.models import Message, MessageKind, MessageStatus, Recall
 from reminder_app.recalls import service
@@ -40,10 +41,19 @@ def provider(practice):  # noqa: F811
     return make_provider(practice, "Dr. Ada Quinn")
 
 
+@pytest.fixture
+def kinds(practice):  # noqa: F811
+    """The practice's appointment types: (phone consultation, annual physical)."""
+    with unit_of_work():
+        return (visits.add_type(practice, name="Phone consultation", default_duration_minutes=10),
+                visits.add_type(practice, name="Annual physical", default_duration_minutes=30))
+
+
 def add_recall(practice, patient, *, due_on: date = DUE, reason: str = "6-month check-up",  # noqa: F811
-               provider=None, now: datetime = ADDED) -> Recall:
+               provider=None, appointment_type=None, now: datetime = ADDED) -> Recall:
     with unit_of_work():  # the test is the edge
-        recall = service.add(practice, patient, RecallDetails(reason, due_on, provider),
+        recall = service.add(practice, patient,
+                             RecallDetails(reason, due_on, provider, appointment_type),
                              actor=STAFF, now=now)
     return recall
 

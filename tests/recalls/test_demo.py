@@ -23,5 +23,9 @@ def test_the_demo_has_a_recall_in_every_state(app, live_app, sandbox):
     assert (chloe.status, rows["Chloe"].texted) == (RecallStatus.BOOKED, 1)
     assert chloe.booked_appointment.patient.first_name == "Chloe"
     assert rows["Daniel"].texted == 0 and not rows["Daniel"].overdue
+    # The annual physicals name the practice's type; the other recalls end with any booking.
+    assert {name for name, row in rows.items() if row.recall.appointment_type} == {
+        "Daniel", "Harold"}
+    assert rows["Daniel"].recall.appointment_type.name == "Annual physical"
     assert rows["Harold"].texted == 0 and rows["Harold"].recall.note.startswith("Not texted")
     assert rows["Tom"].texted == 0 and rows["Tom"].recall.next_text_at is not None

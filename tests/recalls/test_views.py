@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from reminder_app.appointments import service as appointments
+from reminder_app.appointments import visits
 from reminder_app.extensions import db
 from reminder_app.models import Recall, RecallStatus, Role
 from reminder_app.timezones import today
@@ -18,7 +19,13 @@ from tests.factories import (
     make_practice,
     make_staff,
 )
-from tests.recalls.conftest import add_recall, mark_sent, recall_texts, refreshed, run_recalls
+from tests.recalls.conftest import (
+    add_recall,
+    mark_sent,
+    recall_texts,
+    refreshed,
+    run_recalls,
+)
 
 
 @pytest.fixture
@@ -180,3 +187,70 @@ def test_another_practices_recalls_are_neither_listed_nor_reachable(client, sign
     response = client.post("/recalls/new", data=form(theirs.patient))
     assert response.status_code == 200 and recalls_count() == 1
     assert client.post("/recalls/new", data=form(mine)).status_code == 303
+
+
+# ---------------------------------------------------------------- the appointment type
+
+def test_staff_choose_the_type_that_ends_the_recall_and_the_list_shows_it(client, signed_in,
+                                                                          practice, kinds):
+    phone, physical = kinds
+    nina = make_patient(practice, first_name="Nina", last_name="Park")
+    page = client.get("/recalls/new").get_data(as_text=True)
+    assert "Appointment type" in page and "Any appointment" in page
+    assert client.post("/recalls/new", data=form(
+        nina, appointment_type=physical.id)).status_code == 303
+    [recall] = db.session.scalars(select(Recall)).all()
+    assert recall.appointment_type_id == physical.id
+    assert '<small class="text-muted recall-type">Annual physical</small>' in client.get(
+        "/recalls/").get_data(as_text=True)
+    edit = client.get(f"/recalls/{recall.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{physical.id}">' in edit
+    client.post(f"/recalls/{recall.id}/edit", data=form(nina, appointment_type=0))
+    assert refreshed(recall).appointment_type_id is None
+
+
+def test_a_practice_without_types_is_not_asked_for_one(client, signed_in, practice):
+    nina = make_patient(practice)
+    assert "Appointment type" not in client.get("/recalls/new").get_data(as_text=True)
+    assert client.post("/recalls/new", data=form(nina)).status_code == 303
+    [recall] = db.session.scalars(select(Recall)).all()
+    assert client.post(f"/recalls/{recall.id}/edit", data=form(
+        nina, reason="6-month check-up")).status_code == 303
+    assert refreshed(recall).reason == "6-month check-up"
+
+
+def test_the_form_refuses_another_practices_type(client, signed_in, practice, kinds):
+    other = make_practice("Harbor View Clinic").practice
+    with unit_of_work():
+        theirs = visits.add_type(other, name="Colonoscopy", default_duration_minutes=45)
+    response = client.post("/recalls/new", data=form(make_patient(practice),
+                                                     appointment_type=theirs.id))
+    assert response.status_code == 200 and "Not a valid choice." in response.get_data(
+        as_text=True)
+    assert recalls_count() == 0
+
+
+def test_book_preselects_the_recalls_type_at_its_usual_length(client, signed_in, practice,
+                                                              provider, kinds):
+    _, physical = kinds
+    nina = make_patient(practice, first_name="Nina", last_name="Park")
+    add_recall(practice, nina, reason="Annual physical", appointment_type=physical,
+               now=datetime.now(UTC))
+    page = client.get("/recalls/").get_data(as_text=True)
+    book_url = f"/appointments/new?patient={nina.id}&amp;appointment_type={physical.id}"
+    assert book_url in page
+    booking = client.get(book_url.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'<option selected value="{physical.id}">' in booking
+    assert 'name="duration_minutes" type="number" value="30"' in booking
+
+
+def test_the_booking_form_ignores_a_type_not_offered(client, signed_in, practice, provider,
+                                                     kinds):
+    other = make_practice("Harbor View Clinic").practice
+    with unit_of_work():
+        theirs = visits.add_type(other, name="Colonoscopy", default_duration_minutes=45)
+    make_patient(practice)
+    booking = client.get(f"/appointments/new?appointment_type={theirs.id}").get_data(
+        as_text=True)
+    assert "<option selected value=\"0\">No particular type</option>" in booking
+    assert "Colonoscopy" not in booking and 'type="number" value="15"' in booking
