@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from reminder_app.appointments import service, visits
+from reminder_app.appointments import csv_import, service, visits
 from reminder_app.extensions import db
 from reminder_app.models import Appointment, Language
 from reminder_app.reminders import templates
@@ -132,3 +132,13 @@ def test_the_zone_is_named_only_where_the_clocks_read_differently():
     phoenix = ZoneInfo("America/Phoenix")
     assert on_site_clock(winter, phoenix, DENVER) == "09:00"
     assert on_site_clock(datetime(2026, 6, 15, 16, tzinfo=UTC), phoenix, DENVER) == "09:00 MST"
+
+
+def test_a_csv_row_at_the_denver_site_is_read_on_denvers_clock(
+        practice, patient, provider, december, denver, uptown):
+    text = ("patient name,mobile,start,provider,site\n"
+            f"Ana Reyes,+12015550123,{december} 09:00,Dr. Amelia Reyes,Denver\n"
+            f"Ana Reyes,+12015550123,{december} 09:00,Dr. Amelia Reyes,Uptown\n")
+    in_denver, uptown_row = csv_import.preview(practice, text).rows
+    assert in_denver.starts_at == datetime.combine(december, time(16), tzinfo=UTC)
+    assert uptown_row.starts_at == to_utc(december, time(9), NEW_YORK)
