@@ -200,10 +200,17 @@ def _visit_choices(form, appointment: Appointment | None = None) -> tuple[dict, 
             and appointment.location not in sites:
         sites.append(appointment.location)
     form.appointment_type.choices = [(0, "No particular type")] + [(t.id, t.name) for t in types]
-    form.location.choices = [(0, "No particular site")] + [(s.id, s.name) for s in sites]
+    form.location.choices = [(0, "No particular site")] + [(s.id, _site_label(s)) for s in sites]
     form.appointment_type.render_kw = {"data-durations": ",".join(
         f"{t.id}:{t.default_duration_minutes}" for t in types)}
     return {t.id: t for t in types}, {s.id: s for s in sites}
+
+
+def _site_label(site: Location) -> str:
+    """A site on another clock says so: the time entered for it is read on that clock."""
+    if site_clock(site) != current_practice().zone:
+        return f"{site.name} (times in {site.timezone})"
+    return site.name
 
 
 def _chosen_visit(form, types: dict[int, AppointmentType], sites: dict[int, Location]

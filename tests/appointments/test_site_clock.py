@@ -45,6 +45,8 @@ def booking(patient, provider, day, hh_mm, site):
 
 def test_nine_at_the_denver_site_of_a_new_york_practice_is_nine_in_denver(
         client, practice, patient, provider, december, denver, uptown):
+    page = client.get("/appointments/new").get_data(as_text=True)
+    assert ">Denver (times in America/Denver)</option>" in page and ">Uptown</option>" in page
     response = client.post("/appointments/new",
                            data=booking(patient, provider, december, "09:00", denver))
     assert response.status_code == 303
