@@ -27,7 +27,7 @@ from .models.clickatell_account import sending_blocker
 from .onboarding.checklist import is_low_on_credit
 from .permissions import can
 from .phones import display
-from .tenancy import local_time
+from .tenancy import local_time, site_local, site_span, site_time
 
 #: How each status looks, once for every page: a Bootstrap badge class per value. The words
 #: are the enums' own `label`s (models/), so a status reads the same everywhere.
@@ -81,6 +81,9 @@ MARKS = {
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local")
+    app.add_template_filter(site_time, "site_time")
+    app.add_template_filter(site_span, "site_span")
+    app.add_template_filter(site_local, "site_local")
     app.add_template_filter(display, "mobile")
     app.add_template_global(badge)
     app.add_template_global(badge_class)

@@ -9,14 +9,15 @@ to the services, which never read the request themselves.
 
 from datetime import datetime
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import Select, select
 
 from .extensions import db
-from .models import Actor, Practice
-from .timezones import local
+from .models import Actor, Appointment, Location, Practice, site_zone
+from .timezones import local, on_site_clock
 
 T = TypeVar("T")
 
@@ -47,6 +48,34 @@ def local_time(moment: datetime | None, pattern: str = "%H:%M") -> str:
     if moment is None:
         return ""
     return local(moment, current_practice().zone).strftime(pattern)
+
+
+def site_clock(site: Location | None) -> ZoneInfo:
+    """The clock a visit at `site` is entered and shown on, for the current practice."""
+    return site_zone(site, current_practice().zone)
+
+
+def site_time(appointment: Appointment, pattern: str = "%H:%M",
+              moment: datetime | None = None) -> str:
+    """When an appointment starts (or `moment`, e.g. its end) on its site's clock, with the
+    zone's name where that differs from the practice's (the templates' `site_time` filter)."""
+    return on_site_clock(moment or appointment.starts_at, site_clock(appointment.location),
+                         current_practice().zone, pattern)
+
+
+def site_span(appointment: Appointment) -> str:
+    """Its start and end on its site's clock, the zone named once: "09:00–09:15 MST"."""
+    starts = local(appointment.starts_at, site_clock(appointment.location)).strftime("%H:%M")
+    return f"{starts}–{site_time(appointment, moment=appointment.ends_at)}"
+
+
+def site_local(moment: datetime, site: Location | None, pattern: str = "%H:%M",
+               named: bool = False) -> str:
+    """An instant as a form for `site` would take it (the day view's free-time links);
+    `named`: with the zone's name where the site's clock differs from the practice's."""
+    if named:
+        return on_site_clock(moment, site_clock(site), current_practice().zone, pattern)
+    return local(moment, site_clock(site)).strftime(pattern)
 
 
 def scoped(model: type[T]) -> Select[tuple[T]]:

@@ -47,3 +47,15 @@ def days_bounds(first_day: date, days: int, zone: ZoneInfo) -> tuple[datetime, d
 
 def today(zone: ZoneInfo, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(zone).date()
+
+
+def on_site_clock(moment: datetime, zone: ZoneInfo, practice_zone: ZoneInfo,
+                  pattern: str = "%H:%M") -> str:
+    """`moment` as wall-clock time in a site's `zone`, naming the zone ("09:00 MST") only
+    where that clock reads differently from the practice's at that instant: staff of a New
+    York practice see a Denver visit at Denver's 9:00, and know it is not New York's."""
+    here = moment.astimezone(zone)
+    shown = here.strftime(pattern)
+    if here.utcoffset() != moment.astimezone(practice_zone).utcoffset():
+        shown = f"{shown} {here.tzname()}"
+    return shown

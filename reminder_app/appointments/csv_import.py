@@ -27,6 +27,7 @@ from ..models import (
     Patient,
     Practice,
     Provider,
+    site_zone,
 )
 from ..models.types import utcnow
 from ..patients.service import parse_mobile
@@ -200,7 +201,8 @@ def _check_row(row: Row, practice: Practice, providers: dict[str, Provider],
         row.mobile = parse_mobile(values.get("mobile"), practice.country)
 
     def start():
-        row.starts_at = parse_start(values.get("start", ""), practice.zone)
+        row.starts_at = parse_start(values.get("start", ""),  # on the row's site's clock
+                                    site_zone(row.location, practice.zone))
         if row.starts_at < now:
             raise FieldError("start", "This time has already passed.")
 
@@ -247,7 +249,7 @@ def _check_row(row: Row, practice: Practice, providers: dict[str, Provider],
                                              f"{service.MAX_DURATION}.")
             row.duration_minutes = int(text)
 
-    for step in (name, mobile, start, provider, reason, appointment_type, site, duration):
+    for step in (name, mobile, site, start, provider, reason, appointment_type, duration):
         attempt(step)
 
 

@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from ..reminders import journey, planning
+from ..timezones import on_site_clock
 from ..validation import FieldError, check_appointment_day
 from .signals import appointment_booked, appointment_cancelled, appointment_moved
 
@@ -324,12 +325,15 @@ def double_booked(appointments: list[Appointment]) -> set[int]:
 
 
 def overlap_warning(appointment: Appointment, zone) -> str | None:
-    """A sentence for staff when the provider is double-booked, else None."""
+    """A sentence for staff when the provider is double-booked, else None. Overlap is
+    judged on instants; each other visit's time is named on its site's clock (`zone`: the
+    practice's)."""
     others = overlapping(appointment.provider, appointment.starts_at,
                          appointment.duration_minutes, exclude_id=appointment.id)
     if not others:
         return None
-    times = ", ".join(f"{other.starts_at.astimezone(zone):%H:%M} ({other.patient.full_name})"
-                      for other in others)
+    times = ", ".join(
+        f"{on_site_clock(other.starts_at, other.zone(zone), zone)} ({other.patient.full_name})"
+        for other in others)
     return (f"{appointment.provider.name} already has an appointment at that time: {times}. "
             "It was booked anyway; please check.")

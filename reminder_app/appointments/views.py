@@ -15,7 +15,7 @@ from ..models import Appointment, AppointmentType, CancelledBy, Location, Provid
 from ..models.types import utcnow
 from ..patients import picker
 from ..reminders import planning
-from ..tenancy import current_actor, current_practice, get_or_404, local_time, scoped
+from ..tenancy import current_actor, current_practice, get_or_404, scoped, site_clock, site_time
 from ..timezones import NonexistentLocalTime, day_bounds, days_bounds, local, to_utc, today
 from ..transactions import rollback, unit_of_work
 from ..validation import FieldError
@@ -156,9 +156,11 @@ def week():
         previous_week=first - timedelta(days=7), next_week=first + timedelta(days=7))
 
 
-def _starts_at(form) -> datetime:
+def _starts_at(form, site: Location | None) -> datetime:
+    """The form's date and time as an instant, read on the clock of the visit's `site`: 9:00
+    at a Denver site of a New York practice is Denver's 9:00."""
     try:
-        return to_utc(form.date.data, form.time.data, current_practice().zone)
+        return to_utc(form.date.data, form.time.data, site_clock(site))
     except NonexistentLocalTime as error:
         raise FieldError("starts_at", str(error)) from error
 
@@ -179,7 +181,7 @@ def _warn_if_overlapping(appointment: Appointment) -> None:
 
 def _fill_when(form, appointment: Appointment) -> None:
     if request.method == "GET":
-        when = local(appointment.starts_at, current_practice().zone)
+        when = local(appointment.starts_at, site_clock(appointment.location))
         form.provider.data = appointment.provider_id
         form.date.data = when.date()
         form.time.data = when.time().replace(second=0, microsecond=0)
@@ -198,10 +200,17 @@ def _visit_choices(form, appointment: Appointment | None = None) -> tuple[dict, 
             and appointment.location not in sites:
         sites.append(appointment.location)
     form.appointment_type.choices = [(0, "No particular type")] + [(t.id, t.name) for t in types]
-    form.location.choices = [(0, "No particular site")] + [(s.id, s.name) for s in sites]
+    form.location.choices = [(0, "No particular site")] + [(s.id, _site_label(s)) for s in sites]
     form.appointment_type.render_kw = {"data-durations": ",".join(
         f"{t.id}:{t.default_duration_minutes}" for t in types)}
     return {t.id: t for t in types}, {s.id: s for s in sites}
+
+
+def _site_label(site: Location) -> str:
+    """A site on another clock says so: the time entered for it is read on that clock."""
+    if site_clock(site) != current_practice().zone:
+        return f"{site.name} (times in {site.timezone})"
+    return site.name
 
 
 def _chosen_visit(form, types: dict[int, AppointmentType], sites: dict[int, Location]
@@ -234,7 +243,7 @@ def new():
         try:
             appointment = service.book(
                 practice, patient=form.patient.chosen(),
-                provider=by_id.get(form.provider.data), starts_at=_starts_at(form),
+                provider=by_id.get(form.provider.data), starts_at=_starts_at(form, location),
                 duration_minutes=form.duration_minutes.data, reason=form.reason.data,
                 appointment_type=appointment_type, location=location,
                 actor=current_actor())
@@ -242,7 +251,7 @@ def new():
             _show_error(form, error)
         else:
             flash(f"Booked {appointment.patient.full_name} with {appointment.provider.name} "
-                  f"on {local_time(appointment.starts_at, '%A %d %B at %H:%M')}.", "success")
+                  f"on {site_time(appointment, '%A %d %B at %H:%M')}.", "success")
             _warn_if_overlapping(appointment)
             return redirect(_day_url(appointment), code=303)
     return render_template("appointments/new.html", form=form,
@@ -276,7 +285,8 @@ def edit(appointment_id: int):
     if form.validate_on_submit():
         appointment_type, location = _chosen_visit(form, types, sites)
         try:
-            service.edit(appointment, current_practice(), starts_at=_starts_at(form),
+            site = location if sites else appointment.location
+            service.edit(appointment, current_practice(), starts_at=_starts_at(form, site),
                          provider=_provider_by_id(form.provider.data),
                          duration_minutes=form.duration_minutes.data, reason=form.reason.data,
                          appointment_type=appointment_type if types else service.KEEP,
@@ -306,7 +316,8 @@ def move(appointment_id: int):
     _fill_when(form, appointment)
     if form.validate_on_submit():
         try:
-            service.move(appointment, current_practice(), starts_at=_starts_at(form),
+            service.move(appointment, current_practice(),
+                         starts_at=_starts_at(form, appointment.location),
                          provider=_provider_by_id(form.provider.data), actor=current_actor())
         except FieldError as error:
             rollback()
@@ -316,7 +327,7 @@ def move(appointment_id: int):
             return redirect(_day_url(appointment), code=303)
         else:
             flash(f"Moved {appointment.patient.full_name} to "
-                  f"{local_time(appointment.starts_at, '%A %d %B at %H:%M')}.", "success")
+                  f"{site_time(appointment, '%A %d %B at %H:%M')}.", "success")
             _warn_if_overlapping(appointment)
             return redirect(_day_url(appointment), code=303)
     return render_template("appointments/edit.html", form=form, appointment=appointment,
@@ -349,7 +360,7 @@ def cancel(appointment_id: int):
             flash(str(error), "danger")
         else:
             flash(f"Cancelled {appointment.patient.full_name}'s appointment at "
-                  f"{local_time(appointment.starts_at)}. "
+                  f"{site_time(appointment)}. "
                   f"{outcome_for_staff(appointment)}", "success")
         return redirect(_day_url(appointment), code=303)
     return render_template("appointments/cancel.html", form=form, appointment=appointment)

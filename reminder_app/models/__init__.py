@@ -27,7 +27,7 @@ from .practice import Practice
 from .recalls import Recall, RecallNotice, RecallStatus
 from .reminders import Reminder, ReminderRule, ReminderStatus, ReminderTemplate
 from .staff import LoginAttempt, RecoveryCode, Role, StaffSession, StaffUser
-from .visits import AppointmentType, Location
+from .visits import AppointmentType, Location, site_zone
 from .waitlist import FreedSlot, Offer, OfferStatus, Priority, SlotStatus, WaitlistEntry
 from .worker import WorkerHeartbeat
 
@@ -43,7 +43,7 @@ __all__ = [
     "PracticeKeyword", "Provider", "RecoveryCode", "Reminder", "ReminderRule", "ReminderStatus",
     "ReminderTemplate", "Role", "SendSlot", "StaffSession", "StaffUser", "StatusChangeRefused",
     "WorkerHeartbeat",
-    "AppointmentType", "Location",
+    "AppointmentType", "Location", "site_zone",
     "Recall", "RecallNotice", "RecallStatus",
     "QuestionOption", "QuestionStatus", "ReplyCode", "ReplyQuestion",
 ]

@@ -11,7 +11,7 @@ from ..extensions import db
 from .constraints import same_practice, tenant_key
 from .patients import Patient, Provider
 from .types import UTCDateTime, enum_type, utcnow
-from .visits import AppointmentType, Location
+from .visits import AppointmentType, Location, site_zone
 
 
 class AppointmentStatus(enum.StrEnum):
@@ -99,7 +99,7 @@ class Appointment(db.Model):
     def zone(self, practice_zone: ZoneInfo) -> ZoneInfo:
         """The clock of the site it happens at (the practice's, `practice_zone`, unless the
         site has its own)."""
-        return self.location.zone(practice_zone) if self.location is not None else practice_zone
+        return site_zone(self.location, practice_zone)
 
     @property
     def ends_at(self) -> datetime:

@@ -66,7 +66,16 @@ class Location(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def zone(self, practice_zone: ZoneInfo) -> ZoneInfo:
-        return ZoneInfo(self.timezone) if self.timezone else practice_zone
+        return site_zone(self, practice_zone)
 
     def __repr__(self) -> str:
         return f"<Location {self.id} {self.name!r}>"
+
+
+def site_zone(site: Location | None, practice_zone: ZoneInfo) -> ZoneInfo:
+    """The clock a visit at `site` is booked, shown and reminded on: the site's own zone,
+    else the practice's (`practice_zone`), also when no site is named. The one place that
+    decides it: forms, pages and texts all ask here."""
+    if site is not None and site.timezone:
+        return ZoneInfo(site.timezone)
+    return practice_zone

@@ -38,7 +38,7 @@ from ..models.messages import LEFT_STATUSES
 from ..models.reminders import RuleKind, WhenConfirmed
 from ..sms_texts import JourneyText
 from .journey_defaults import journey_rule
-from .policy import QUIET_WAIT, STARTED, consent_problem
+from .policy import NO_CONSENT, OPTED_OUT, QUIET_WAIT, STARTED, consent_problem
 from .quiet_hours import is_quiet, quiet_period, recipient_zone
 
 TOO_SOON = ("It starts too soon for a booked notice to help (the rule's least lead time): "
@@ -113,6 +113,27 @@ def on_booked(appointment: Appointment, actor: Actor, now: datetime) -> Reminder
     elif appointment.starts_at - now < timedelta(minutes=rule.minutes_before):
         reminder.status, reminder.reason = ReminderStatus.SKIPPED, TOO_SOON
     return reminder
+
+
+def after_consent(appointment: Appointment, now: datetime) -> Reminder | None:
+    """The patient's consent changed after booking: a booked notice skipped for want of
+    consent is planned now, at once, if the patient agrees to texts and the visit is still
+    far enough ahead for it to help (the rule's `minutes_before`, as at booking). The
+    skipped row itself is revived, so there is never a second one (the once-only index);
+    one that is pending, went out, or was skipped for another reason stays as it is."""
+    rule = _enabled_rule(appointment, RuleKind.BOOKED)
+    if rule is None or appointment.status not in OPEN_STATUSES \
+            or consent_problem(appointment.patient):
+        return None
+    notice = next((r for r in _of(appointment, RuleKind.BOOKED) if r.rule_id == rule.id), None)
+    if notice is None or notice.status is not ReminderStatus.SKIPPED \
+            or notice.reason not in (NO_CONSENT, OPTED_OUT) or notice.message_id is not None:
+        return None
+    if appointment.starts_at - now < timedelta(minutes=rule.minutes_before):
+        return None  # too soon to help: the reminders before the visit tell the patient
+    notice.updated_at = now
+    _schedule(notice, appointment, _practice(appointment), now)
+    return notice
 
 
 def on_moved(appointment: Appointment, actor: Actor, now: datetime) -> Reminder | None:

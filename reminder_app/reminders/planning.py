@@ -182,13 +182,15 @@ def replan_upcoming(practice: Practice, now: datetime) -> int:
 
 
 def replan_for_patient(patient: Patient, now: datetime) -> int:
-    """The patient's consent changed: re-plan their appointments still ahead."""
+    """The patient's consent changed: re-plan their appointments still ahead, and tell
+    them of a booking they were not told of for want of consent (`journey.after_consent`)."""
     appointments = db.session.scalars(
         select(Appointment).where(Appointment.patient_id == patient.id,
                                   Appointment.starts_at > now,
                                   Appointment.status.in_(OPEN_STATUSES))).all()
     for appointment in appointments:
         replan(appointment, now)
+        journey.after_consent(appointment, now)
     return len(appointments)
 
 

@@ -272,10 +272,19 @@ def may_have_open_offer(patient_id, now: datetime):
                           *_unanswered(now))
 
 
+#: Texts that, sent after an offer, make a reply about them instead: whatever the patient
+#: last read about a visit of theirs (a reminder, a booked, changed or cancelled notice, a
+#: no-show follow-up, a "running late" text, a recall), so an "OK" to the newest text never
+#: takes a slot. Not the automatic answers to their own texts (HELP leaves the offer open)
+#: nor staff's words in the thread.
+LATER_TEXTS = (MessageKind.REMINDER, MessageKind.NOTICE, MessageKind.LATE_NOTICE,
+               MessageKind.RECALL)
+
+
 def open_offer_for(practice: Practice, patients: list[Patient], now: datetime) -> Offer | None:
     """The offer a reply from these patients is about: the newest offer to them that left,
-    within the last day, not yet answered, and with no reminder sent to them after it (a
-    reply after a reminder is about the reminder)."""
+    within the last day, not yet answered, and with none of the `LATER_TEXTS` sent to them
+    after it (a reply after a reminder or a notice is about that)."""
     if not patients:
         return None
     offer = db.session.scalar(
@@ -289,7 +298,7 @@ def open_offer_for(practice: Practice, patients: list[Patient], now: datetime) -
         select(Message.id).where(Message.practice_id == practice.id,
                                  Message.patient_id == offer.patient_id,
                                  Message.direction == Direction.OUTBOUND,
-                                 Message.kind == MessageKind.REMINDER,
+                                 Message.kind.in_(LATER_TEXTS),
                                  Message.status.in_(LEFT_STATUSES),
                                  Message.sent_at > offer.offered_at).limit(1))
     return None if reminded_since else offer

@@ -5,15 +5,17 @@ hover and on keyboard focus."""
 
 import re
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
-from reminder_app.appointments import service
+from reminder_app.appointments import service, visits
 from reminder_app.extensions import db
 from reminder_app.models import Appointment, AppointmentStatus, Reminder
 from reminder_app.reminders.passes import run_pass
 from reminder_app.timezones import to_utc
+from reminder_app.transactions import unit_of_work
 from tests.browser.journey import choose_patient, practice_on_sandbox, sign_in_as_owner
 from tests.factories import (
     STAFF,
@@ -149,3 +151,28 @@ def test_a_reply_arrives_as_a_mark_whose_detail_opens_on_focus_and_hover(live_ap
     detail.wait_for(state="hidden")
     marks.hover()  # and with the pointer
     detail.get_by_text("“C”").wait_for()
+
+
+def test_a_visit_at_a_site_on_another_clock_shows_and_moves_on_that_clock(live_app, page):
+    """Rows run on the practice's (New York) clock; a Denver visit reads as Denver's time,
+    and a free time it is moved to means the same instant on Denver's clock."""
+    denver_zone = ZoneInfo("America/Denver")
+    practice = make_practice("Riverside Family Practice", owner_email="dana@example.com").practice
+    patient = make_patient(practice, first_name="Ana", last_name="Reyes", mobile="+12015550123")
+    provider = make_provider(practice, "Dr. Amelia Reyes")
+    day = day_after_tomorrow(practice)
+    with unit_of_work():
+        denver = visits.add_location(practice, name="Denver", timezone="America/Denver")
+        appointment = service.book(practice, patient=patient, provider=provider,
+                                   starts_at=to_utc(day, time(9), denver_zone), location=denver,
+                                   actor=STAFF)
+    zone_name = to_utc(day, time(9), denver_zone).astimezone(denver_zone).tzname()
+    sign_in_as_owner(page, live_app.url)
+    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}")
+    assert block(page, appointment.id).locator(".day-block-link").inner_text() == (
+        f"09:00 {zone_name} Ana Reyes")
+
+    page.goto(f"{live_app.url}/appointments/day?date={day.isoformat()}&moving={appointment.id}")
+    page.get_by_role("button", name=f"Move here to 11:00 {zone_name} with Dr. Amelia Reyes").click()
+    page.get_by_text(re.compile(rf"Moved Ana Reyes to .* at 11:00 {zone_name}")).wait_for()
+    assert only_appointment().starts_at == to_utc(day, time(11), denver_zone)

@@ -25,6 +25,7 @@ from reminder_app.models import (
 )
 from reminder_app.models.events import WAITLIST
 from reminder_app.models.reminders import RuleKind, WhenConfirmed
+from reminder_app.patients.service import update_patient
 from reminder_app.reminders import journey, journey_defaults, planning, policy
 from reminder_app.reminders.practice_rules import add_default_rules, rules_for
 from reminder_app.transactions import unit_of_work
@@ -169,6 +170,67 @@ def test_no_notice_without_consent_or_after_stop(practice, provider):
             (ReminderStatus.SKIPPED, reason)]
     planning.queue_due(now + timedelta(hours=1))
     assert texts_to(without) == texts_to(stopped) == []
+
+
+def give_consent(practice, patient, now) -> None:
+    """Staff tick "agrees to texts" on the patient's page."""
+    with unit_of_work():
+        update_patient(patient, practice, sms_consent=True, now=now)
+
+
+def withdraw_consent(practice, patient, now) -> None:
+    with unit_of_work():
+        update_patient(patient, practice, sms_consent=False, now=now)
+
+
+def test_consent_given_after_booking_plans_the_booked_notice_then_and_only_once(
+        practice, provider):
+    patient = make_patient(practice, first_name="Ana", sms_consent=False)
+    booked_at = at(practice, MONDAY, 9)
+    appointment = book(practice, patient, provider, at(practice, MONDAY + timedelta(days=3), 10),
+                       booked_at)
+    [skipped] = notices_of(appointment)
+    assert (skipped.status, skipped.reason) == (ReminderStatus.SKIPPED, policy.NO_CONSENT)
+
+    later = booked_at + timedelta(hours=1)
+    give_consent(practice, patient, later)
+    [notice] = notices_of(appointment)
+    assert (notice.id, notice.status, notice.send_at) == (
+        skipped.id, ReminderStatus.PENDING, later)
+    planning.queue_due(later)
+    [text] = texts_to(patient)
+    assert "you are booked for Thursday, June 18 at 10:00 AM" in text.body
+
+    # consent withdrawn and given again: the notice went out, it is not sent twice
+    withdraw_consent(practice, patient, later + timedelta(hours=1))
+    give_consent(practice, patient, later + timedelta(hours=2))
+    planning.queue_due(later + timedelta(hours=2))
+    assert len(notices_of(appointment)) == 1 and len(texts_to(patient)) == 1
+
+
+def test_consent_given_too_close_to_the_visit_plans_no_booked_notice(practice, provider):
+    patient = make_patient(practice, sms_consent=False)
+    booked_at = at(practice, MONDAY, 9)
+    appointment = book(practice, patient, provider, at(practice, MONDAY, 12), booked_at)
+    give_consent(practice, patient, at(practice, MONDAY, 10, 30))  # 90 minutes ahead: too soon
+    assert [(n.status, n.reason) for n in notices_of(appointment)] == [
+        (ReminderStatus.SKIPPED, policy.NO_CONSENT)]
+    planning.queue_due(at(practice, MONDAY, 10, 31))
+    assert texts_to(patient) == []
+
+
+def test_consent_given_later_does_not_revive_a_notice_skipped_for_another_reason(
+        practice, provider):
+    patient = make_patient(practice, sms_consent=False)
+    booked_at = at(practice, MONDAY, 9)
+    appointment = book(practice, patient, provider, at(practice, MONDAY + timedelta(days=3), 10),
+                       booked_at)
+    [notice] = notices_of(appointment)
+    notice.reason = journey.TOO_SOON  # as if the practice's rule had skipped it
+    db.session.commit()
+    give_consent(practice, patient, booked_at + timedelta(hours=1))
+    assert [(n.status, n.reason) for n in notices_of(appointment)] == [
+        (ReminderStatus.SKIPPED, journey.TOO_SOON)]
 
 
 def test_a_patient_who_stops_before_the_notice_leaves_gets_nothing(practice, patient, provider):

@@ -172,6 +172,28 @@ def test_after_a_newer_reminder_the_reply_is_about_the_appointment(practice, pro
     assert booked(slot) == [] and offers_of(slot)[0].status is OfferStatus.OPEN
 
 
+@pytest.mark.parametrize("kind", [MessageKind.NOTICE, MessageKind.LATE_NOTICE,
+                                  MessageKind.RECALL])
+def test_after_a_newer_notice_running_late_text_or_recall_an_ok_takes_no_slot(
+        practice, provider, texts, kind):
+    patient = waitlisted(practice, provider)
+    slot = free_slot(practice, provider)
+    send_offers(datetime.now(UTC) - timedelta(minutes=5))
+    make_sent_text(practice, patient=patient, kind=kind, body="Running late, no need to reply.")
+    texts.send("OK", sender=patient.mobile)
+    assert booked(slot) == [] and offers_of(slot)[0].status is OfferStatus.OPEN
+
+
+def test_an_answer_to_the_patients_own_help_does_not_end_the_offer(
+        practice, provider, texts):
+    patient = waitlisted(practice, provider)
+    slot = free_slot(practice, provider)
+    send_offers(datetime.now(UTC) - timedelta(minutes=5))
+    texts.send("HELP", sender=patient.mobile)
+    texts.send("YES", sender=patient.mobile)
+    assert [appointment.patient_id for appointment in booked(slot)] == [patient.id]
+
+
 def test_an_offer_not_sent_yet_is_not_what_a_reply_is_about(practice, provider, texts):
     patient = waitlisted(practice, provider)
     slot = free_slot(practice, provider)  # the offer text is still queued
