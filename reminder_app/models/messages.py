@@ -42,6 +42,14 @@ class MessageKind(enum.StrEnum):
                 "notice": "Notice"}[self.value]
 
 
+#: The texts a patient reads as being about one of their visits, and may answer: a reply
+#: that comes after one of them is about the newest (see `waitlist.offers.LATER_TEXTS` and
+#: `recalls.replies.LATER_TEXTS`, each this less its own kind). Not the automatic answers
+#: to the patient's own texts, nor staff's words, nor a test text.
+ABOUT_A_VISIT = (MessageKind.REMINDER, MessageKind.NOTICE, MessageKind.LATE_NOTICE,
+                 MessageKind.RECALL, MessageKind.OFFER)
+
+
 class MessageStatus(enum.StrEnum):
     """Where a text is. Outbound: queued → sending → sent → delivered, or failed/cancelled."""
 

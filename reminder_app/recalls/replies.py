@@ -27,7 +27,7 @@ from ..models import (
     RecallNotice,
     RecallStatus,
 )
-from ..models.messages import LEFT_STATUSES
+from ..models.messages import ABOUT_A_VISIT, LEFT_STATUSES
 
 #: A recall text this old is no longer what a reply is about.
 REPLY_WINDOW = timedelta(days=7)
@@ -36,8 +36,9 @@ ALWAYS_THEIR_OWN = frozenset({Intent.OPT_OUT, Intent.OPT_IN, Intent.HELP})
 #: Words (normalised) that ask to book, besides R, C and YES.
 BOOK_WORDS = frozenset({"book", "bookme", "booking", "bookit", "cita", "citar", "pedircita",
                         "agendar"})
-#: Texts that, sent after a recall text, make a reply about them instead.
-LATER_TEXTS = (MessageKind.REMINDER, MessageKind.OFFER)
+#: Texts that, sent after a recall text, make a reply about them instead: whatever else the
+#: patient last read about a visit (a reminder, an offer, a notice, a "running late" text).
+LATER_TEXTS = tuple(kind for kind in ABOUT_A_VISIT if kind is not MessageKind.RECALL)
 
 
 def may_be_answered(patient_id, now: datetime):

@@ -47,7 +47,7 @@ from ..models import (
     SlotStatus,
 )
 from ..models.events import WAITLIST, Event, EventKind
-from ..models.messages import LEFT_STATUSES
+from ..models.messages import ABOUT_A_VISIT, LEFT_STATUSES
 from ..models.types import utcnow
 from ..outbox import OutboxError, cancel_queued, enqueue
 from ..reminders.quiet_hours import is_quiet, quiet_period
@@ -277,8 +277,7 @@ def may_have_open_offer(patient_id, now: datetime):
 #: no-show follow-up, a "running late" text, a recall), so an "OK" to the newest text never
 #: takes a slot. Not the automatic answers to their own texts (HELP leaves the offer open)
 #: nor staff's words in the thread.
-LATER_TEXTS = (MessageKind.REMINDER, MessageKind.NOTICE, MessageKind.LATE_NOTICE,
-               MessageKind.RECALL)
+LATER_TEXTS = tuple(kind for kind in ABOUT_A_VISIT if kind is not MessageKind.OFFER)
 
 
 def open_offer_for(practice: Practice, patients: list[Patient], now: datetime) -> Offer | None:

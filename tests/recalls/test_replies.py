@@ -93,6 +93,18 @@ def test_a_reply_after_a_later_reminder_is_about_the_reminder(practice, texts):
     assert refreshed(recall).status is RecallStatus.OPEN
 
 
+@pytest.mark.parametrize("kind", [MessageKind.NOTICE, MessageKind.LATE_NOTICE])
+def test_a_reply_after_a_later_notice_is_not_about_the_recall(practice, texts, kind):
+    """A booked notice or a "running late" text came after the recall's: "Yes please" is
+    about that, and the recall neither stops texting nor shows replied."""
+    maria = make_patient(practice, mobile=PATIENT_MOBILE)
+    recall = texted_recall(practice, maria, reason="Annual physical")
+    make_sent_text(practice, patient=maria, kind=kind,
+                   body="You are booked for Tuesday at 9:00. Reply C to confirm.")
+    texts.send("Yes please")
+    assert refreshed(recall).status is RecallStatus.OPEN
+
+
 def test_a_reply_with_no_recall_text_sent_is_not_about_a_recall(practice, texts):
     maria = make_patient(practice, mobile=PATIENT_MOBILE)
     now = datetime.now(UTC)
