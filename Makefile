@@ -91,7 +91,7 @@ test: $(STAMP)
 DRILL_POSTGRES = $$(test -n "$$TEST_DATABASE_URL" && echo "$$TEST_DATABASE_URL" \
 	|| $(BIN)/python scripts/postgres_url.py)
 
-## Benchmarks (docs/performance.md): dispatch, the 9:00 peak, the claim's cost, due query,
+## Benchmarks (docs/performance.md): dispatch, the 9:00 peak, queueing alone, the claim's cost, due query,
 ## webhooks under gunicorn, a practice group's day (CI-sized: GROUP_DAY_SCALE), day view,
 ## patient picker.
 bench: $(STAMP)
@@ -99,6 +99,8 @@ bench: $(STAMP)
 		--concurrency 4
 	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python bench/peak.py --practices 40 \
 		--per-practice 20 --rate 1
+	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python bench/queueing.py \
+		--count $${BENCH_COUNT:-2000} --rounds 3
 	TEST_DATABASE_URL=$(DRILL_POSTGRES) $(BIN)/python bench/claim_cost.py \
 		--numbers 1,10,100,1000 --runs 30
 	$(BIN)/python bench/due_query.py --rows $${BENCH_ROWS:-1000000}

@@ -20,19 +20,22 @@ class OutboxError(Exception):
 def enqueue(practice: Practice, *, to: str, body: str, kind: MessageKind,
             patient: Patient | None = None, appointment: Appointment | None = None,
             dedupe_key: str | None = None, send_after: datetime | None = None,
-            expires_at: datetime | None = None, now: datetime | None = None) -> Message:
+            expires_at: datetime | None = None, now: datetime | None = None,
+            key_is_new: bool = False) -> Message:
     """Queue a text from the practice's number, in the caller's transaction.
 
     With a `dedupe_key`, queueing the same text twice returns the first row: a callback that
     Clickatell delivers twice gets one answer. A text that has not left by `expires_at` is
-    cancelled instead of sent.
+    cancelled instead of sent. `key_is_new`: the caller expects no text with this key yet
+    (a reminder it has just claimed), so the look-up first is skipped; the key's unique
+    index still decides, and a text already there is returned all the same.
     """
     account = practice.clickatell_account
     if account is None or not account.long_number:
         raise OutboxError("The practice has no two-way number to send from yet.")
     if not body.strip():
         raise OutboxError("The message is empty.")
-    if dedupe_key is not None:
+    if dedupe_key is not None and not key_is_new:
         existing = find_by_dedupe_key(practice, dedupe_key)
         if existing is not None:
             return existing

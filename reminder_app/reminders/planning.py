@@ -264,8 +264,8 @@ def _claim_due(ids: list[int]) -> list[int]:
     return list(claimed.scalars())
 
 
-def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: QueueResult
-               ) -> None:
+def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: QueueResult,
+               visits: list[Appointment]) -> None:
     appointment = reminder.appointment
     patient = appointment.patient
     at = max(now, reminder.send_at)  # queued ahead: checked for the minute it is due
@@ -303,13 +303,13 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
     if choice is WhenConfirmed.SHORT:
         body = journey.short_body(patient)
     text = templates.render(body, templates.details_of(
-        appointment, practice, reply_code=reply_codes.code_for_reminder(appointment, now)))
+        appointment, practice, reply_code=reply_codes.code_for_reminder(appointment, now, visits)))
     # Due when the reminder was due, not when it was queued: the senders take each
     # number's oldest due text first, and the send-latency metric counts from here.
     message = enqueue(practice, to=patient.mobile, body=text, kind=kind,
                       patient=patient, appointment=appointment,
                       dedupe_key=f"reminder:{reminder.id}", send_after=reminder.send_at,
-                      now=now)
+                      now=now, key_is_new=True)  # claimed just now: not queued before
     reminder.status, reminder.message_id = ReminderStatus.QUEUED, message.id
     reminder.reason = found.reason if found is not None else ""
     if choice is WhenConfirmed.SHORT:
@@ -370,13 +370,19 @@ def _queue_batch(now: datetime, ids: list[int], practices: dict[int, Practice]
                  joinedload(Reminder.rule).selectinload(ReminderRule.templates))
         .order_by(Reminder.send_at, Reminder.id)).unique().all()
     result = QueueResult()
+    # The visits on each phone of the batch, for the reply codes: one query, not one per text
+    # (nothing in the batch books, moves or cancels an appointment).
+    phones = reply_codes.visits_on_phones(
+        {(r.practice_id, r.appointment.patient.mobile) for r in reminders}, now)
     with db.session.no_autoflush:  # one flush per text (enqueue's), not one per query
         for reminder in reminders:
             practice = practices.get(reminder.practice_id)
             if practice is None:
                 practice = practices[reminder.practice_id] = db.session.get(
                     Practice, reminder.practice_id)
+            _queue_one(reminder, practice, now, result,
+                       phones[(reminder.practice_id, reminder.appointment.patient.mobile)])
+            # After enqueue's flush, so the row is written once, with its text's id.
             reminder.updated_at = now
-            _queue_one(reminder, practice, now, result)
     transactions.commit()
     return result

@@ -42,16 +42,40 @@ def visits_on_phone(practice_id: int, mobile: str, now: datetime) -> list[Appoin
         .order_by(Appointment.starts_at, Appointment.id)))
 
 
+def visits_on_phones(phones: set[tuple[int, str]], now: datetime
+                     ) -> dict[tuple[int, str], list[Appointment]]:
+    """`visits_on_phone` for many (practice id, mobile) pairs in one query (a batch of due
+    reminders), keyed by the pair."""
+    found: dict[tuple[int, str], list[Appointment]] = {phone: [] for phone in phones}
+    if not phones:
+        return found
+    for appointment, mobile in db.session.execute(
+            select(Appointment, Patient.mobile)
+            .join(Patient, Appointment.patient_id == Patient.id)
+            .where(Appointment.practice_id.in_({practice for practice, _ in phones}),
+                   Patient.practice_id == Appointment.practice_id,
+                   Patient.mobile.in_({mobile for _, mobile in phones}),
+                   Appointment.status.in_(OPEN_STATUSES), Appointment.starts_at > now)
+            .order_by(Appointment.starts_at, Appointment.id)):
+        if (key := (appointment.practice_id, mobile)) in found:
+            found[key].append(appointment)
+    return found
+
+
 def is_live(appointment: Appointment, now: datetime) -> bool:
     """Still a visit a reply can be about: open and not started."""
     return appointment.status in OPEN_STATUSES and appointment.starts_at > now
 
 
-def code_for_reminder(appointment: Appointment, now: datetime) -> int | None:
+def code_for_reminder(appointment: Appointment, now: datetime,
+                      visits: list[Appointment] | None = None) -> int | None:
     """The code the reminder of `appointment` names, or None when it is the only visit
-    coming on its phone (then "Reply C" is unambiguous)."""
+    coming on its phone (then "Reply C" is unambiguous). `visits`: the phone's
+    `visits_on_phone`, when the caller looked them up for a whole batch."""
     mobile = appointment.patient.mobile
-    others = [other for other in visits_on_phone(appointment.practice_id, mobile, now)
+    if visits is None:
+        visits = visits_on_phone(appointment.practice_id, mobile, now)
+    others = [other for other in visits
               if other.id != appointment.id
               and other.starts_at < appointment.starts_at + NEARBY]
     if not others:

@@ -23,6 +23,8 @@ BENCHES = [
      "ratio dispatcher / bare loop"),
     ("peak.py", ["--practices", "3", "--per-practice", "3", "--rate", "5", "--timeout", "120"],
      "target: ratio"),
+    ("queueing.py", ["--count", "20", "--rounds", "1", "--profile"],
+     "statements per reminder"),
     ("claim_cost.py", ["--numbers", "1,10", "--runs", "3"], "numbers"),
     ("due_query.py", ["--rows", "2000"], "target: under 5 ms"),
     ("webhooks.py", ["--requests", "40", "--seconds", "20"], "p99"),

@@ -64,3 +64,20 @@ def test_a_text_has_left_once_a_sender_has_it(status):
     left = status in (MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
     assert status.has_left is left
     assert (status in LEFT_STATUSES) is left
+
+
+def test_a_key_the_caller_thinks_new_still_queues_its_text_once(app):
+    """`key_is_new` skips the look-up, not the guarantee: the unique index finds the text
+    already queued with the key, and it is returned instead of a second one."""
+    practice, ana, _ben, _text = practice_with_texts()
+
+    def queue(key_is_new: bool):
+        return enqueue(practice, to=ana.mobile, body="Reminder", kind=MessageKind.REMINDER,
+                       patient=ana, dedupe_key="reminder:7", now=NOW, key_is_new=key_is_new)
+
+    first = queue(key_is_new=True)
+    db.session.commit()
+    again = queue(key_is_new=True)
+    db.session.commit()
+    assert again.id == first.id
+    assert db.session.scalar(db.select(db.func.count()).select_from(type(first))) == 1

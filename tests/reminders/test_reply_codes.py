@@ -116,3 +116,26 @@ def test_codes_belong_to_one_practice_and_one_phone(practice, provider):
     now = visits[0].starts_at - timedelta(days=1)
     assert [reply_codes.code_of(visit, now) for visit in visits] == [1, 1, 1]
     assert reply_codes.appointment_with_code(other.id, MOBILE, 1) == visits[1]
+
+
+def test_a_batch_reads_the_same_visits_on_each_phone_as_one_reminder_does(practice, provider):
+    """`visits_on_phones` (one query for a batch of due reminders) answers what
+    `visits_on_phone` answers for each phone: this practice's open visits ahead, soonest
+    first, and none of another practice's on the same number."""
+    other = make_practice("Harbor View Clinic").practice
+    emma = make_patient(practice, first_name="Emma", mobile=MOBILE)
+    noah = make_patient(practice, first_name="Noah", mobile=MOBILE)
+    alone = make_patient(practice, mobile="+12015550777")
+    there = make_patient(other, mobile=MOBILE)
+    visits = [book(practice, noah, provider, at(practice, MONDAY, 10)),
+              book(practice, emma, provider, at(practice, MONDAY, 9)),
+              book(practice, alone, provider, at(practice, MONDAY, 9)),
+              book(other, there, make_provider(other), at(other, MONDAY, 9))]
+    with unit_of_work():
+        service.cancel(visits[2], now=visits[2].starts_at - timedelta(days=2), actor=STAFF)
+    now = visits[0].starts_at - timedelta(days=1)
+    phones = {(practice.id, MOBILE), (practice.id, alone.mobile), (other.id, MOBILE)}
+    found = reply_codes.visits_on_phones(phones, now)
+    assert found == {phone: reply_codes.visits_on_phone(*phone, now) for phone in phones}
+    assert found[(practice.id, MOBILE)] == [visits[1], visits[0]]
+    assert found[(practice.id, alone.mobile)] == []
