@@ -66,6 +66,8 @@ EDGE_FUNCTIONS = {
         "the outcomes of the texts just sent, committed as soon as they are known",
     "reminder_app.outbox.dispatcher.return_unused_slots":
         "slots a stopped text leaves unused, given back to its number before the others leave",
+    "reminder_app.outbox.dispatcher._next_queued":
+        "ends its read: a pass waiting for a text queued ahead holds nothing open meanwhile",
     "reminder_app.outbox.dispatcher.release_held":
         "texts held for a blocker that has gone, released at the start of a pass",
     "reminder_app.outbox.at_once.claim_by_id":
