@@ -34,12 +34,7 @@ LARGEST_CODE = 99
 def visits_on_phone(practice_id: int, mobile: str, now: datetime) -> list[Appointment]:
     """Every open visit still ahead of the practice's patients on this mobile, soonest
     first."""
-    return list(db.session.scalars(
-        select(Appointment).join(Patient, Appointment.patient_id == Patient.id)
-        .where(Appointment.practice_id == practice_id, Patient.practice_id == practice_id,
-               Patient.mobile == mobile, Appointment.status.in_(OPEN_STATUSES),
-               Appointment.starts_at > now)
-        .order_by(Appointment.starts_at, Appointment.id)))
+    return visits_on_phones({(practice_id, mobile)}, now)[(practice_id, mobile)]
 
 
 def visits_on_phones(phones: set[tuple[int, str]], now: datetime
