@@ -84,7 +84,7 @@ from ..models.types import utcnow
 from .delivery import REMINDER_STATUS, status_for_code
 from .pacing import PacedClaim, claim_paced, give_back, interval_us
 from .pacing import due as _due
-from .policy import Action, Outgoing, Verdict, verdict
+from .policy import Action, Outgoing, Verdict, verdicts
 from .rate_limit import take_slot
 from .signals import recipient_opted_out
 from .writes import turn_to_write
@@ -272,12 +272,19 @@ class DispatchResult:
                 self.sent += 1
 
 
-def _verdict(message: Message, appointment: Appointment | None, practice: Practice,
-             now: datetime) -> Verdict | None:
-    if message.expires_at is not None and message.expires_at <= now:
-        return Verdict.cancel(EXPIRED)
-    return verdict(message.kind, Outgoing(practice, message.patient, appointment, message.id),
-                   now)
+def _verdicts(rows: list[Message], appointments: dict[int, Appointment],
+              practices: dict[int, Practice], now: datetime) -> list[Verdict | None]:
+    """The send policy for each claimed text, asked for the batch at once (`verdicts`); an
+    offer past its end is cancelled first."""
+    asked = [(row.kind, Outgoing(practices[row.practice_id], row.patient,
+                                 appointments.get(row.appointment_id), row.id))
+             for row in rows if not _expired(row, now)]
+    found = iter(verdicts(asked, now))
+    return [Verdict.cancel(EXPIRED) if _expired(row, now) else next(found) for row in rows]
+
+
+def _expired(message: Message, now: datetime) -> bool:
+    return message.expires_at is not None and message.expires_at <= now
 
 
 def load_jobs(ids: list[int], now: datetime, clients: dict[int, SmsGateway]
@@ -296,17 +303,14 @@ def load_jobs(ids: list[int], now: datetime, clients: dict[int, SmsGateway]
     accounts = {a.practice_id: a for a in db.session.scalars(
         select(ClickatellAccount).where(ClickatellAccount.practice_id.in_(practice_ids)))}
     jobs = []
-    for row in rows:
-        practice = practices[row.practice_id]
+    for row, found in zip(rows, _verdicts(rows, appointments, practices, now), strict=True):
         account = accounts.get(row.practice_id)
-        appointment = appointments.get(row.appointment_id)
         job = Job(id=row.id, attempts=row.attempts, recipient=row.recipient, body=row.body,
                   sender=row.sender, client_message_id=row.client_message_id,
                   account_id=account.id if account else None, lease_until=row.lease_until,
                   practice_id=row.practice_id,
                   callbacks_proven=account is not None
-                  and account.status_callback_at is not None)
-        job.verdict = _verdict(row, appointment, practice, now)
+                  and account.status_callback_at is not None, verdict=found)
         if job.verdict is None and account.id not in clients:
             clients[account.id] = gateway_for(account)
         jobs.append(job)

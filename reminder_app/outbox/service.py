@@ -30,37 +30,68 @@ def enqueue(practice: Practice, *, to: str, body: str, kind: MessageKind,
     (a reminder it has just claimed), so the look-up first is skipped; the key's unique
     index still decides, and a text already there is returned all the same.
     """
+    message = new_text(practice, to=to, body=body, kind=kind, patient=patient,
+                       appointment=appointment, dedupe_key=dedupe_key, send_after=send_after,
+                       expires_at=expires_at, now=now)
+    if dedupe_key is not None and not key_is_new:
+        existing = find_by_dedupe_key(practice.id, dedupe_key)
+        if existing is not None:
+            return existing
+    return _add(message)
+
+
+def new_text(practice: Practice, *, to: str, body: str, kind: MessageKind,
+             patient: Patient | None = None, appointment: Appointment | None = None,
+             dedupe_key: str | None = None, send_after: datetime | None = None,
+             expires_at: datetime | None = None, now: datetime | None = None) -> Message:
+    """A text for the outbox, checked but not added yet: `enqueue` adds one, `enqueue_all`
+    a batch. Raises `OutboxError` if it cannot be sent at all."""
     account = practice.clickatell_account
     if account is None or not account.long_number:
         raise OutboxError("The practice has no two-way number to send from yet.")
     if not body.strip():
         raise OutboxError("The message is empty.")
-    if dedupe_key is not None and not key_is_new:
-        existing = find_by_dedupe_key(practice, dedupe_key)
-        if existing is not None:
-            return existing
     now = now or utcnow()
-    message = Message(
+    return Message(
         practice_id=practice.id, patient=patient,
         appointment_id=appointment.id if appointment else None,
         direction=Direction.OUTBOUND, kind=kind, sender=account.long_number, recipient=to,
         body=body, parts=analyse(body).parts, status=MessageStatus.QUEUED,
         client_message_id=new_client_message_id(), dedupe_key=dedupe_key,
         send_after=send_after or now, expires_at=expires_at, created_at=now)
+
+
+def enqueue_all(texts: list[Message]) -> list[Message]:
+    """Queue a batch of `new_text`s whose keys the caller expects to be new (reminders it
+    has just claimed) in one flush: one multi-row INSERT, not a SAVEPOINT, INSERT and
+    RELEASE per text. If a key was taken after all, the batch is queued text by text
+    instead, and the text already there is returned in that one's place, as `enqueue`
+    does. In the caller's transaction."""
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(texts)
+    except IntegrityError:  # the SAVEPOINT's rollback took the batch's texts back out
+        return [_add(text) for text in texts]
+    return texts
+
+
+def _add(message: Message) -> Message:
+    """Add one text, or return the one already queued with its dedupe key."""
     try:
         with db.session.begin_nested():
             db.session.add(message)
     except IntegrityError:
-        existing = find_by_dedupe_key(practice, dedupe_key) if dedupe_key else None
+        existing = (find_by_dedupe_key(message.practice_id, message.dedupe_key)
+                    if message.dedupe_key else None)
         if existing is None:
             raise
         return existing
     return message
 
 
-def find_by_dedupe_key(practice: Practice, dedupe_key: str) -> Message | None:
+def find_by_dedupe_key(practice_id: int, dedupe_key: str) -> Message | None:
     return db.session.scalar(select(Message).where(
-        Message.practice_id == practice.id, Message.dedupe_key == dedupe_key))
+        Message.practice_id == practice_id, Message.dedupe_key == dedupe_key))
 
 
 def cancel_queued(practice_id: int, reason: str, now: datetime, *,

@@ -18,6 +18,8 @@ from ..extensions import db
 from ..models import (
     Appointment,
     AppointmentStatus,
+    Message,
+    MessageKind,
     Patient,
     Practice,
     Reminder,
@@ -27,10 +29,10 @@ from ..models import (
 from ..models.appointments import OPEN_STATUSES
 from ..models.clickatell_account import BlockerKind
 from ..models.reminders import WhenConfirmed
-from ..outbox import cancel_queued, enqueue
+from ..outbox import cancel_queued, enqueue_all, new_text
 from ..outbox.policy import Action, Outgoing, verdict
 from ..outbox.writes import turn_to_write
-from . import journey, reply_codes, templates
+from . import journey, policy, reply_codes, templates
 from .policy import QUIET, RESCHEDULE_HELD, consent_problem
 from .practice_rules import rules_for, rules_that_apply
 from .quiet_hours import allowed_time, recipient_zone
@@ -265,7 +267,10 @@ def _claim_due(ids: list[int]) -> list[int]:
 
 
 def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: QueueResult,
-               visits: list[Appointment]) -> None:
+               visits: list[Appointment], caps: policy.CapReading
+               ) -> tuple[Message, str] | None:
+    """Decide one claimed reminder: skipped or moved (with the reason), or its text and the
+    reason to record, for the batch to queue (`_queue_batch`)."""
     appointment = reminder.appointment
     patient = appointment.patient
     at = max(now, reminder.send_at)  # queued ahead: checked for the minute it is due
@@ -276,7 +281,7 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
 
     # The outbox's send policy, as the dispatcher will ask it again when the text leaves.
     kind = journey.message_kind(reminder)
-    found = verdict(kind, Outgoing(practice, patient, appointment), at)
+    found = verdict(kind, Outgoing(practice, patient, appointment, batch=caps), at)
     if found is not None and found.action is Action.CANCEL:
         return skip(found.reason)
     if not reminder.rule.enabled:
@@ -306,17 +311,16 @@ def _queue_one(reminder: Reminder, practice: Practice, now: datetime, result: Qu
         appointment, practice, reply_code=reply_codes.code_for_reminder(appointment, now, visits)))
     # Due when the reminder was due, not when it was queued: the senders take each
     # number's oldest due text first, and the send-latency metric counts from here.
-    message = enqueue(practice, to=patient.mobile, body=text, kind=kind,
-                      patient=patient, appointment=appointment,
-                      dedupe_key=f"reminder:{reminder.id}", send_after=reminder.send_at,
-                      now=now, key_is_new=True)  # claimed just now: not queued before
-    reminder.status, reminder.message_id = ReminderStatus.QUEUED, message.id
-    reminder.reason = found.reason if found is not None else ""
+    message = new_text(practice, to=patient.mobile, body=text, kind=kind, patient=patient,
+                       appointment=appointment, dedupe_key=f"reminder:{reminder.id}",
+                       send_after=reminder.send_at, now=now)
+    if kind is MessageKind.REMINDER:
+        caps.queued(patient.id, practice.id)  # it counts against the batch's next ones
+    reason = found.reason if found is not None else ""
     if choice is WhenConfirmed.SHORT:
-        reminder.reason = journey.CONFIRMED_SHORT
+        reason = journey.CONFIRMED_SHORT
     result.queued += 1
-    result.reminder_ids.append(reminder.id)
-    return None
+    return message, reason
 
 
 def queue_due(now: datetime, *, batch: int = QUEUE_BATCH,
@@ -374,15 +378,27 @@ def _queue_batch(now: datetime, ids: list[int], practices: dict[int, Practice]
     # (nothing in the batch books, moves or cancels an appointment).
     phones = reply_codes.visits_on_phones(
         {(r.practice_id, r.appointment.patient.mobile) for r in reminders}, now)
-    with db.session.no_autoflush:  # one flush per text (enqueue's), not one per query
+    # And what counts against each patient's cap, read once for the batch.
+    caps = policy.caps_of({r.appointment.patient_id for r in reminders}, now)
+    planned: list[tuple[Reminder, Message, str]] = []
+    with db.session.no_autoflush:  # nothing is written until the batch's texts are
         for reminder in reminders:
             practice = practices.get(reminder.practice_id)
             if practice is None:
                 practice = practices[reminder.practice_id] = db.session.get(
                     Practice, reminder.practice_id)
-            _queue_one(reminder, practice, now, result,
-                       phones[(reminder.practice_id, reminder.appointment.patient.mobile)])
-            # After enqueue's flush, so the row is written once, with its text's id.
-            reminder.updated_at = now
+            text = _queue_one(reminder, practice, now, result,
+                              phones[(reminder.practice_id, reminder.appointment.patient.mobile)],
+                              caps)
+            if text is None:
+                reminder.updated_at = now
+            else:
+                planned.append((reminder, *text))
+    # One INSERT for the batch's texts; their keys are new (the reminders were claimed just
+    # now), and if one was taken after all, `enqueue_all` returns the text already there.
+    texts = enqueue_all([text for _, text, _ in planned])
+    for (reminder, _, reason), text in zip(planned, texts, strict=True):
+        reminder.message_id, reminder.reason, reminder.updated_at = text.id, reason, now
+        result.reminder_ids.append(reminder.id)
     transactions.commit()
     return result

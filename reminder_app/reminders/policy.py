@@ -9,6 +9,8 @@ same `outbox.policy.verdict` when a due reminder is about to become a text: one 
 one set of reasons, at both stages.
 """
 
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask
@@ -52,9 +54,70 @@ def _consent(outgoing: Outgoing) -> Verdict | None:
     return Verdict.cancel(problem) if problem else None
 
 
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A reminder of the patient's that may count against the cap (`over_cap` decides)."""
+
+    practice_id: int
+    id: int
+    status: MessageStatus
+    sent_at: datetime | None
+
+
+class CapReading:
+    """The reminders that may count against the cap of each patient of a batch of texts,
+    read in one query (`read_caps`): `over_cap` then decides from it as from its own reading
+    of one patient. A batch that queues a text tells it (`queued`), so that the batch's own
+    texts count against the ones it plans after them."""
+
+    def __init__(self, rows: dict[int, list[Counted]]) -> None:
+        self.rows = rows
+
+    def of(self, patient_id: int) -> list[Counted] | None:
+        """The patient's reminders, or None if the batch did not read this patient."""
+        return self.rows.get(patient_id)
+
+    def queued(self, patient_id: int, practice_id: int) -> None:
+        """The batch is queueing a reminder to the patient (its text has no id yet): it
+        counts against every one the batch plans after it, as one on its way."""
+        rows = self.rows.get(patient_id)
+        if rows is not None:
+            rows.append(Counted(practice_id, 0, MessageStatus.QUEUED, None))
+
+
+def read_caps(outgoings: Sequence[Outgoing], now: datetime) -> CapReading:
+    """One query for the cap of every patient of a batch (the outbox's `BatchRead`)."""
+    return caps_of({o.patient.id for o in outgoings if o.patient is not None and o.patient.id},
+                   now)
+
+
+def caps_of(patient_ids: Collection[int], now: datetime) -> CapReading:
+    """What counts against the cap of each of these patients, in one query."""
+    rows: dict[int, list[Counted]] = {patient_id: [] for patient_id in patient_ids}
+    for row in _counted(patient_ids, now):
+        rows[row.patient_id].append(Counted(row.practice_id, row.id, row.status, row.sent_at))
+    return CapReading(rows)
+
+
+def _counted(patient_ids: Collection[int], now: datetime) -> Iterable:
+    """The patients' reminders that have left in the last 8 days (a week on any clock) or
+    are on their way; `over_cap` picks those that count."""
+    if not patient_ids:
+        return []
+    return db.session.execute(select(
+        Message.patient_id, Message.practice_id, Message.id, Message.status, Message.sent_at
+    ).where(Message.patient_id.in_(patient_ids), Message.kind == MessageKind.REMINDER,
+            Message.direction == Direction.OUTBOUND,
+            or_(and_(Message.status.in_(_LEFT), Message.sent_at >= now - timedelta(days=8)),
+                Message.status.in_(_ON_ITS_WAY))))
+
+
 def over_cap(outgoing: Outgoing, now: datetime) -> str | None:
     """Why one more reminder to this patient at `now` would pass the practice's cap, or
-    None. Days are the patient's calendar days; a week is today and the six days before."""
+    None. Days are the patient's calendar days; a week is today and the six days before.
+    What counts: the patient's reminders that left this week, and those on their way ahead
+    of this one (all of them while it is being planned), from the batch's reading
+    (`read_caps`) or read here for this patient alone."""
     patient, practice = outgoing.patient, outgoing.practice
     if patient is None or patient.id is None:
         return None
@@ -62,14 +125,15 @@ def over_cap(outgoing: Outgoing, now: datetime) -> str | None:
     today = now.astimezone(zone).date()
     day_start = start_of_day(today, zone)
     week_start = start_of_day(today - timedelta(days=6), zone)
-    ahead = Message.status.in_(_ON_ITS_WAY)
-    if outgoing.message_id is not None:
-        ahead = and_(ahead, Message.id < outgoing.message_id)
-    sent = db.session.execute(select(Message.sent_at).where(
-        Message.practice_id == practice.id, Message.patient_id == patient.id,
-        Message.kind == MessageKind.REMINDER, Message.direction == Direction.OUTBOUND,
-        or_(and_(Message.status.in_(_LEFT), Message.sent_at >= week_start), ahead))).scalars()
-    moments = [moment or now for moment in sent]  # one on its way leaves about now
+    reading = outgoing.batch.of(patient.id) if isinstance(outgoing.batch, CapReading) else None
+    if reading is None:
+        reading = read_caps([outgoing], now).of(patient.id)
+    first_after = outgoing.message_id
+    moments = [
+        row.sent_at or now  # one on its way leaves about now
+        for row in reading if row.practice_id == practice.id and (
+            (row.status in _LEFT and row.sent_at is not None and row.sent_at >= week_start)
+            or (row.status in _ON_ITS_WAY and (first_after is None or row.id < first_after)))]
     week = len(moments)
     day = sum(1 for moment in moments if moment >= day_start)
     if day >= practice.reminders_per_day:
@@ -134,4 +198,5 @@ NEEDS_CONSENT = frozenset(CHECKS)
 
 def init_app(app: Flask) -> None:
     for kind, check in CHECKS.items():
-        register_check(app, kind, check)
+        register_check(app, kind, check,
+                       read_batch=read_caps if kind is MessageKind.REMINDER else None)

@@ -252,7 +252,7 @@ def send(practice: Practice, broadcast: Broadcast, key: str, actor: Actor, now: 
     queued = already = 0
     for recipient in planned.recipients:
         appointment = recipient.appointment
-        if find_by_dedupe_key(practice, dedupe_key(key, appointment)) is not None:
+        if find_by_dedupe_key(practice.id, dedupe_key(key, appointment)) is not None:
             already += 1
             continue
         message = enqueue(practice, to=appointment.patient.mobile, body=recipient.body,

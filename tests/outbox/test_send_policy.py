@@ -108,3 +108,45 @@ def test_of_two_reminders_waiting_in_the_outbox_the_first_queued_goes_first(book
     # While a third is being planned, both count.
     assert policy.over_cap(Outgoing(practice, patient), booking.due) \
         == policy.CAP_DAY.format(count=2)
+
+
+def test_two_reminders_due_in_one_batch_count_against_each_other(booking, sandbox):
+    """Planning reads the cap once for a batch (`policy.caps_of`); a text the batch queues
+    counts against the ones it plans after it."""
+    patient = make_patient(booking.practice, mobile="+12015550137")
+    first = booking.appointment(patient)
+    second = service.book(booking.practice, patient=patient, provider=booking.provider,
+                          starts_at=booking.starts + timedelta(minutes=30),
+                          now=booking.booked_at, actor=STAFF)
+    db.session.commit()
+    result = run_pass(booking.due + timedelta(minutes=30))  # both due: one batch
+    assert result.reminders.queued == 1 and result.reminders.skipped == 1
+    assert reminder_of(first).status is ReminderStatus.SENT
+    assert reminder_of(second).reason == policy.CAP_DAY.format(count=1)
+    assert len(sandbox.messages(to="+12015550137")) == 1
+
+
+def test_the_dispatcher_asks_the_cap_for_its_batch_as_for_each_text(booking, sandbox):
+    """Texts claimed together get the verdicts they would get one by one: the second of a
+    patient's two queued reminders is cancelled, the first leaves."""
+    from reminder_app.outbox.dispatcher import dispatch_due
+
+    practice = booking.practice
+    patient = make_patient(practice, mobile="+12015550138")
+    other = make_patient(practice, mobile="+12015550139")
+    texts = [enqueue(practice, to=who.mobile, body=f"Reminder {n}. STOP",
+                     kind=MessageKind.REMINDER, patient=who, now=booking.due)
+             for n, who in enumerate((patient, other, patient))]
+    db.session.commit()
+    one_by_one = [policy.over_cap(Outgoing(practice, m.patient, message_id=m.id), booking.due)
+                  for m in texts]
+    assert one_by_one == [None, None, policy.CAP_DAY.format(count=1)]
+    batch = policy.read_caps([Outgoing(practice, m.patient) for m in texts], booking.due)
+    assert [policy.over_cap(Outgoing(practice, m.patient, message_id=m.id, batch=batch),
+                            booking.due) for m in texts] == one_by_one
+    result = dispatch_due(booking.due)
+    assert (result.sent, result.cancelled) == (2, 1)
+    db.session.refresh(texts[2])
+    assert texts[2].status is MessageStatus.CANCELLED
+    assert texts[2].status_detail == policy.CAP_DAY.format(count=1)
+    assert len(sandbox.messages(to="+12015550138")) == 1

@@ -1,14 +1,15 @@
-"""The outbox's own writes: `cancel_queued` stops only texts still waiting, and
-`MessageStatus.has_left` is the one meaning of "went out"."""
+"""The outbox's own writes: `enqueue` and `enqueue_all` queue a text once per key,
+`cancel_queued` stops only texts still waiting, and `MessageStatus.has_left` is the one
+meaning of "went out"."""
 
 from datetime import UTC, datetime
 
 import pytest
 
 from reminder_app.extensions import db
-from reminder_app.models import MessageKind, MessageStatus
+from reminder_app.models import Message, MessageKind, MessageStatus
 from reminder_app.models.messages import LEFT_STATUSES
-from reminder_app.outbox import cancel_queued, enqueue
+from reminder_app.outbox import OutboxError, cancel_queued, enqueue, enqueue_all, new_text
 from tests.factories import make_clickatell_account, make_patient, make_practice
 
 NOW = datetime(2026, 6, 15, 16, 30, tzinfo=UTC)
@@ -81,3 +82,32 @@ def test_a_key_the_caller_thinks_new_still_queues_its_text_once(app):
     db.session.commit()
     assert again.id == first.id
     assert db.session.scalar(db.select(db.func.count()).select_from(type(first))) == 1
+
+
+def test_a_batch_is_queued_in_one_go_and_a_key_already_taken_keeps_its_text(app):
+    """`enqueue_all` inserts a batch at once; if one key was taken after all, the others are
+    still queued and the text already there stands in for that one (never a second copy)."""
+    practice, ana, ben, _text = practice_with_texts()
+
+    def batch(*keys):
+        return [new_text(practice, to=who.mobile, body=f"Reminder {key}",
+                         kind=MessageKind.REMINDER, patient=who, dedupe_key=key, now=NOW)
+                for who, key in zip((ana, ben, ana), keys, strict=False)]
+
+    first = enqueue_all(batch("reminder:1", "reminder:2"))
+    db.session.commit()
+    assert [text.id is not None for text in first] == [True, True]
+    again = enqueue_all(batch("reminder:3", "reminder:2", "reminder:4"))
+    db.session.commit()
+    assert again[1].id == first[1].id and again[1].body == "Reminder reminder:2"
+    keys = db.session.scalars(db.select(Message.dedupe_key).order_by(Message.id)).all()
+    assert keys == ["reminder:1", "reminder:2", "reminder:3", "reminder:4"]
+
+
+def test_a_text_that_cannot_be_sent_is_refused_before_it_is_queued(app):
+    practice = make_practice().practice
+    with pytest.raises(OutboxError, match="no two-way number"):
+        new_text(practice, to="+12025550100", body="Hi", kind=MessageKind.REMINDER)
+    make_clickatell_account(practice)
+    with pytest.raises(OutboxError, match="empty"):
+        new_text(practice, to="+12025550100", body="  ", kind=MessageKind.REMINDER)

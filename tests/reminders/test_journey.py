@@ -411,7 +411,7 @@ def test_once_confirmed_a_rule_sends_as_usual_skips_or_sends_the_short_text(
     planning.queue_due(due)
     [reminder] = [r for r in db.session.scalars(select(Reminder).where(
         Reminder.appointment_id == appointment.id, Reminder.rule_id == day_before.id))]
-    assert reminder.status is status
+    assert reminder.status is status, reminder.reason
     reminders = texts_to(patient, MessageKind.REMINDER)
     if text is None:
         assert reminders == [] and reminder.reason == journey.CONFIRMED_SKIP

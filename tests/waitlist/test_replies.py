@@ -221,16 +221,17 @@ def test_the_answer_to_the_winner_is_linked_to_the_new_appointment(texts, slot, 
 
 
 def test_an_offer_text_is_cancelled_rather_than_sent_after_it_expired(practice, provider):
-    from reminder_app.outbox.dispatcher import EXPIRED, _verdict
+    from reminder_app.outbox.dispatcher import EXPIRED, _verdicts
     from reminder_app.outbox.policy import Verdict
 
     patient = waitlisted(practice, provider)
     now = datetime.now(UTC)
     free_slot(practice, provider, now=now)
     [message] = texts_to(patient, MessageKind.OFFER)
-    assert _verdict(message, None, practice, now + timedelta(minutes=14)) is None
-    assert _verdict(message, None, practice, now + timedelta(minutes=15)) == Verdict.cancel(
-        EXPIRED)
+    practices = {practice.id: practice}
+    assert _verdicts([message], {}, practices, now + timedelta(minutes=14)) == [None]
+    assert _verdicts([message], {}, practices, now + timedelta(minutes=15)) == [
+        Verdict.cancel(EXPIRED)]
 
 
 def test_a_sent_text_to_someone_else_does_not_hide_the_offer(practice, provider, texts):
