@@ -1,5 +1,7 @@
 """Phone numbers as people type them, into E.164 as the app stores them, and back."""
 
+import functools
+
 import phonenumbers
 
 #: Numbers that cannot receive a text message.
@@ -47,9 +49,11 @@ def display(e164: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+@functools.lru_cache(maxsize=4096)
 def as_dialled_from(e164: str, country: str) -> str:
     """How someone in `country` dials the number: national form at home, international
-    otherwise (as given if it cannot be read)."""
+    otherwise (as given if it cannot be read). Remembered: every reminder of a practice
+    names its phone, and parsing it is a large part of rendering one."""
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -54,9 +54,21 @@ def _units(char: str, encoding: str) -> int:
     return 2 if ord(char) > 0xFFFF else 1
 
 
+_GSM7 = GSM7_BASIC | GSM7_EXTENSION
+
+
 def _encoding(text: str) -> tuple[str, tuple[str, ...]]:
-    foreign = dict.fromkeys(c for c in text if c not in GSM7_BASIC and c not in GSM7_EXTENSION)
-    return (UCS2 if foreign else GSM7), tuple(foreign)
+    if _GSM7.issuperset(text):  # the usual case, without a loop in Python
+        return GSM7, ()
+    foreign = dict.fromkeys(c for c in text if c not in _GSM7)
+    return UCS2, tuple(foreign)
+
+
+def _length(text: str, encoding: str) -> int:
+    """Septets (GSM-7: an extension character takes two) or UTF-16 code units (UCS-2)."""
+    if encoding == GSM7:
+        return len(text) + sum(text.count(char) for char in GSM7_EXTENSION.intersection(text))
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _pack(text: str, encoding: str, limit: int) -> list[str]:
@@ -78,7 +90,7 @@ def split_parts(text: str) -> list[str]:
     """The text of each SMS part, as the phone network would carry it."""
     encoding, _ = _encoding(text)
     single, multi = _LIMITS[encoding]
-    if sum(_units(c, encoding) for c in text) <= single:
+    if _length(text, encoding) <= single:
         return [text]
     return _pack(text, encoding, multi)
 
@@ -87,11 +99,11 @@ def analyse(text: str) -> Segments:
     """Encoding, length and part count of `text` (an empty text still occupies one SMS)."""
     encoding, foreign = _encoding(text)
     single, multi = _LIMITS[encoding]
-    units = sum(_units(c, encoding) for c in text)
+    units = _length(text, encoding)
     if units <= single:
         return Segments(encoding, units, 1, single, single - units, foreign)
     parts = _pack(text, encoding, multi)
-    last = sum(_units(c, encoding) for c in parts[-1])
+    last = _length(parts[-1], encoding)
     return Segments(encoding, units, len(parts), multi, multi - last, foreign)
 
 

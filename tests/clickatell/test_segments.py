@@ -1,9 +1,11 @@
 """SMS encoding and part counts, exact at every boundary."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reminder_app.clickatell import analyse, split_parts, to_ucs2_hex
-from reminder_app.clickatell.segments import GSM7_BASIC, GSM7_EXTENSION
+from reminder_app.clickatell.segments import GSM7_BASIC, GSM7_EXTENSION, _units
 
 
 @pytest.mark.parametrize("length, parts", [(1, 1), (160, 1), (161, 2), (306, 2), (307, 3),
@@ -89,3 +91,17 @@ def test_empty_text_occupies_one_part():
 
 def test_ucs2_hex_is_utf16_big_endian_in_upper_case():
     assert to_ucs2_hex("Hé😀") == "004800E9D83DDE00"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(sorted(GSM7_BASIC | GSM7_EXTENSION) + ["ж", "😀", "é"]),
+               max_size=400))
+def test_the_counts_are_the_sum_of_each_characters_places(text):
+    """`analyse` counts with string methods; the count is still one place per character
+    (two for an extension character or an emoji in UCS-2), and the parts hold the text."""
+    segments = analyse(text)
+    assert segments.length_units == sum(_units(char, segments.encoding) for char in text)
+    assert "".join(split_parts(text)) == text
+    assert len(split_parts(text)) == segments.parts
+    assert (segments.encoding == "UCS-2") == any(
+        char not in GSM7_BASIC and char not in GSM7_EXTENSION for char in text)
