@@ -4,7 +4,8 @@
 The outbox knows nothing of appointments, consent or quiet hours: the packages above it
 register a check per kind of text at app start (`register_check`, from their `init_app`).
 `verdict` runs the kind's check, then the account's `sending_blocker`, so both stages
-decide with the same rules and give staff the same reasons.
+decide with the same rules and give staff the same reasons. `verdicts` asks it for a batch
+of texts, with what a check reads (the reminders' cap) read once for all of them.
 """
 
 from __future__ import annotations
